@@ -1,0 +1,201 @@
+"""Command line: ``python -m analysis SUBCOMMAND …`` (``--help`` on each).
+
+Each subcommand is a pair: ``add_<name>(parser)`` declares its arguments and
+``run_<name>(args)`` does the work and returns an exit code. Register new ones
+in ``COMMANDS``. Errors of the suite (:class:`~analysis.errors.AnalysisError`)
+are printed as a plain message with exit code 2, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AnalysisError
+
+
+def _corpus_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", metavar="DIR", default=None,
+                   help="corpus folder with manifest.csv (default: $ANALYSIS_CORPUS, else seeds/)")
+
+
+def _by_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="COLUMN", default="region", help="manifest column to group by (default: region)")
+
+
+def _format_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="output format (default: table)")
+
+
+def _emit(df, fmt: str) -> None:
+    """Print a DataFrame as CSV or as an aligned table."""
+    import pandas as pd
+
+    if fmt == "csv":
+        df.to_csv(sys.stdout, index=False, float_format="%.6g", lineterminator="\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 40):
+            print(df.to_string(index=False))
+
+
+def _load(args):
+    import warnings
+
+    from .corpus import load_corpus
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corp = load_corpus(args.corpus)
+    for w in caught:
+        print(str(w.message), file=sys.stderr)
+    return corp
+
+
+# --------------------------------------------------------------------------- check
+
+
+def add_check(p):
+    _corpus_arg(p)
+
+
+def run_check(args) -> int:
+    from .corpus import validate
+    from .paths import corpus_dir
+
+    folder = corpus_dir(args.corpus)
+    problems = validate(folder)
+    errors = [q for q in problems if q.severity == "error"]
+    for q in problems:
+        print(q)
+    if errors:
+        print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s).")
+        return 1
+    from .corpus import load_corpus
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corp = load_corpus(folder)
+    df = corp.to_frame()
+    cols = [c for c in ("id", "file", "encoding", "n_chars_raw", "n_chars") if c in df.columns]
+    print(df[cols].to_string(index=False))
+    print(f"\n{folder}: OK · {len(corp)} documents · {int(df['n_chars'].sum()):,} characters · "
+          f"{len(problems)} warning(s).")
+    return 0
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def add_tokens(p):
+    _corpus_arg(p)
+    p.add_argument("--doc", required=True, metavar="ID", help="document id from the manifest")
+    p.add_argument("--all", action="store_true", help="print every token with its POS (lossless segmentation)")
+    p.add_argument("--drop-proper", action="store_true", help="drop proper nouns (places, people, organisations)")
+
+
+def run_tokens(args) -> int:
+    from .segmentation import segment, tokenize
+
+    corp = _load(args)
+    doc = corp[args.doc]
+    if args.all:
+        seg = segment(doc.text)
+        for row in seg.itertuples(index=False):
+            print(f"{row.token!r}\t{row.pos}")
+    else:
+        print(" ".join(tokenize(doc.text, drop_proper=args.drop_proper)))
+    return 0
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def add_manifest(p):
+    p.add_argument("folder", help="folder of .txt files")
+    p.add_argument("--group-from-name", action="store_true",
+                   help="fill the region column with each file's name (one group per file)")
+    p.add_argument("--write", action="store_true", help="write manifest.csv into the folder (refuses to overwrite)")
+
+
+def run_manifest(args) -> int:
+    from .corpus import draft_manifest
+
+    df = draft_manifest(args.folder, group_from="stem" if args.group_from_name else None)
+    if args.write:
+        target = Path(args.folder) / "manifest.csv"
+        if target.exists():
+            print(f"{target} exists already; remove it first or edit it by hand.", file=sys.stderr)
+            return 1
+        df.to_csv(target, index=False, lineterminator="\n")
+        print(f"wrote {target} ({len(df)} documents): fill in region, date, genre, title and issuer.")
+    else:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def add_figures(p):
+    _corpus_arg(p)
+    _by_arg(p)
+
+
+def run_figures(args) -> int:
+    """Write the corpus overview figures (lengths, cleaning, word cloud)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plots import save_fig, setup
+    from .plots.corpus import cleaning_summary, document_lengths, wordcloud
+    from .vectors import dfm
+
+    setup("corpus")
+    corp = _load(args)
+    frame = corp.to_frame()
+    written = []
+    written += save_fig(document_lengths(frame, by=args.by), "lengths")
+    written += save_fig(cleaning_summary(corp.accounting()), "cleaning")
+    totals = dfm(corp, drop_proper=True).totals()
+    written += save_fig(wordcloud(totals.head(120), title="语料词云 Corpus word cloud"), "wordcloud")
+    for p in written:
+        print(p)
+    return 0
+
+
+# --------------------------------------------------------------------------- registry
+
+COMMANDS = {
+    "check": (add_check, run_check, "validate a corpus folder and list every problem"),
+    "tokens": (add_tokens, run_tokens, "print a document's tokens"),
+    "manifest": (add_manifest, run_manifest, "draft a manifest.csv for a folder of .txt files"),
+    "figures": (add_figures, run_figures, "write the corpus overview figures into figures/"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (add, _, help_) in COMMANDS.items():
+        add(sub.add_parser(name, help=help_, description=help_))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _, run, _ = COMMANDS[args.command]
+    try:
+        return run(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

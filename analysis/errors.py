@@ -1,0 +1,41 @@
+"""Errors that tell a user which file is wrong, what is wrong and how to fix it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a corpus: ``severity`` is ``"error"`` or ``"warning"``."""
+
+    severity: str
+    file: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper()}: {self.file}: {self.problem}. Fix: {self.fix}."
+
+
+class AnalysisError(Exception):
+    """Base class of the suite's own errors (caught by the CLI and shown without a traceback)."""
+
+
+class DecodeError(AnalysisError, ValueError):
+    """A file's bytes are not text in any supported encoding."""
+
+    def __init__(self, file: str, problem: str, fix: str):
+        self.problem = Problem("error", str(file), problem, fix)
+        super().__init__(str(self.problem))
+
+
+class CorpusError(AnalysisError, ValueError):
+    """A corpus folder or its manifest has errors; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem], path: str = ""):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        head = f"The corpus {path} has {len(errors)} error(s)" if path else f"{len(errors)} corpus error(s)"
+        lines = [head + ":"] + [f"  - {p}" for p in errors]
+        lines.append("Run `python -m analysis check --corpus DIR` to list every problem.")
+        super().__init__("\n".join(lines))

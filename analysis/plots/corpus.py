@@ -1,0 +1,95 @@
+"""Figures about the corpus itself: document lengths, cleaning, word clouds."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import SEED, font_path
+
+__all__ = ["document_lengths", "cleaning_summary", "wordcloud", "wordcloud_grid"]
+
+
+def document_lengths(frame: pd.DataFrame, by: str = "region", *, title: str = "文档长度 Document length"):
+    """Horizontal bars of clean characters per document, coloured by ``by``.
+
+    ``frame`` is ``Corpus.to_frame()`` (needs ``id``, ``n_chars`` and ``by``).
+    """
+    df = frame.sort_values([by, "id"]) if by in frame.columns else frame.sort_values("id")
+    groups = sorted(df[by].unique()) if by in df.columns else []
+    colors = dict(zip(groups, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 4))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(df) + 1.5))
+    ax.barh(df["id"], df["n_chars"], color=[colors.get(g, "C0") for g in df.get(by, [None] * len(df))])
+    ax.invert_yaxis()
+    ax.set_xlabel("characters after cleaning")
+    ax.set_title(title)
+    for g in groups:
+        ax.bar(0, 0, color=colors[g], label=g)
+    if groups:
+        ax.legend(title=by, loc="lower right")
+    for y, v in enumerate(df["n_chars"]):
+        ax.text(v, y, f" {v:,}", va="center", fontsize=9)
+    ax.margins(x=0.12)
+    return fig
+
+
+def cleaning_summary(accounting: pd.DataFrame, *, title: str = "清洗删除的字符 Characters removed by cleaning"):
+    """Stacked bars of characters removed per cleaning rule and document.
+
+    ``accounting`` is ``Corpus.accounting()``.
+    """
+    rules = [c for c in accounting.columns if c not in ("doc_id", "chars_in", "chars_kept", "chars_removed")]
+    rules = [r for r in rules if accounting[r].abs().sum() > 0]
+    df = accounting.set_index("doc_id")[rules]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(df) + 2))
+    left = np.zeros(len(df))
+    cmap = plt.get_cmap("tab20")
+    for i, r in enumerate(sorted(rules)):
+        vals = df[r].to_numpy()
+        ax.barh(df.index, vals, left=left, label=r, color=cmap(i % 20))
+        left += vals
+    ax.invert_yaxis()
+    ax.set_xlabel("characters removed (net of replacements)")
+    ax.set_title(title)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, title="rule")
+    return fig
+
+
+def wordcloud(freqs: pd.Series | dict, *, ax=None, title: str | None = None, max_words: int = 80,
+              width: int = 800, height: int = 450, colormap: str = "viridis", seed: int = SEED):
+    """A word cloud of ``freqs`` (term → weight) drawn with the suite's Chinese font.
+
+    Deterministic: the layout is seeded. Returns the Figure.
+    """
+    from wordcloud import WordCloud
+
+    freqs = {str(k): float(v) for k, v in dict(freqs).items() if v > 0}
+    if not freqs:
+        raise ValueError("wordcloud() needs at least one term with a positive weight")
+    wc = WordCloud(font_path=str(font_path()), width=width, height=height, background_color="white",
+                   max_words=max_words, colormap=colormap, random_state=seed, prefer_horizontal=1.0,
+                   collocations=False)
+    wc.generate_from_frequencies(freqs)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(width / 100, height / 100))
+    else:
+        fig = ax.figure
+    ax.imshow(wc.to_array(), interpolation="bilinear")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def wordcloud_grid(freqs_by_group: dict[str, pd.Series], *, ncols: int = 3, max_words: int = 60, seed: int = SEED):
+    """One word cloud per group, side by side, titled with the group's name."""
+    n = len(freqs_by_group)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 3.0 * nrows), squeeze=False)
+    for ax, (name, freqs) in zip(axes.flat, freqs_by_group.items()):
+        wordcloud(freqs, ax=ax, title=str(name), max_words=max_words, width=600, height=380, seed=seed)
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,267 @@
+"""Word segmentation with jieba, a reviewable project lexicon and documented stoplists.
+
+* :func:`segment` returns every token with its part of speech and character
+  offsets. It is lossless: ``"".join(segment(t).token) == t``.
+* :func:`tokenize` returns the content tokens used for counting.
+* :class:`Tokenizer` is the same filter as a picklable callable that
+  scikit-learn's ``CountVectorizer(tokenizer=Tokenizer(), lowercase=False,
+  token_pattern=None)`` accepts.
+
+The lexicon (``data/lexicon.tsv``: term, freq, pos, gloss) keeps policy
+formulations such as 动态清零 or 外防输入 whole; edit the file, not the code.
+jieba is loaded once per process and per lexicon, on first use, with its log
+messages silenced.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .paths import data_file
+
+__all__ = [
+    "load_lexicon",
+    "load_domain_stopwords",
+    "stopwords",
+    "segment",
+    "segment_pairs",
+    "tokenize",
+    "filter_tokens",
+    "Tokenizer",
+    "is_word",
+    "lexicon_fingerprint",
+    "PROPER_NOUN_POS",
+]
+
+#: jieba (ICTCLAS) tags of proper nouns: people, places, organisations, other names.
+PROPER_NOUN_POS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
+
+_NUMERAL_CHARS = set("0123456789〇零一二三四五六七八九十百千万亿两几第.%％")
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _lexicon_path(path: str | Path | None) -> Path:
+    return Path(path) if path else data_file("lexicon.tsv")
+
+
+def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the project lexicon: a UTF-8 TSV with columns ``term, freq, pos, gloss``.
+
+    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
+    the term whole. Lines starting with ``#`` are comments.
+    """
+    path = _lexicon_path(path)
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    missing = {"term", "freq", "pos", "gloss"} - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: the lexicon needs the columns term, freq, pos, gloss; missing {sorted(missing)}")
+    df["term"] = df["term"].str.strip()
+    bad = df[(df["term"] == "") | df["term"].str.contains(r"\s", regex=True)]
+    if not bad.empty:
+        raise ValueError(f"{path}: lexicon terms must be non-empty and contain no spaces (rows {list(bad.index + 2)})")
+    dup = df[df["term"].duplicated()]
+    if not dup.empty:
+        raise ValueError(f"{path}: duplicate lexicon terms {sorted(dup['term'])}")
+    bad_freq = df[(df["freq"] != "") & ~df["freq"].str.fullmatch(r"[1-9]\d*")]
+    if not bad_freq.empty:
+        raise ValueError(f"{path}: freq must be a positive integer or empty (terms {list(bad_freq['term'])})")
+    return df
+
+
+def lexicon_fingerprint(path: str | Path | None = None) -> str:
+    """A short hash of the lexicon file's bytes (part of every cache key)."""
+    return hashlib.sha256(_lexicon_path(path).read_bytes()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=4)
+def _tokenizers(path: str):
+    import jieba
+    import jieba.posseg
+
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    jieba.setLogLevel(logging.ERROR)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for row in load_lexicon(path).itertuples(index=False):
+        tk.add_word(row.term, int(row.freq) if row.freq else None, row.pos or None)
+    pos = jieba.posseg.POSTokenizer(tk)
+    return tk, pos
+
+
+def _get(lexicon: str | Path | None = None):
+    return _tokenizers(str(_lexicon_path(lexicon).resolve()))
+
+
+def is_word(s: str, lexicon: str | Path | None = None) -> bool:
+    """True when ``s`` is in jieba's dictionary or the project lexicon."""
+    tk, _ = _get(lexicon)
+    return tk.FREQ.get(s, 0) > 0
+
+
+# --------------------------------------------------------------------------- stopwords
+
+
+def load_domain_stopwords(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the domain stoplist (``data/stopwords_domain.tsv``: word, reason)."""
+    path = Path(path) if path else data_file("stopwords_domain.tsv")
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    if not {"word", "reason"} <= set(df.columns):
+        raise ValueError(f"{path}: the stoplist needs the columns word, reason")
+    empty = df[df["reason"].str.strip() == ""]
+    if not empty.empty:
+        raise ValueError(f"{path}: every stopword needs a reason (missing for {list(empty['word'])})")
+    return df
+
+
+@lru_cache(maxsize=4)
+def stopwords(domain_path: str | None = None) -> frozenset[str]:
+    """Chinese stopwords of stopwords-iso (maintained list) plus the domain stoplist."""
+    import stopwordsiso
+
+    words = set(stopwordsiso.stopwords("zh"))
+    words |= set(load_domain_stopwords(domain_path)["word"].str.strip())
+    return frozenset(words)
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+@lru_cache(maxsize=4096)
+def _segment_cached(text: str, lexicon: str) -> tuple[tuple[str, str], ...]:
+    _, pos = _tokenizers(lexicon)
+    return tuple((p.word, p.flag) for p in pos.cut(text))
+
+
+def segment_pairs(text: str, lexicon: str | Path | None = None) -> tuple[tuple[str, str], ...]:
+    """``(token, pos)`` pairs for ``text``, memoised per process. Lossless."""
+    return _segment_cached(text, str(_lexicon_path(lexicon).resolve()))
+
+
+def segment(text: str, lexicon: str | Path | None = None) -> pd.DataFrame:
+    """Every token of ``text`` with its POS tag and character offsets.
+
+    Returns a DataFrame with columns ``token, pos, start, end``; whitespace and
+    punctuation are tokens too, so the tokens joined give back ``text`` exactly.
+    """
+    pairs = segment_pairs(text, lexicon)
+    rows, pos = [], 0
+    for tok, flag in pairs:
+        rows.append((tok, flag, pos, pos + len(tok)))
+        pos += len(tok)
+    return pd.DataFrame(rows, columns=["token", "pos", "start", "end"])
+
+
+@dataclass(frozen=True)
+class TokenOptions:
+    """What :func:`tokenize` keeps. Every option is documented on :func:`tokenize`."""
+
+    stopwords: bool = True
+    punctuation: bool = False
+    numbers: bool = False
+    min_chars: int = 2
+    drop_proper: bool = False
+    keep: frozenset[str] = field(default_factory=frozenset)
+
+
+def _is_number(tok: str) -> bool:
+    return all(ch in _NUMERAL_CHARS for ch in tok)
+
+
+def filter_tokens(pairs: Iterable[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str]:
+    """Apply :class:`TokenOptions` to ``(token, pos)`` pairs and return the kept tokens."""
+    stop = stopwords() if options.stopwords else frozenset()
+    out = []
+    for tok, flag in pairs:
+        if tok in options.keep:
+            out.append(tok)
+            continue
+        if not tok.strip():
+            continue
+        if _PUNCT_RE.match(tok):
+            if options.punctuation:
+                out.append(tok)
+            continue
+        if not options.numbers and _is_number(tok):
+            continue
+        if len(tok) < options.min_chars:
+            continue
+        if tok in stop:
+            continue
+        if options.drop_proper and flag.startswith(PROPER_NOUN_POS):
+            continue
+        out.append(tok.lower() if tok.isascii() else tok)
+    return out
+
+
+def tokenize(
+    text: str,
+    *,
+    stopwords: bool = True,
+    punctuation: bool = False,
+    numbers: bool = False,
+    min_chars: int = 2,
+    drop_proper: bool = False,
+    keep: Iterable[str] = (),
+    lexicon: str | Path | None = None,
+) -> list[str]:
+    """Content tokens of ``text`` for counting.
+
+    Parameters
+    ----------
+    stopwords : bool
+        Drop stopwords-iso's Chinese list and ``data/stopwords_domain.tsv``.
+    punctuation : bool
+        Keep punctuation tokens (dropped by default). Whitespace is always dropped.
+    numbers : bool
+        Keep numbers: Arabic digits and tokens made only of Chinese numerals
+        (二〇二二, 第一). Numbered formulations in the lexicon (四个意识) are
+        words, not numbers, and are kept either way.
+    min_chars : int
+        Drop tokens shorter than this many characters (default 2: single
+        characters such as 要 or 严 are mostly function words or fragments).
+    drop_proper : bool
+        Drop proper nouns (jieba tags ``nr*``, ``ns*``, ``nt*``, ``nz``), so a
+        comparison shows rhetoric rather than geography and names.
+    keep : iterable of str
+        Tokens always kept, whatever the other options say.
+    lexicon : path, optional
+        Another lexicon file.
+    """
+    opts = TokenOptions(stopwords, punctuation, numbers, min_chars, drop_proper, frozenset(keep))
+    return filter_tokens(segment_pairs(text, lexicon), opts)
+
+
+class Tokenizer:
+    """scikit-learn compatible tokenizer: ``CountVectorizer(tokenizer=Tokenizer(), lowercase=False, token_pattern=None)``.
+
+    Takes the keyword arguments of :func:`tokenize`; picklable, so it works
+    with ``n_jobs`` and joblib.
+    """
+
+    def __init__(self, **options):
+        self.options = options
+        tokenize("", **options)  # fail early on a bad option
+
+    def __call__(self, text: str) -> list[str]:
+        return tokenize(text, **self.options)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in sorted(self.options.items()))
+        return f"Tokenizer({args})"
+
+
+def pairs_to_tokens(pairs: Sequence[tuple[str, str]], **options) -> list[str]:
+    """Filter already segmented pairs with :func:`tokenize`'s keyword options."""
+    keep = frozenset(options.pop("keep", ()))
+    return filter_tokens(pairs, TokenOptions(keep=keep, **options))
