@@ -33,6 +33,8 @@ _EXPORTS = {
     "dfm": "vectors",
     "Dfm": "vectors",
     "tfidf": "vectors",
+    "kwic": "concordance",
+    "kwic_html": "concordance",
     "setup": "plots",
     "save_fig": "plots",
     "CorpusError": "errors",

@@ -1,0 +1,80 @@
+"""Keyword in context: every finding traced back to the sentences it comes from."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+import pandas as pd
+
+from .corpus import Corpus
+
+__all__ = ["kwic", "kwic_html"]
+
+KWIC_COLUMNS = ["doc_id", "group", "start", "end", "position", "left", "keyword", "right"]
+
+
+def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = "region", window: int = 20,
+         regex: bool = False, docs: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every occurrence of ``pattern`` in the clean texts, with its context.
+
+    Parameters
+    ----------
+    corp : Corpus
+    pattern : str or iterable of str
+        A term (matched literally), several terms, or a regular expression
+        with ``regex=True``.
+    by : str or None
+        Manifest column reported as ``group`` (None: no group column values).
+    window : int
+        Characters of context on each side (line breaks shown as ⏎).
+    docs : iterable of str, optional
+        Restrict to these document ids.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, group, start, end, position (start / document length, 0–1),
+        left, keyword, right; in corpus order, then by position.
+    """
+    if isinstance(pattern, str):
+        rx = re.compile(pattern if regex else re.escape(pattern))
+    else:
+        terms = sorted(set(pattern), key=lambda t: (-len(t), t))
+        if not terms:
+            raise ValueError("kwic() needs at least one term")
+        rx = re.compile("|".join(re.escape(t) for t in terms))
+    groups = corp.group_column(by) if by else None
+    wanted = set(docs) if docs is not None else None
+    rows = []
+    for d in corp:
+        if wanted is not None and d.id not in wanted:
+            continue
+        text = d.text
+        n = max(1, len(text))
+        for m in rx.finditer(text):
+            if m.end() == m.start():
+                continue
+            left = text[max(0, m.start() - window) : m.start()].replace("\n", "⏎")
+            right = text[m.end() : m.end() + window].replace("\n", "⏎")
+            rows.append((d.id, groups[d.id] if groups is not None else "", m.start(), m.end(),
+                         round(m.start() / n, 4), left, m.group(0), right))
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def kwic_html(lines: pd.DataFrame, *, max_rows: int = 20) -> str:
+    """A readable HTML concordance: right-aligned left context, highlighted keyword."""
+    body = []
+    for r in lines.head(max_rows).itertuples(index=False):
+        body.append(
+            "<tr>"
+            f"<td style='color:#666'>{html.escape(str(r.doc_id))}</td>"
+            f"<td style='color:#666'>{html.escape(str(r.group))}</td>"
+            f"<td style='text-align:right;white-space:nowrap'>{html.escape(r.left)}</td>"
+            f"<td style='text-align:center;white-space:nowrap'><b style='color:#b03000'>{html.escape(r.keyword)}</b></td>"
+            f"<td style='text-align:left;white-space:nowrap'>{html.escape(r.right)}</td>"
+            "</tr>"
+        )
+    more = f"<p style='color:#666'>… {len(lines) - max_rows} more lines</p>" if len(lines) > max_rows else ""
+    return ("<table class='kwic'><thead><tr><th>doc</th><th>group</th><th>left</th><th>keyword</th><th>right</th>"
+            "</tr></thead><tbody>" + "".join(body) + "</tbody></table>" + more)
