@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..paths import data_file, figures_dir
+from ..paths import corpus_dir, data_file, figures_dir
 
 __all__ = ["font_path", "font_name", "setup", "save_fig", "Setup", "STYLE"]
 
@@ -65,11 +65,13 @@ class Setup:
     font_file: str
     figures: str
     seed: int
+    corpus: str
+    by: str
 
     def __repr__(self) -> str:
         return (
-            f"analysis suite ready · notebook={self.notebook} · font={self.font} · "
-            f"figures → {Path(self.figures).name}/ · seed={self.seed}"
+            f"analysis suite ready · notebook={self.notebook} · corpus={Path(self.corpus).name}/ · "
+            f"by={self.by} · font={self.font} · figures → {Path(self.figures).name}/ · seed={self.seed}"
         )
 
 
@@ -80,6 +82,10 @@ def setup(notebook: str | None = None, *, seed: int = SEED) -> Setup:
     ----------
     notebook : str, optional
         Name used as prefix of saved figures (``"02_rhetoric"``).
+
+    The returned :class:`Setup` also tells the notebook which corpus folder
+    (``$ANALYSIS_CORPUS``, else ``seeds/``) and which grouping column
+    (``$ANALYSIS_BY``, else ``region``) to use, so one notebook serves any corpus.
     seed : int
         Seeds Python's and NumPy's global generators (the suite's own
         functions take explicit seeds as well).
@@ -102,7 +108,8 @@ def setup(notebook: str | None = None, *, seed: int = SEED) -> Setup:
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.width", 120)
     _state["notebook"] = notebook
-    return Setup(notebook, name, str(font_path()), str(figures_dir()), seed)
+    by = os.environ.get("ANALYSIS_BY", "").strip() or "region"
+    return Setup(notebook, name, str(font_path()), str(figures_dir()), seed, str(corpus_dir()), by)
 
 
 def save_fig(fig, name: str, *, formats: tuple[str, ...] = ("png",), notebook: str | None = None) -> list[Path]:
