@@ -70,6 +70,13 @@ def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
     bad = df[(df["term"] == "") | df["term"].str.contains(r"\s", regex=True)]
     if not bad.empty:
         raise ValueError(f"{path}: lexicon terms must be non-empty and contain no spaces (rows {list(bad.index + 2)})")
+    # jieba only keeps runs of Han characters, letters, digits and +#&._%- together
+    unkeepable = df[~df["term"].str.fullmatch(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")]
+    if not unkeepable.empty:
+        raise ValueError(
+            f"{path}: jieba cannot keep terms with punctuation whole: {list(unkeepable['term'])}; "
+            "list the parts separately (series such as 外防输入、内防反弹 belong in data/glossary.tsv)"
+        )
     dup = df[df["term"].duplicated()]
     if not dup.empty:
         raise ValueError(f"{path}: duplicate lexicon terms {sorted(dup['term'])}")

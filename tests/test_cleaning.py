@@ -1,0 +1,191 @@
+"""Cleaning steps, each on crafted input and on the real seeds."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analysis import cleaning
+from analysis.cleaning import (
+    clean,
+    decode,
+    normalize_punctuation,
+    normalize_width,
+    remove_boilerplate,
+    remove_invisible,
+    repair_lines,
+    tidy_whitespace,
+    to_simplified,
+    traditional_only_chars,
+)
+from analysis.errors import DecodeError
+from conftest import seed_text
+
+
+# ------------------------------------------------------------------ decoding
+
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gb18030", "gb18030"), ("gbk", "gb18030"),
+     ("utf-16", "utf-16-le"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")],
+)
+def test_decode_detects_encoding(encoding, expected):
+    text = "坚持“外防输入、内防反弹”总策略，2022年。"
+    got, found = decode(text.encode(encoding), "doc.txt")
+    assert got == text
+    assert found == expected
+
+
+def test_decode_gb18030_copy_of_seed_is_identical():
+    raw = seed_text("004")
+    got, enc = decode(raw.encode("gb18030"), "004.txt")
+    assert got == raw and enc == "gb18030"
+
+
+def test_decode_binary_names_file():
+    with pytest.raises(DecodeError, match=r"scan\.png.*binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "scan.png")
+
+
+def test_decode_undecodable_names_file_and_fix():
+    with pytest.raises(DecodeError) as exc:
+        decode(b"\xff\xfe\xfd" * 3 + b"abc\x81", "bad.txt")
+    msg = str(exc.value)
+    assert "bad.txt" in msg and "Fix:" in msg
+
+
+# ------------------------------------------------------------------ single steps
+
+def test_simplified_converts_traditional_seed_fully():
+    text, edits = to_simplified(seed_text("001"))
+    assert traditional_only_chars(text) == []
+    assert "刘宁主持召开会议" in text and "坚决守住不出现疫情规模性反弹的底线" in text
+    assert edits and all(e.rule == "t2s" for e in edits)
+
+
+def test_simplified_leaves_simplified_seeds_alone():
+    for prefix in ("000", "002", "003", "004"):
+        raw = seed_text(prefix)
+        assert to_simplified(raw)[0] == raw
+
+
+def test_simplified_mixed_text():
+    text, _ = to_simplified("堅持动态清零，這是總方针")
+    assert text == "坚持动态清零，这是总方针"
+
+
+def test_width_normalises_only_ascii_letters_and_digits():
+    text, edits = normalize_width("２０２２年ＡＢｃ，“动态清零”、。")
+    assert text == "2022年ABc，“动态清零”、。"
+    assert [e.old for e in edits] == ["２０２２", "ＡＢｃ"]
+
+
+def test_invisible_characters_removed():
+    text, edits = remove_invisible("动态\u200b清零\ufeff")
+    assert text == "动态清零" and len(edits) == 2
+
+
+def test_ascii_punctuation_after_chinese_becomes_chinese():
+    text, _ = normalize_punctuation("会议指出,当前形势严峻(记者 陈某)。时间12:01,版本1.2")
+    # only marks right after Chinese change; "12:01," and "1.2" are left as they are
+    assert text == "会议指出，当前形势严峻（记者 陈某）。时间12:01,版本1.2"
+
+
+def test_chinese_punctuation_never_rewritten():
+    s = "早发现、早报告、早隔离、早治疗。“动态清零”！"
+    assert clean(s).text == s
+
+
+def test_repair_joins_page_break_inside_word_seed_003():
+    text = clean(seed_text("003")).text
+    assert "作为当前工作的重中之重" in text
+    assert "不得限制生产生活" in text
+    # headings and the speech's title block keep their own lines
+    lines = text.split("\n")
+    assert any(l.startswith("一、清醒认识复杂严峻形势") and l.endswith("使命感") for l in lines)
+    assert "赵一德" in lines
+
+
+def test_repair_joins_pdf_lines_seed_000():
+    text = clean(seed_text("000")).text
+    assert "系列部署要求" in text and "部\n署" not in text
+    lines = text.split("\n")
+    assert any(l.startswith("一、深入学习领会") and "坚决守好祖国南大门" in l for l in lines)
+    assert any(l.startswith("二、从严从紧从细") for l in lines)
+    assert any(l.startswith("三、狠抓工作落实") for l in lines)
+
+
+def test_repair_keeps_headings_and_short_titles():
+    text = "一、总体要求\n各地要坚持“动态清零”总方针，做好防控工作。\n（一）加强领导\n要压实责任。"
+    assert repair_lines(text)[0] == text
+
+
+def test_repair_crafted_hard_wrapped_text():
+    paras = [
+        "一、各地各部门要认真贯彻落实党中央国务院决策部署把疫情防控作为重要工作全力以赴抓好各项措施落实。",
+        "全区各级指挥部要保持应急状态建立值班值守制度确保一旦发生疫情能够第一时间报告第一时间处置。",
+        "二、要加强宣传引导倡导广大干部群众在节日期间非必要不离开本地不前往中高风险地区提倡就地过年。",
+    ]
+    wrapped = "\n\n".join(p[i:i + 20] for p in paras for i in range(0, len(p), 20))
+    out = clean(wrapped).text
+    # hard-wrapped lines are rejoined; a heading (二、) still starts its own paragraph
+    assert out.split("\n") == paras
+
+
+def test_boilerplate_removed_from_seed_002_and_audited():
+    result = clean(seed_text("002"))
+    text, audit = result.text, result.audit()
+    assert "当前位置" not in text and "首页" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", text)
+    assert "版权" not in text and "仅供交流学习" not in text
+    assert "http" not in text and "本文链接" not in text
+    rules = set(audit.loc[audit.step == "boilerplate", "rule"])
+    assert {"breadcrumb", "web_timestamp", "copyright_footer", "url_line"} <= rules
+    removed = " ".join(audit.loc[audit.step == "boilerplate", "old"])
+    assert "当前位置" in removed and "hnhuayukeji" in removed and "2024-03-19" in removed
+
+
+def test_stray_pipe_removed_seed_001():
+    text = clean(seed_text("001")).text
+    assert "|" not in text and text.endswith("设分会场。")
+
+
+def test_boilerplate_rules_are_data(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text("- name: ad\n  description: an ad\n  pattern: '^广告.*$'\n", encoding="utf-8")
+    rules = cleaning.load_boilerplate_rules(rules_file)
+    text, edits = remove_boilerplate("正文。\n广告：买一送一\n结尾。", rules)
+    assert text == "正文。\n\n结尾。" and edits[0].rule == "ad"
+
+
+def test_bad_boilerplate_pattern_is_reported(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text("- name: broken\n  pattern: '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken"):
+        cleaning.load_boilerplate_rules(rules_file)
+
+
+def test_whitespace_between_chinese_and_digits():
+    text, _ = tidy_whitespace("  2022 年 1 月 1 日\n\n\n关于 2022 年元旦  \n")
+    assert text == "2022年1月1日\n关于2022年元旦"
+
+
+# ------------------------------------------------------------------ whole pipeline
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_clean_accounts_for_every_character_and_is_idempotent(prefix):
+    raw = seed_text(prefix)
+    result = clean(raw)
+    audit = result.audit()
+    assert len(raw) == len(result.text) + audit["chars_removed"].sum()
+    assert clean(result.text).text == result.text
+    # replaying the edits step by step reproduces the clean text
+    assert result.text.strip() == result.text and "\n\n" not in result.text
+
+
+def test_audit_lists_rule_and_text():
+    result = clean("当前位置：首页 > 新闻\n\n坚持动态清零。")
+    audit = result.audit()
+    row = audit[audit.rule == "breadcrumb"].iloc[0]
+    assert row.old.startswith("当前位置") and row.new == "" and row.step == "boilerplate"
+    assert result.text == "坚持动态清零。"
