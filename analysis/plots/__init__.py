@@ -112,7 +112,15 @@ def setup(notebook: str | None = None, *, seed: int = SEED) -> Setup:
     return Setup(notebook, name, str(font_path()), str(figures_dir()), seed, str(corpus_dir()), by)
 
 
-def save_fig(fig, name: str, *, formats: tuple[str, ...] = ("png",), notebook: str | None = None) -> list[Path]:
+class SavedFigures(list):
+    """The paths :func:`save_fig` wrote; shown by file name only, so notebook
+    outputs do not depend on where the project is checked out."""
+
+    def __repr__(self) -> str:
+        return "saved " + ", ".join(f"{p.parent.name}/{p.name}" for p in self)
+
+
+def save_fig(fig, name: str, *, formats: tuple[str, ...] = ("png",), notebook: str | None = None) -> SavedFigures:
     """Save ``fig`` as ``figures/<notebook>-<name>.<fmt>`` and return the paths.
 
     Metadata that changes between runs (software version, dates) is left out,
@@ -122,7 +130,7 @@ def save_fig(fig, name: str, *, formats: tuple[str, ...] = ("png",), notebook: s
     stem = f"{prefix}-{name}" if prefix else name
     out = figures_dir()
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths = SavedFigures()
     for fmt in formats:
         path = out / f"{stem}.{fmt}"
         metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None}}.get(fmt)
