@@ -167,6 +167,68 @@ def run_figures(args) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- keyness
+
+
+def add_keyness(p):
+    _corpus_arg(p)
+    _by_arg(p)
+    p.add_argument("--top", type=int, default=20, metavar="N",
+                   help="terms per comparison and side (default: 20; 0 = every term)")
+    p.add_argument("--pairwise", action="store_true", help="compare each group with each other group, not with the rest")
+    p.add_argument("--side", choices=["positive", "negative", "both"], default="positive",
+                   help="over-represented terms (default), under-represented, or both")
+    p.add_argument("--min-count", type=int, default=3, metavar="N", help="minimum count in target and reference together (default: 3)")
+    p.add_argument("--correction", choices=["bh", "bonferroni", "none"], default="bh",
+                   help="multiple-comparison adjustment for p_adj (default: bh)")
+    p.add_argument("--drop-proper", action="store_true", help="leave out proper nouns (places, people, organisations)")
+    _format_arg(p)
+
+
+def run_keyness(args) -> int:
+    """Print the keywords of each group (G2, p, log ratio …) as a table or CSV."""
+    from .keyness import keyness, top_terms
+
+    corp = _load(args)
+    try:
+        table = keyness(corp, by=args.by, compare="pairwise" if args.pairwise else "rest", min_count=args.min_count,
+                        correction=None if args.correction == "none" else args.correction,
+                        drop_proper=args.drop_proper)
+    except ValueError as exc:  # e.g. a single group: nothing to compare
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.top > 0:
+        table = top_terms(table, n=args.top, side=args.side)
+    elif args.side != "both":
+        table = top_terms(table, n=len(table), side=args.side)
+    _emit(table, args.format)
+    return 0
+
+
+# --------------------------------------------------------------------------- report
+
+
+def add_report(p):
+    _corpus_arg(p)
+    p.add_argument("--by", metavar="COLUMN", default=None,
+                   help="manifest column to group by (default: $ANALYSIS_BY, else region)")
+    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: site/)")
+    p.add_argument("--only", metavar="NN", nargs="*", default=None,
+                   help="run only the notebooks whose names start with these prefixes (e.g. 01 02)")
+
+
+def run_report(args) -> int:
+    from .report import build_report, notebook_paths
+
+    paths = notebook_paths()
+    if args.only:
+        paths = [p for p in paths if any(p.name.startswith(o) for o in args.only)]
+    index = build_report(args.out, corpus=args.corpus, by=args.by, notebooks=paths,
+                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    print(f"report written: {index}")
+    return 0
+
+
 # --------------------------------------------------------------------------- registry
 
 COMMANDS = {
@@ -174,6 +236,8 @@ COMMANDS = {
     "tokens": (add_tokens, run_tokens, "print a document's tokens"),
     "manifest": (add_manifest, run_manifest, "draft a manifest.csv for a folder of .txt files"),
     "figures": (add_figures, run_figures, "write the corpus overview figures into figures/"),
+    "report": (add_report, run_report, "run every notebook on a corpus and render the static site"),
+    "keyness": (add_keyness, run_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
 }
 
 
