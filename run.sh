@@ -49,7 +49,6 @@ case "$cmd" in
         ;;
     test)
         ensure_env
-        export MPLBACKEND=Agg
         exec "$VENV/bin/python" -m pytest --nbval --nbval-current-env tests notebooks "$@"
         ;;
     *)

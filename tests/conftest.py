@@ -13,7 +13,6 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 CITY = SHARED / "corpora" / "city-work-reports-2024"
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(autouse=True)

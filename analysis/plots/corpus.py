@@ -23,13 +23,14 @@ def document_lengths(frame: pd.DataFrame, by: str = "region", *, title: str = "æ
     ax.invert_yaxis()
     ax.set_xlabel("characters after cleaning")
     ax.set_title(title)
-    for g in groups:
-        ax.bar(0, 0, color=colors[g], label=g)
     if groups:
-        ax.legend(title=by, loc="lower right")
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=colors[g], label=g) for g in groups], title=by,
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))
     for y, v in enumerate(df["n_chars"]):
         ax.text(v, y, f" {v:,}", va="center", fontsize=9)
-    ax.margins(x=0.12)
+    ax.set_xlim(0, df["n_chars"].max() * 1.15)
     return fig
 
 
