@@ -95,7 +95,9 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
         vectors, which is right when the vectors cover the whole vocabulary.
     prior : array-like, optional
         Background counts for the Dirichlet prior of ``logodds_z``. Default:
-        ``target + reference``.
+        ``target + reference``. They are normalised over the vector, so pass
+        the whole vocabulary (or give the proportions yourself), not a
+        selection of terms.
     alpha0 : float
         Total pseudo-count of the prior (default 1000).
     smoothing : float
