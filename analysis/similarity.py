@@ -181,8 +181,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it begins and ends with a word character (letter, digit, CJK).
 
     A quotation mark or bracket is kept at either end when its partner is
-    inside the span (``“动态清零”`` stays balanced), but only within the
-    original span.
+    inside the span or encloses it (``“动态清零”`` stays balanced), but only
+    within the original span.
     """
     s0, e0 = start, end
     while start < end and not _WORD_RE.match(text[start]):
@@ -193,6 +193,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     span = text[start:end]
     for op, cl in _PAIRS.items():
+        if start > s0 and end < e0 and text[start - 1] == op and text[end] == cl:
+            start, end = start - 1, end + 1  # an enclosing pair: “外防输入”
+            span = text[start:end]
         if end < e0 and text[end] == cl and span.count(op) > span.count(cl):
             end += 1
             span = text[start:end]

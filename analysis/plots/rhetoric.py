@@ -363,8 +363,7 @@ def similarity_heatmap(sim: pd.DataFrame, *, labels: pd.Series | None = None, an
     off = sim.to_numpy().copy()
     np.fill_diagonal(off, np.nan)
     vmax = np.nanmax(off) if n > 1 else 1.0
-    cmap = plt.get_cmap("viridis").copy()
-    cmap.set_bad("#eeeeee")
+    cmap = plt.get_cmap("viridis").with_extremes(bad="#eeeeee")
     im = ax.imshow(off, cmap=cmap, vmin=0, vmax=vmax)
     ticks = _labels(sim.index, labels)
     fs = 9 if n <= 30 else max(4, int(270 / n))
