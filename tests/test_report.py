@@ -1,0 +1,92 @@
+"""The static report, the explorer's plain functions, and notebook determinism."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import nbformat
+import pytest
+
+import analysis
+from analysis.explorer import pair_keyness, term_frequencies
+from analysis.report import ReportError, _execute, build_report
+from conftest import ROOT, make_corpus
+
+
+def _notebook(path, *cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny\n\n| | |\n|---|---|\n| **Question** | does it render? |")]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_report_renders_site_with_reader_version(tmp_path):
+    nb = _notebook(tmp_path / "01_tiny.ipynb",
+                   "import analysis, os\ncfg = analysis.setup('01_tiny')\ncorp = analysis.load_corpus()\nprint(os.environ['ANALYSIS_BY'], len(corp))",
+                   "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_title('疫情防控')\nanalysis.save_fig(fig, 'title');")
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, province=["P", "Q"])
+    index = build_report(tmp_path / "site", corpus=corpus, by="province", notebooks=[nb], progress=lambda m: None)
+    html = index.read_text(encoding="utf-8")
+    assert "Tiny" in html and "does it render?" in html and "01_tiny.html" in html and "reader/01_tiny.html" in html
+    full = (tmp_path / "site" / "01_tiny.html").read_text(encoding="utf-8")
+    reader = (tmp_path / "site" / "reader" / "01_tiny.html").read_text(encoding="utf-8")
+    assert "province 2" in full and "province 2" in reader
+    assert "load_corpus" in full and "load_corpus" not in reader
+    assert "data:image/png;base64" in reader
+    assert (tmp_path / "site" / "figures" / "01_tiny-title.png").is_file()
+
+
+def test_report_failure_names_notebook_and_cell(tmp_path):
+    nb = _notebook(tmp_path / "02_broken.ipynb", "x = 1", "raise ValueError('boom')")
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。"}, region=["X"])
+    with pytest.raises(ReportError, match=r"02_broken\.ipynb: cell 2 failed.*boom"):
+        build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
+
+
+def test_report_refuses_bad_corpus_before_running(tmp_path):
+    nb = _notebook(tmp_path / "01_tiny.ipynb", "x = 1")
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持。"}, manifest="id,file\na,a.txt\na,a.txt\n")
+    with pytest.raises(analysis.CorpusError, match="more than once"):
+        build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
+
+
+def test_term_frequencies_known_counts(tmp_path):
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "动态清零，动态清零。", "b.txt": "动态清零。", "c.txt": "外防输入。"},
+                         region=["X", "X", "Y"])
+    corp = analysis.load_corpus(corpus)
+    f = term_frequencies(corp, "动态清零", "region").set_index("group")
+    assert f.loc["X", "count"] == 3 and f.loc["X", "docs_with_term"] == 2 and f.loc["Y", "count"] == 0
+    assert f.loc["X", "per_10k"] == round(3 / (10 + 5) * 10_000, 2)
+
+
+def test_pair_keyness_is_directional(seeds_corpus):
+    groups = sorted(seeds_corpus.group_column("region").unique())
+    t = pair_keyness(seeds_corpus, groups[0], groups[1])
+    assert set(t.more_in) <= {groups[0], groups[1]}
+    assert (t[t.more_in == groups[0]].g2 > 0).all() and (t[t.more_in == groups[1]].g2 < 0).all()
+
+
+def _text_outputs(nb) -> list[str]:
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            out.append(json.dumps({k: v for k, v in data.items() if k.startswith("text/")} or o.get("text", ""), sort_keys=True))
+    return out
+
+
+def test_notebook_runs_twice_identically(tmp_path):
+    """Text outputs and saved figure files are identical across two runs of a notebook."""
+    path = ROOT / "notebooks" / "01_corpus.ipynb"
+    runs = []
+    for i in range(2):
+        figs = tmp_path / f"run{i}" / "figures"
+        env = {"ANALYSIS_FIGURES": str(figs), "ANALYSIS_CORPUS": str(ROOT / "seeds"), "ANALYSIS_BY": "region",
+               "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+        nb = _execute(path, env, timeout=600)
+        hashes = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(figs.glob("*"))}
+        runs.append((_text_outputs(nb), hashes))
+    assert runs[0][1] and runs[0][1] == runs[1][1]
+    assert runs[0][0] == runs[1][0]
