@@ -51,6 +51,8 @@ its interval) and the concordance lines, not only significance.
 """
 from __future__ import annotations
 
+import sys
+import types
 from itertools import permutations
 from typing import Iterable
 
@@ -61,7 +63,8 @@ from scipy import stats
 from .corpus import Corpus
 from .vectors import Dfm, dfm
 
-__all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "REST", "KEYNESS_COLUMNS"]
+__all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
+           "KEYNESS_COLUMNS"]
 
 #: Label of the reference in one-vs-rest comparisons.
 REST = "(rest)"
@@ -355,3 +358,49 @@ def top_terms(table: pd.DataFrame, n: int = 10, *, side: str = "positive", by: s
     out["_rank"] = np.where(out["_side"] == 0, -out[by], out[by])
     out = out.sort_values(["group", "reference", "_side", "_rank", "term"], kind="stable")
     return out.drop(columns=["_side", "_rank"]).reset_index(drop=True)
+
+
+def measure_agreement(table: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """How far the three keyness measures agree, per comparison.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`keyness`.
+    n : int
+        Size of the top lists compared.
+
+    Returns
+    -------
+    DataFrame
+        group, reference, terms (tested), rho_log_ratio and rho_logodds_z
+        (Spearman rank correlation of each with ``g2`` over all tested
+        terms), top_log_ratio and top_logodds_z (how many of the ``n`` most
+        over-represented terms by ``g2`` are also among the ``n`` first by the
+        other measure).
+    """
+    rows = []
+    for (g, r), part in table.groupby(["group", "reference"], sort=True):
+        top = {m: set(top_terms(part, n, by=m)["term"]) for m in ("g2", "log_ratio", "logodds_z")}
+        rho = {m: stats.spearmanr(part["g2"], part[m]).statistic if len(part) > 2 else np.nan
+               for m in ("log_ratio", "logodds_z")}
+        rows.append({"group": g, "reference": r, "terms": len(part), "rho_log_ratio": rho["log_ratio"],
+                     "rho_logodds_z": rho["logodds_z"], "top_log_ratio": len(top["g2"] & top["log_ratio"]),
+                     "top_logodds_z": len(top["g2"] & top["logodds_z"])})
+    return pd.DataFrame(rows)
+
+
+class _CallableModule(types.ModuleType):
+    """``analysis.keyness`` names both this module and its main function.
+
+    Importing the submodule (``from analysis.keyness import top_terms``) makes
+    Python bind the *module* to ``analysis.keyness``, hiding the function that
+    ``analysis/__init__`` exports lazily. Calling the module therefore calls
+    :func:`keyness`, so ``analysis.keyness(corp, ...)`` works in either case.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return keyness(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -27,7 +27,7 @@ from .corpus import Corpus
 from .vectors import dfm
 
 __all__ = ["doc_similarity", "similarity_pairs", "cluster_linkage", "clusters", "shared_passages", "passage_summary",
-           "PASSAGE_COLUMNS"]
+           "passage_spread", "PASSAGE_COLUMNS"]
 
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "passage", "length", "start_a", "start_b"]
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio); fixed, so results are reproducible
@@ -398,3 +398,38 @@ def passage_summary(passages: pd.DataFrame, lengths: pd.Series | dict | None = N
     out["_tot"] = out["chars_a"] + out["chars_b"]
     out = out.sort_values(["_tot", "doc_a", "doc_b"], ascending=[False, True, True], kind="stable")
     return out.drop(columns="_tot").reset_index(drop=True)
+
+
+def passage_spread(passages: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+    """The shared passages found in the most documents: formulas repeated across the corpus.
+
+    Parameters
+    ----------
+    passages : DataFrame
+        Output of :func:`shared_passages`. A passage counts for a document
+        when that exact text was found shared between it and another document.
+    groups : Series, optional
+        Document id → group: adds ``n_groups``.
+
+    Returns
+    -------
+    DataFrame
+        passage, length, n_docs, [n_groups,] docs (ids joined with ", ", in
+        sorted order); most documents first, then longest, then passage.
+    """
+    cols = ["passage", "length", "n_docs"] + (["n_groups"] if groups is not None else []) + ["docs"]
+    if passages.empty:
+        return pd.DataFrame(columns=cols)
+    long = pd.concat([passages[["passage", "doc_a"]].rename(columns={"doc_a": "doc"}),
+                      passages[["passage", "doc_b"]].rename(columns={"doc_b": "doc"})]).drop_duplicates()
+    rows = []
+    for passage, g in long.groupby("passage", sort=True):
+        docs = sorted(g["doc"])
+        row = {"passage": passage, "length": len(passage), "n_docs": len(docs)}
+        if groups is not None:
+            row["n_groups"] = pd.Series(docs).map(groups).nunique()
+        row["docs"] = ", ".join(docs)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["n_docs", "length", "passage"], ascending=[False, False, True], kind="stable")
+    return out.reset_index(drop=True)

@@ -417,3 +417,26 @@ def test_cli_keyness_errors(small_city):
     # a drafted manifest with an empty region column: a single group "(none)", nothing to compare
     code, _, err = _run_cli(["keyness", "--corpus", str(city_sample)])
     assert code == 2 and "at least two groups" in err
+
+
+def test_measure_agreement_on_a_crafted_dfm():
+    from analysis.keyness import measure_agreement
+
+    kw = keyness_dfm(_crafted_dfm(), min_count=1)
+    agree = measure_agreement(kw, n=2)
+    assert list(agree["group"]) == ["A", "B", "C"]
+    a = kw[kw["group"] == "A"]
+    assert agree.loc[0, "rho_log_ratio"] == pytest.approx(stats.spearmanr(a["g2"], a["log_ratio"]).statistic)
+    assert agree.loc[0, "terms"] == len(a)
+    assert agree["top_log_ratio"].between(0, 2).all()
+
+
+def test_package_attribute_stays_callable_after_submodule_import(seeds_corpus):
+    import subprocess
+    import sys
+
+    code = ("import analysis; from analysis.keyness import top_terms; import analysis.cli;"
+            f"corp = analysis.load_corpus({str(seeds_corpus.path)!r});"
+            "print(len(top_terms(analysis.keyness(corp, 'region'), 1)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout.strip()) == seeds_corpus.manifest["region"].nunique()

@@ -211,3 +211,14 @@ def test_twenty_city_reports(tmp_path):
     corp = analysis.load_corpus(dest)
     sp5 = shared_passages(corp, min_len=12)
     assert set(sp5["doc_a"]) | set(sp5["doc_b"]) <= set(corp.ids)
+
+
+def test_passage_spread_counts_documents():
+    from analysis.similarity import passage_spread
+
+    f, g = "统筹疫情防控和经济社会发展", "人民至上生命至上"
+    texts = {"x": "甲" + f + "乙" + g, "y": "丙" + f + "丁", "z": f + "。" + g}
+    spread = passage_spread(shared_passages(texts), groups={"x": "G", "y": "G", "z": "H"})
+    assert list(spread["passage"]) == [f, g]
+    assert list(spread["n_docs"]) == [3, 2] and list(spread["n_groups"]) == [2, 2]
+    assert spread.loc[0, "docs"] == "x, y, z"

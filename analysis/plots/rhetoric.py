@@ -300,7 +300,7 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, title: str
     keywords = sorted(lines["keyword"].unique()) if len(lines) else []
     cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     kcolor = {k: cycle[i % len(cycle)] for i, k in enumerate(keywords)}
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(ids) + 1.4))
+    fig, ax = plt.subplots(figsize=(9, min(0.42 * len(ids) + 1.4, 40)))
     row = {d: i for i, d in enumerate(ids)}
     for k in keywords:
         sel = lines[(lines["keyword"] == k) & lines["doc_id"].isin(row)]
@@ -398,7 +398,7 @@ def dendrogram(sim: pd.DataFrame, *, labels: pd.Series | None = None, method: st
 
     z = cluster_linkage(sim, method)
     n = len(sim)
-    fig, ax = plt.subplots(figsize=(8, 0.4 * n + 1.5))
+    fig, ax = plt.subplots(figsize=(8, min(0.4 * n + 1.5, 40)))
     leaf_labels = _labels(sim.index, labels)
     _dendrogram(z, labels=leaf_labels, orientation="left", ax=ax, color_threshold=0, above_threshold_color="#555",
                 leaf_font_size=9 if n <= 40 else 6)
