@@ -229,6 +229,40 @@ def run_report(args) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- emphasis
+
+
+def add_emphasis(p):
+    _corpus_arg(p)
+    p.add_argument("--by", metavar="COLUMN", default="region",
+                   help="manifest column to group by (default: region; 'id' scores each document)")
+    p.add_argument("--lexicon", metavar="YAML", default=None,
+                   help="emphasis lexicon file (default: analysis/data/emphasis.yaml)")
+    p.add_argument("--n-boot", type=int, default=2000, metavar="N", help="bootstrap replicates (default: 2000; 0: none)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default: 0.95)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's seed)")
+    p.add_argument("--unit", choices=["sentence", "document"], default="sentence",
+                   help="what the bootstrap resamples within a group (default: sentence)")
+    _format_arg(p)
+
+
+def run_emphasis(args) -> int:
+    """Print each group's rate per 1,000 characters for each emphasis category, with bootstrap intervals."""
+    from .emphasis import DEFAULT_SEED, emphasis
+
+    corp = _load(args)
+    try:
+        table = emphasis(corp, by=None if args.by == "id" else args.by, lexicon=args.lexicon, n_boot=args.n_boot,
+                         level=args.level, seed=DEFAULT_SEED if args.seed is None else args.seed, unit=args.unit)
+    except ValueError as exc:  # a bad --n-boot or --level (lexicon and corpus errors are AnalysisErrors)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    cols = ["group", "category", "kind", "rate_per_1000", "ci_low", "ci_high", "count", "n_chars", "n_sentences",
+            "sentence_share", "share_low", "share_high"]
+    _emit(table[cols], args.format)
+    return 0
+
+
 # --------------------------------------------------------------------------- registry
 
 COMMANDS = {
@@ -238,6 +272,7 @@ COMMANDS = {
     "figures": (add_figures, run_figures, "write the corpus overview figures into figures/"),
     "report": (add_report, run_report, "run every notebook on a corpus and render the static site"),
     "keyness": (add_keyness, run_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
+    "emphasis": (add_emphasis, run_emphasis, "what each group stresses and how forcefully, per 1,000 characters with intervals"),
 }
 
 
