@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,8 +34,11 @@ __all__ = [
     "stopwords",
     "segment",
     "segment_pairs",
+    "segmented",
     "tokenize",
     "filter_tokens",
+    "filter_types",
+    "filter_segmented",
     "Tokenizer",
     "is_word",
     "lexicon_fingerprint",
@@ -92,9 +96,9 @@ def lexicon_fingerprint(path: str | Path | None = None) -> str:
 
 
 @lru_cache(maxsize=4)
-def _tokenizers(path: str):
+def _jieba_tokenizer(path: str):
+    """jieba's Tokenizer with the lexicon at ``path`` (no POS tables: those take seconds)."""
     import jieba
-    import jieba.posseg
 
     logging.getLogger("jieba").setLevel(logging.ERROR)
     jieba.setLogLevel(logging.ERROR)
@@ -102,6 +106,14 @@ def _tokenizers(path: str):
     tk.initialize()
     for row in load_lexicon(path).itertuples(index=False):
         tk.add_word(row.term, int(row.freq) if row.freq else None, row.pos or None)
+    return tk
+
+
+@lru_cache(maxsize=4)
+def _tokenizers(path: str):
+    import jieba.posseg
+
+    tk = _jieba_tokenizer(path)
     pos = jieba.posseg.POSTokenizer(tk)
     return tk, pos
 
@@ -112,7 +124,7 @@ def _get(lexicon: str | Path | None = None):
 
 def is_word(s: str, lexicon: str | Path | None = None) -> bool:
     """True when ``s`` is in jieba's dictionary or the project lexicon."""
-    tk, _ = _get(lexicon)
+    tk = _jieba_tokenizer(str(_lexicon_path(lexicon).resolve()))
     return tk.FREQ.get(s, 0) > 0
 
 
@@ -144,15 +156,64 @@ def stopwords(domain_path: str | None = None) -> frozenset[str]:
 # --------------------------------------------------------------------------- segmentation
 
 
-@lru_cache(maxsize=4096)
-def _segment_cached(text: str, lexicon: str) -> tuple[tuple[str, str], ...]:
-    _, pos = _tokenizers(lexicon)
-    return tuple((p.word, p.flag) for p in pos.cut(text))
+#: in-memory memo of segmentations, bounded by size (``$ANALYSIS_MEMORY_MB``, default 256)
+_MEMORY = None
 
 
-def segment_pairs(text: str, lexicon: str | Path | None = None) -> tuple[tuple[str, str], ...]:
-    """``(token, pos)`` pairs for ``text``, memoised per process. Lossless."""
-    return _segment_cached(text, str(_lexicon_path(lexicon).resolve()))
+def _memory():
+    global _MEMORY
+    if _MEMORY is None:
+        from .cache import MemoryCache
+
+        mb = float(os.environ.get("ANALYSIS_MEMORY_MB", "256") or 256)
+        _MEMORY = MemoryCache(int(mb * 2**20), sizeof=lambda v: v[1].nbytes() + 2 * len(v[0]))
+    return _MEMORY
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(path: str, mtime_ns: int, size: int) -> str:
+    return lexicon_fingerprint(path)
+
+
+def segmented(text: str, lexicon: str | Path | None = None, backend: str | None = None, *, cache: bool = True):
+    """Segmentation of ``text`` in compact form (:class:`analysis.cache.Segmented`).
+
+    Looked up in memory, then in the on-disk cache (see :mod:`analysis.cache`),
+    else computed with the segmenter ``backend`` (``"jieba"`` or ``"rjieba"``;
+    default ``$ANALYSIS_SEGMENTER``, else the fastest installed; both give
+    the same result) and stored in both. ``cache=False`` skips the disk.
+    """
+    from .backends import get_segmenter
+    from .cache import DISK_MIN_CHARS, Segmented, cache_enabled, read_segmentation, segmentation_key, write_segmentation
+
+    lex = str(_lexicon_path(lexicon).resolve())
+    seg = get_segmenter(backend, lex)
+    mkey = (seg.name, lex, text)
+    mem = _memory()
+    hit = mem.get(mkey)
+    if hit is not None:
+        return hit[1]
+    result = None
+    key = None
+    if cache and len(text) >= DISK_MIN_CHARS and cache_enabled():
+        st = os.stat(lex)
+        key = segmentation_key(text, _fingerprint(lex, st.st_mtime_ns, st.st_size), seg.version)
+        result = read_segmentation(key, len(text))
+    if result is None:
+        result = Segmented.from_pairs(seg.cut(text))
+        if key is not None:
+            write_segmentation(key, result, len(text))
+    mem.put(mkey, (text, result))
+    return result
+
+
+def segment_pairs(text: str, lexicon: str | Path | None = None, backend: str | None = None) -> tuple[tuple[str, str], ...]:
+    """``(token, pos)`` pairs for ``text``. Lossless.
+
+    Memoised in memory and on disk (:func:`segmented`); ``backend`` picks the
+    segmenter (same output either way, see :mod:`analysis.backends`).
+    """
+    return segmented(text, lexicon, backend).pairs()
 
 
 def segment(text: str, lexicon: str | Path | None = None) -> pd.DataFrame:
@@ -185,30 +246,46 @@ def _is_number(tok: str) -> bool:
     return all(ch in _NUMERAL_CHARS for ch in tok)
 
 
+def _filter_pair(tok: str, flag: str, options: TokenOptions, stop: frozenset) -> str | None:
+    """The counted form of one ``(token, pos)`` pair, or None when :class:`TokenOptions` drop it."""
+    if tok in options.keep:
+        return tok
+    if not tok.strip():
+        return None
+    if _PUNCT_RE.match(tok):
+        return tok if options.punctuation else None
+    if not options.numbers and _is_number(tok):
+        return None
+    if len(tok) < options.min_chars:
+        return None
+    if tok in stop:
+        return None
+    if options.drop_proper and flag.startswith(PROPER_NOUN_POS):
+        return None
+    return tok.lower() if tok.isascii() else tok
+
+
 def filter_tokens(pairs: Iterable[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str]:
     """Apply :class:`TokenOptions` to ``(token, pos)`` pairs and return the kept tokens."""
     stop = stopwords() if options.stopwords else frozenset()
     out = []
     for tok, flag in pairs:
-        if tok in options.keep:
-            out.append(tok)
-            continue
-        if not tok.strip():
-            continue
-        if _PUNCT_RE.match(tok):
-            if options.punctuation:
-                out.append(tok)
-            continue
-        if not options.numbers and _is_number(tok):
-            continue
-        if len(tok) < options.min_chars:
-            continue
-        if tok in stop:
-            continue
-        if options.drop_proper and flag.startswith(PROPER_NOUN_POS):
-            continue
-        out.append(tok.lower() if tok.isascii() else tok)
+        t = _filter_pair(tok, flag, options, stop)
+        if t is not None:
+            out.append(t)
     return out
+
+
+def filter_types(types: Sequence[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str | None]:
+    """:func:`filter_tokens` for distinct pairs: the kept form of each, or None (same rules)."""
+    stop = stopwords() if options.stopwords else frozenset()
+    return [_filter_pair(tok, flag, options, stop) for tok, flag in types]
+
+
+def filter_segmented(seg, options: TokenOptions = TokenOptions()) -> list[str]:
+    """:func:`filter_tokens` of a :class:`~analysis.cache.Segmented`, deciding once per distinct pair."""
+    kept = filter_types(seg.types, options)
+    return [t for t in map(kept.__getitem__, seg.seq.tolist()) if t is not None]
 
 
 def tokenize(
@@ -246,7 +323,7 @@ def tokenize(
         Another lexicon file.
     """
     opts = TokenOptions(stopwords, punctuation, numbers, min_chars, drop_proper, frozenset(keep))
-    return filter_tokens(segment_pairs(text, lexicon), opts)
+    return filter_segmented(segmented(text, lexicon), opts)
 
 
 class Tokenizer:

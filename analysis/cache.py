@@ -1,0 +1,310 @@
+"""Content-addressed caches: segmentations on disk and in memory, loaded documents on disk.
+
+Segmenting is the slow step of the suite, and every notebook kernel would
+redo it for the same texts. A segmentation is stored once per
+
+    (text, lexicon fingerprint, segmenter backend and version, format)
+
+under :func:`analysis.paths.cache_dir` (``$ANALYSIS_CACHE``, else the user's
+cache folder). The files are safe to delete at any time; a damaged or
+unreadable file is recomputed (and replaced), never trusted and never a crash.
+Nothing is ever unpickled: a file is a zlib-compressed block of a JSON header,
+integer arrays and UTF-8 text. Writes go to a temporary file first and are
+renamed into place, so a reader never sees half a file.
+
+Set ``ANALYSIS_CACHE=off`` to switch the disk caches off (in-memory memoising
+stays on).
+
+:class:`Segmented` is the compact form of a segmentation: the distinct
+``(token, pos)`` pairs (*types*) and, for every token position, the index of
+its type. It costs about 4 bytes per token instead of a tuple per token, and
+lets counting filter each distinct token once instead of at every position.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+import threading
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .paths import cache_dir
+
+__all__ = [
+    "Segmented",
+    "cache_enabled",
+    "segment_cache_dir",
+    "segmentation_key",
+    "read_segmentation",
+    "write_segmentation",
+    "MemoryCache",
+    "clear_cache",
+    "cache_info",
+    "DISK_MIN_CHARS",
+]
+
+FORMAT = 1
+_MAGIC = b"ASEG1\n"
+#: texts shorter than this are only memoised in memory (they are fast to segment)
+DISK_MIN_CHARS = 500
+_OFF = {"0", "off", "false", "no", "none"}
+
+
+def cache_enabled() -> bool:
+    """False when ``$ANALYSIS_CACHE`` is ``off`` (or ``0``, ``false``, ``no``)."""
+    return os.environ.get("ANALYSIS_CACHE", "").strip().lower() not in _OFF
+
+
+def segment_cache_dir() -> Path:
+    """The folder of cached segmentations (``<cache_dir>/segments``)."""
+    return cache_dir() / "segments"
+
+
+# --------------------------------------------------------------------------- Segmented
+
+
+@dataclass(frozen=True, eq=False)
+class Segmented:
+    """A segmentation in compact form.
+
+    Attributes
+    ----------
+    types : tuple of (str, str)
+        Distinct ``(token, pos)`` pairs in order of first occurrence.
+    seq : numpy.ndarray of uint32
+        For each token position, the index of its pair in ``types``.
+    """
+
+    types: tuple[tuple[str, str], ...]
+    seq: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Segmented":
+        index: dict[tuple[str, str], int] = {}
+        seq = [index.setdefault(p, len(index)) for p in pairs]
+        return cls(tuple(index), np.asarray(seq, dtype=np.uint32))
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every ``(token, pos)`` pair in text order."""
+        return tuple(map(self.types.__getitem__, self.seq.tolist()))
+
+    def __len__(self) -> int:
+        return len(self.seq)
+
+    @property
+    def n_chars(self) -> int:
+        lens = np.fromiter((len(t) for t, _ in self.types), dtype=np.int64, count=len(self.types))
+        return int(lens[self.seq].sum()) if len(self.seq) else 0
+
+    def nbytes(self) -> int:
+        """Approximate memory held, for the in-memory cache's budget."""
+        return int(self.seq.nbytes) + 80 * len(self.types)
+
+    # ------------------------------------------------------------------ bytes
+
+    def to_bytes(self, n_chars: int) -> bytes:
+        pos_vocab = sorted({p for _, p in self.types})
+        code = {p: i for i, p in enumerate(pos_vocab)}
+        lens = np.fromiter((len(t) for t, _ in self.types), dtype=np.uint32, count=len(self.types))
+        pos = np.fromiter((code[p] for _, p in self.types), dtype=np.uint16, count=len(self.types))
+        text = "".join(t for t, _ in self.types).encode("utf-8", "surrogatepass")
+        header = json.dumps(
+            {"format": FORMAT, "n_types": len(self.types), "n_tokens": len(self.seq), "n_chars": n_chars,
+             "n_bytes": len(text), "pos": pos_vocab},
+            ensure_ascii=True,
+        ).encode("ascii")
+        payload = b"".join(
+            [_MAGIC, struct.pack("<I", len(header)), header, lens.tobytes(), pos.tobytes(),
+             self.seq.astype("<u4", copy=False).tobytes(), text]
+        )
+        return zlib.compress(payload, 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, n_chars: int) -> "Segmented":
+        """Parse :meth:`to_bytes` output; raises ``ValueError`` on anything unexpected."""
+        try:
+            raw = zlib.decompress(data)
+        except zlib.error as exc:
+            raise ValueError(f"not a compressed segmentation ({exc})") from None
+        if not raw.startswith(_MAGIC):
+            raise ValueError("bad magic")
+        at = len(_MAGIC)
+        (hlen,) = struct.unpack_from("<I", raw, at)
+        at += 4
+        header = json.loads(raw[at:at + hlen].decode("ascii"))
+        at += hlen
+        nt, nk, nb = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"])
+        if header.get("format") != FORMAT or int(header["n_chars"]) != n_chars:
+            raise ValueError("format or length mismatch")
+        if len(raw) != at + 4 * nt + 2 * nt + 4 * nk + nb:
+            raise ValueError("truncated")
+        lens = np.frombuffer(raw, dtype="<u4", count=nt, offset=at).astype(np.int64)
+        at += 4 * nt
+        pos = np.frombuffer(raw, dtype="<u2", count=nt, offset=at)
+        at += 2 * nt
+        seq = np.frombuffer(raw, dtype="<u4", count=nk, offset=at).astype(np.uint32)
+        at += 4 * nk
+        text = raw[at:at + nb].decode("utf-8", "surrogatepass")
+        vocab = header["pos"]
+        if lens.sum() != len(text) or (nt and (pos.max() >= len(vocab) or lens.min() < 1)):
+            raise ValueError("inconsistent types")
+        if nk and seq.max() >= nt:
+            raise ValueError("token index out of range")
+        if nk and int(lens[seq].sum()) != n_chars:
+            raise ValueError("tokens do not cover the text")
+        ends = np.cumsum(lens).tolist()
+        starts = [0] + ends[:-1]
+        types = tuple((text[a:b], vocab[p]) for a, b, p in zip(starts, ends, pos.tolist()))
+        return cls(types, seq)
+
+
+# --------------------------------------------------------------------------- disk
+
+
+def segmentation_key(text: str, lexicon_fp: str, backend_version: str) -> str:
+    """Hex key of a segmentation: hash of the format, backend, lexicon and text."""
+    h = hashlib.sha256(f"{FORMAT}\0{backend_version}\0{lexicon_fp}\0".encode())
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _path(root: Path, key: str) -> Path:
+    return root / key[:2] / f"{key[2:]}.seg"
+
+
+def read_segmentation(key: str, n_chars: int, root: Path | None = None) -> Segmented | None:
+    """The cached segmentation for ``key``, or None (missing, damaged: the file is removed)."""
+    path = _path(root or segment_cache_dir(), key)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return Segmented.from_bytes(data, n_chars)
+    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename; False if it failed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def write_segmentation(key: str, seg: Segmented, n_chars: int, root: Path | None = None) -> bool:
+    """Store a segmentation; False (and no exception) if the cache folder is not writable."""
+    return atomic_write(_path(root or segment_cache_dir(), key), seg.to_bytes(n_chars))
+
+
+def clear_cache() -> int:
+    """Delete every cached file of the suite (segmentations and documents); return how many."""
+    import shutil
+
+    n = 0
+    for sub in ("segments", "documents"):
+        folder = cache_dir() / sub
+        if folder.is_dir():
+            n += sum(1 for p in folder.rglob("*") if p.is_file())
+            shutil.rmtree(folder, ignore_errors=True)
+    return n
+
+
+def cache_info() -> dict:
+    """Where the cache is, whether it is on, and how many files and bytes it holds."""
+    out = {"path": str(cache_dir()), "enabled": cache_enabled()}
+    for sub in ("segments", "documents"):
+        folder = cache_dir() / sub
+        files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+        out[f"{sub}_files"] = len(files)
+        out[f"{sub}_bytes"] = sum(p.stat().st_size for p in files)
+    return out
+
+
+# --------------------------------------------------------------------------- memory
+
+
+class MemoryCache:
+    """A least-recently-used mapping bounded by the total size of its values.
+
+    ``sizeof(value)`` gives a value's size; the oldest entries go once the
+    total passes ``max_size``. Thread-safe.
+    """
+
+    def __init__(self, max_size: int, sizeof=len):
+        self.max_size = max_size
+        self.sizeof = sizeof
+        self._data: OrderedDict = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit[0]
+            return None
+
+    def put(self, key, value) -> None:
+        size = self.sizeof(value)
+        if size > self.max_size:
+            return
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._data[key] = (value, size)
+            self._size += size
+            while self._size > self.max_size:
+                _, (_, s) = self._data.popitem(last=False)
+                self._size -= s
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._size = 0
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def file_digest(paths: Sequence[Path]) -> str:
+    """Short hash of the bytes of some files (missing files count as empty)."""
+    h = hashlib.sha256()
+    for p in paths:
+        try:
+            h.update(Path(p).read_bytes())
+        except OSError:
+            pass
+        h.update(b"\0")
+    return h.hexdigest()[:16]
