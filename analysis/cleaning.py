@@ -5,11 +5,12 @@ records which step and rule changed which span (``old``) into what (``new``),
 so the audit explains every character that left the text:
 
     len(raw) == len(clean) + sum(len(e.old) - len(e.new) for e in edits)
+    replay(raw, edits) == clean          # nothing changes unrecorded
 
 :func:`clean` chains the steps in this order:
 
 1. ``newlines``     CRLF / CR / Unicode line separators -> ``\\n``
-2. ``invisible``    zero-width characters, soft hyphens and stray BOMs removed
+2. ``invisible``    zero-width characters, soft hyphens, stray BOMs and control characters removed
 3. ``width``        full-width ASCII letters and digits -> half-width (nothing else)
 4. ``simplified``   Traditional -> Simplified with OpenCC (``t2s``)
 5. ``punctuation``  ASCII ``, ; : ! ? ( )`` touching Chinese -> Chinese forms
@@ -17,6 +18,10 @@ so the audit explains every character that left the text:
 7. ``boilerplate``  web and document debris, rules from ``data/boilerplate.yaml``
    (after 6, so a footer broken over lines is removed whole)
 8. ``whitespace``   edge spaces, blank lines and spaces between Chinese and digits
+
+The steps run again until a pass changes nothing, so cleaning is idempotent
+(a second pass matters only for odd input, such as a line that is only a
+boilerplate rule's match once a stray character in front of it is gone).
 
 Chinese punctuation (、，。“”) is never rewritten: slogan mining relies on it.
 """
@@ -28,8 +33,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .errors import DecodeError
@@ -49,24 +55,28 @@ __all__ = [
     "repair_lines",
     "tidy_whitespace",
     "clean",
+    "replay",
     "is_cjk",
+    "CJK_RE",
     "traditional_only_chars",
 ]
 
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{CJK_CLASS}]")
+CJK_RE = re.compile(f"[{CJK_CLASS}]")
 
 
 def is_cjk(ch: str) -> bool:
     """True for a CJK unified ideograph (basic block, extension A, compatibility)."""
-    return bool(_CJK_RE.match(ch))
+    return bool(CJK_RE.match(ch))
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """One recorded change: ``text[start:end] == old`` was replaced by ``new``.
 
-    Positions refer to the text as it entered the step that made the edit.
+    Positions refer to the text as it entered the rule that made the edit: the
+    edits of one ``(step, rule)`` are applied together, rule after rule (see
+    :func:`replay`). A named tuple, because a long Traditional document has
+    millions of them.
     """
 
     step: str
@@ -75,6 +85,7 @@ class Edit:
     end: int
     old: str
     new: str
+    pass_no: int = 1
 
 
 @dataclass
@@ -85,7 +96,7 @@ class CleanResult:
     edits: list[Edit]
 
     def audit(self) -> pd.DataFrame:
-        """One row per edit: step, rule, start, end, old, new, chars_removed."""
+        """One row per edit: step, rule, start, end, old, new, chars_removed, pass."""
         rows = [
             {
                 "step": e.step,
@@ -95,99 +106,202 @@ class CleanResult:
                 "old": e.old,
                 "new": e.new,
                 "chars_removed": len(e.old) - len(e.new),
+                "pass": e.pass_no,
             }
             for e in self.edits
         ]
         return pd.DataFrame(
-            rows, columns=["step", "rule", "start", "end", "old", "new", "chars_removed"]
+            rows, columns=["step", "rule", "start", "end", "old", "new", "chars_removed", "pass"]
         )
 
 
 # --------------------------------------------------------------------------- decoding
 
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+_EXTRACT = "extract its text and save it as a UTF-8 .txt file"
+#: magic bytes of files that are not plain text, what they are, and how to get text out of them
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document",
+     "extract its text (for example `pdftotext -enc UTF-8 FILE.pdf FILE.txt`) and list the .txt file instead"),
+    (b"PK\x03\x04", "a ZIP archive (a Word .docx, Excel .xlsx, WPS or other zipped file)",
+     "open it and save it as plain text (UTF-8 .txt), or unpack it"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office or WPS file (.doc, .xls, .wps)",
+     "open it and save it as plain text (UTF-8 .txt)"),
+    (b"{\\rtf", "an RTF document", "open it in a word processor and save it as plain text (UTF-8 .txt)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "run OCR on it or find the document's text version; " + _EXTRACT),
+    (b"\xff\xd8\xff", "a JPEG image", "run OCR on it or find the document's text version; " + _EXTRACT),
+    (b"GIF8", "a GIF image", "run OCR on it or find the document's text version; " + _EXTRACT),
+    (b"\x1f\x8b", "a gzip archive", "unpack it first"),
+    (b"Rar!\x1a\x07", "a RAR archive", "unpack it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it first"),
+)
+
+# C0/C1 control characters other than tab and line breaks: a few are debris (a DOS end-of-file
+# mark, an escape sequence) and cleaning removes them; many mean the bytes are not text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# characters that make up Chinese documents: ASCII, Latin-1, general punctuation, letterlike
+# and number forms, enclosed numbers, box drawing, CJK symbols, kana, CJK ideographs, compatibility
+# and vertical forms, full-width forms
+_TEXT_RE = re.compile(
+    "[\t\n\r\x0b\x0c\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u218f\u2190-\u23ff\u2460-\u27bf"
+    "\u3000-\u30ff\u3100-\u312f\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uffef\ufeff]+"
+)
+_MIN_CJK_FOR_GUESS = 20  # too few Chinese characters to judge an encoding by them
+
+
+def _text_share(text: str) -> float:
+    """Share of characters of ``text`` that plain Chinese or English documents are made of."""
+    return 1.0 - len(_TEXT_RE.sub("", text)) / max(1, len(text))
+
+
+def _common_share(text: str) -> tuple[float, int]:
+    """Share of Chinese characters that are common ones (in GB2312 once made Simplified), and their number.
+
+    Real text in any encoding scores above 0.99; bytes decoded with the wrong Chinese
+    encoding (Big5 read as GBK, for instance) land on rare characters and score about 0.6.
+    """
+    from collections import Counter
+
+    counts = Counter(CJK_RE.findall(text))
+    total = sum(counts.values())
+    if not total:
+        return 1.0, 0
+    cc = _opencc()
+    common = 0
+    for ch, n in counts.items():
+        try:
+            cc.convert(ch).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += n
+    return common / total, total
+
+
+def _check_controls(text: str, encoding: str, source: str) -> str:
+    n = len(_CONTROL_RE.findall(text))
+    if n > max(8, len(text) // 200):
+        raise DecodeError(
+            source,
+            f"decodes as {encoding} but {n:,} of its {len(text):,} characters are control characters: "
+            "it looks like a binary file, not plain text",
+            _EXTRACT,
+        )
+    return text
+
+
+def _line_of(data: bytes, pos: int) -> str:
+    line = data.count(b"\n", 0, pos) + 1
+    start = data.rfind(b"\n", 0, pos) + 1
+    before = data[max(start, pos - 24) : pos].decode("utf-8", "replace").strip()
+    return f"line {line}" + (f", after «{before}»" if before else "")
 
 
 def decode(data: bytes, source: str | Path = "<bytes>") -> tuple[str, str]:
     """Decode a document's bytes; return ``(text, encoding)``.
 
-    Tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32), UTF-16 without
-    a BOM (recognised by its NUL bytes), strict UTF-8, strict GB18030 (a
-    superset of GBK and GB2312). The encoding found is returned so it can be
-    reported. Raises :class:`~analysis.errors.DecodeError`, naming ``source``
-    and the fix, for binary files and bytes no candidate decodes.
+    Tries, in order:
+
+    1. a byte-order mark (UTF-8, UTF-16, UTF-32), which is dropped;
+    2. the magic bytes of files that are not text (PDF, Word/Excel/ZIP, images,
+       archives): an error that says what the file is and how to get its text;
+    3. UTF-16 without a BOM (the file has NUL bytes; the byte order whose text
+       looks like text wins);
+    4. strict UTF-8;
+    5. strict GB18030 (a superset of GBK and GB2312), then Big5 (``cp950``,
+       ``big5hkscs``) - each only when the Chinese characters it gives are
+       common ones, so Big5 is never read as GBK mojibake.
+
+    A few stray control characters (a DOS end-of-file mark …) are kept here
+    and removed, with an audit entry, by :func:`remove_invisible`; many mean a
+    binary file. The encoding found is returned so it can be reported.
+
+    Raises
+    ------
+    DecodeError
+        Naming ``source``, what is wrong and the fix: binary files, and bytes
+        that no candidate decodes into plausible text.
     """
     source = str(source)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data.decode(encoding)
+                text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeError(
                     source,
-                    f"starts with a {encoding} byte-order mark but byte {exc.start} is invalid",
+                    f"starts with a {encoding} byte-order mark but byte {exc.start + len(bom)} is invalid {encoding}",
                     "re-save the file as UTF-8",
                 ) from None
-            return text.lstrip("\ufeff"), encoding.replace("-sig", "")
+            return _check_controls(text, encoding, source), encoding
+    for magic, kind, fix in _SIGNATURES:
+        if data.startswith(magic):
+            raise DecodeError(source, f"is {kind}, a binary file, not plain text", fix)
     if b"\x00" in data:
-        encoding = _guess_utf16(data)
-        if encoding is None:
-            raise DecodeError(
-                source,
-                "contains NUL bytes and is not UTF-16 text: it looks like a binary file "
-                "(PDF, Word, image …), not plain text",
-                "extract its text and save it as a UTF-8 .txt file",
-            )
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            raise DecodeError(
-                source, "looks like UTF-16 but does not decode", "re-save the file as UTF-8"
-            ) from None
-    for encoding in ("utf-8", "gb18030"):
+        text, encoding = _decode_with_nul(data, source)
+        return _check_controls(text, encoding, source), encoding
+    try:
+        return _check_controls(data.decode("utf-8"), "utf-8", source), "utf-8"
+    except UnicodeDecodeError as exc:
+        where = _line_of(data, exc.start)
+        lenient = data.decode("utf-8", "replace")
+        n_bad = lenient.count("\ufffd")
+        mostly_utf8 = n_bad < 0.1 * len(re.sub(r"[\x00-\x7f]+", "", lenient))
+    tried = []
+    for encoding, label in (("gb18030", "gb18030"), ("cp950", "big5"), ("big5hkscs", "big5")):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _CONTROL_RE.search(text):
-            raise DecodeError(
-                source,
-                f"decodes as {encoding} but contains control characters: it looks like a binary file",
-                "extract its text and save it as a UTF-8 .txt file",
-            )
-        return text, encoding
+        share, n_cjk = _common_share(text)
+        if n_cjk < _MIN_CJK_FOR_GUESS or share >= 0.9:
+            return _check_controls(text, label, source), label
+        tried.append(f"as {label} only {share:.0%} of its Chinese characters are common ones")
+    mostly = " (the rest is valid UTF-8: part of the file was saved in another encoding)" if mostly_utf8 else ""
+    detail = f"; {'; '.join(tried)}" if tried else ""
     raise DecodeError(
         source,
-        "is neither UTF-8, UTF-16 nor GB18030/GBK text",
-        "open it in an editor and save it as UTF-8",
+        f"is not UTF-8 text: the first invalid byte is on {where}{mostly}, and it is not GB18030/GBK or Big5 text "
+        f"either{detail}",
+        "open it in an editor that detects encodings and save it as UTF-8",
     )
 
 
-def _guess_utf16(data: bytes) -> str | None:
-    """Return 'utf-16-le'/'utf-16-be' when NULs sit on one byte parity, else None."""
-    if len(data) < 2 or len(data) % 2:
-        return None
-    even = data[0::2].count(0)
-    odd = data[1::2].count(0)
-    half = len(data) // 2
-    # ASCII-heavy UTF-16 puts NULs on one parity only; CJK-heavy UTF-16 has few NULs,
-    # but never NULs on both parities the way binary formats do.
-    if odd and not even:
-        return "utf-16-le"
-    if even and not odd:
-        return "utf-16-be"
-    if odd > 0.3 * half and even < 0.02 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.02 * half:
-        return "utf-16-be"
-    return None
+def _decode_with_nul(data: bytes, source: str) -> tuple[str, str]:
+    """Bytes with NULs: UTF-16 without a byte-order mark, UTF-8 with a stray NUL, or binary.
+
+    ASCII characters put their NUL byte second in little-endian UTF-16, first in
+    big-endian, so the byte order with more NULs in its place is tried first; it
+    must give text made of the usual characters (a binary file does not).
+    """
+    if len(data) % 2 == 0:
+        odd, even = data[1::2].count(0), data[0::2].count(0)
+        order = ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")
+        for encoding in order:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _text_share(text) >= 0.95:
+                return text, encoding
+    if data.count(b"\x00") <= 8:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    raise DecodeError(
+        source,
+        "contains NUL bytes and is not UTF-16 text: it looks like a binary file "
+        "(PDF, Word, image …), not plain text",
+        _EXTRACT,
+    )
 
 
 # --------------------------------------------------------------------------- edit plumbing
@@ -212,6 +326,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 def _regex_edits(
     text: str, step: str, rule: str, pattern: re.Pattern, repl: str | Callable[[re.Match], str] = ""
 ) -> list[Edit]:
+    if not callable(repl) and "\\" not in repl:  # a literal replacement: no template to expand
+        return [Edit(step, rule, m.start(), m.end(), m[0], repl) for m in pattern.finditer(text) if m[0] != repl]
     edits = []
     for m in pattern.finditer(text):
         new = repl(m) if callable(repl) else m.expand(repl)
@@ -242,12 +358,14 @@ def normalize_newlines(text: str) -> tuple[str, list[Edit]]:
 
 
 _INVISIBLE_RULES = [
-    ("zero_width", re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]+"), "")
+    ("zero_width", re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]+"), ""),
+    ("control_chars", _CONTROL_RE, ""),
 ]
 
 
 def remove_invisible(text: str) -> tuple[str, list[Edit]]:
-    """Remove zero-width spaces and joiners, soft hyphens, bidi marks and stray BOMs."""
+    """Remove zero-width spaces and joiners, soft hyphens, bidi marks, stray BOMs, and
+    control characters other than tab and line breaks (a DOS end-of-file mark, NUL …)."""
     return _run_rules(text, "invisible", _INVISIBLE_RULES)
 
 
@@ -275,31 +393,44 @@ def _opencc():
 def to_simplified(text: str) -> tuple[str, list[Edit]]:
     """Convert Traditional characters to Simplified with OpenCC's ``t2s`` configuration.
 
-    OpenCC converts phrases as well as characters, so the output can differ in
-    length; the edits are recovered with a character diff so the audit still
-    accounts for every character.
+    One edit per run of changed characters. OpenCC converts phrases as well as
+    characters, so a run can change length; such runs are aligned with a
+    character diff inside their line, so the audit still accounts for every
+    character and a long document is never diffed as a whole.
     """
     converted = _opencc().convert(text)
     if converted == text:
         return text, []
-    edits: list[Edit] = []
     if len(converted) == len(text):
-        i, n = 0, len(text)
-        while i < n:
-            if text[i] == converted[i]:
-                i += 1
-                continue
-            j = i
-            while j < n and text[j] != converted[j]:
-                j += 1
-            edits.append(Edit("simplified", "t2s", i, j, text[i:j], converted[i:j]))
-            i = j
-    else:
-        sm = SequenceMatcher(None, text, converted, autojunk=False)
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
-            if tag != "equal":
-                edits.append(Edit("simplified", "t2s", i1, i2, text[i1:i2], converted[j1:j2]))
-    return converted, edits
+        return converted, _changed_runs(text, converted, 0)
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        new = _opencc().convert(line)
+        if new != line:
+            if len(new) == len(line):
+                edits.extend(_changed_runs(line, new, pos))
+            else:
+                sm = SequenceMatcher(None, line, new, autojunk=False)
+                edits.extend(
+                    Edit("simplified", "t2s", pos + i1, pos + i2, line[i1:i2], new[j1:j2])
+                    for tag, i1, i2, j1, j2 in sm.get_opcodes()
+                    if tag != "equal"
+                )
+        pos += len(line)
+    return apply_edits(text, edits), edits
+
+
+def _changed_runs(old: str, new: str, offset: int) -> list[Edit]:
+    """One t2s edit per run of positions where ``old`` and ``new`` (same length) differ."""
+    a = np.frombuffer(old.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(new.encode("utf-32-le"), dtype=np.uint32)
+    diff = np.concatenate(([False], a != b, [False]))
+    edges = np.flatnonzero(diff[1:] != diff[:-1])
+    return [
+        Edit("simplified", "t2s", offset + i, offset + j, old[i:j], new[i:j])
+        for i, j in zip(edges[0::2].tolist(), edges[1::2].tolist())
+    ]
 
 
 def traditional_only_chars(text: str) -> list[str]:
@@ -312,13 +443,15 @@ _C = CJK_CLASS + "“”‘’《》（）、，。"
 _PUNCT_RULES = [
     (
         "ascii_punct_after_cjk",
-        re.compile(f"(?<=[{_C}])[ \t]*([,;:!?])"),
+        re.compile(f"(?<=[{_C}])[ \t\u3000\u00a0]*([,;:!?])"),
         lambda m: _ASCII_TO_CJK[m.group(1)],
     ),
     (
+        # "(" … ")" with no parenthesis or line break inside, when it holds Chinese
+        # (one scan per "(": the pattern cannot backtrack over a long unclosed line)
         "ascii_paren_around_cjk",
-        re.compile(f"\\(([^()\\n]*[{CJK_CLASS}][^()\\n]*)\\)"),
-        lambda m: f"（{m.group(1)}）",
+        re.compile("\\(([^()\\n]*)\\)"),
+        lambda m: f"（{m.group(1)}）" if CJK_RE.search(m.group(1)) else m.group(0),
     ),
 ]
 
@@ -402,7 +535,7 @@ _INDENT_RE = re.compile(r"^(\u3000|[ \t]{2,})")
 
 def _width(s: str) -> float:
     """Display width in Chinese-character units (ASCII counts half)."""
-    return sum(0.5 if ord(c) < 0x80 else 1.0 for c in s)
+    return len(s) - 0.5 * len(s.encode("ascii", "ignore"))
 
 
 def _line_width(lines: list[str]) -> float | None:
@@ -496,12 +629,26 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
 # --------------------------------------------------------------------------- whitespace
 
 _WS = "[ \t\u3000\u00a0]"
+# A run of spaces is matched from its first space only (the look-behind after the first
+# space refuses a start inside a run), so no rule is quadratic on a long run of spaces, and
+# every pattern starts with a character class the regex engine can scan for quickly.
+_RUN = f"{_WS}(?<!{_WS}{_WS}){_WS}*"
+_CJK_PUNCT_AFTER = "，。、；：！？”）》"
+_CJK_PUNCT_BEFORE = "，。、；：！？“（《"
 _WHITESPACE_RULES = [
-    ("edge_whitespace", re.compile(f"^{_WS}+|{_WS}+$", re.MULTILINE), ""),
+    ("edge_whitespace", re.compile(f"^{_WS}+|{_RUN}$", re.MULTILINE), ""),
     ("blank_lines", re.compile(r"\n{2,}"), "\n"),
-    ("leading_trailing_newlines", re.compile(r"\A\n+|\n+\Z"), ""),
-    ("space_between_cjk_and_digit", re.compile(f"(?<=[{CJK_CLASS}]){_WS}+(?=\\d)|(?<=\\d){_WS}+(?=[{CJK_CLASS}])"), ""),
-    ("space_next_to_cjk_punct", re.compile(f"{_WS}+(?=[，。、；：！？”）》])|(?<=[，。、；：！？“（《]){_WS}+"), ""),
+    ("leading_trailing_newlines", re.compile(r"\A\n+|\n(?<!\n\n)\n*\Z"), ""),
+    (
+        "space_between_cjk_and_digit",
+        re.compile(f"{_WS}(?<=[{CJK_CLASS}]{_WS}){_WS}*(?=\\d)|{_WS}(?<=\\d{_WS}){_WS}*(?=[{CJK_CLASS}])"),
+        "",
+    ),
+    (
+        "space_next_to_cjk_punct",
+        re.compile(f"{_RUN}(?=[{_CJK_PUNCT_AFTER}])|{_WS}(?<=[{_CJK_PUNCT_BEFORE}]{_WS}){_WS}*"),
+        "",
+    ),
     ("space_run", re.compile(f"{_WS}{{2,}}|[\t\u3000\u00a0]"), " "),
 ]
 
@@ -526,13 +673,39 @@ STEPS: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
 )
 
 
+MAX_PASSES = 4
+
+
 def clean(text: str, steps: Iterable[Callable[[str], tuple[str, list[Edit]]]] = STEPS) -> CleanResult:
-    """Run the cleaning steps in order and return the clean text with its edits.
+    """Run the cleaning steps in order, again until a pass changes nothing; return the clean text with its edits.
 
     Cleaning is idempotent: ``clean(clean(t).text).text == clean(t).text``.
+    Edits of a second pass have ``pass_no == 2``; real documents rarely have
+    any. Stops after ``MAX_PASSES`` passes.
     """
+    steps = tuple(steps)
     edits: list[Edit] = []
-    for step in steps:
-        text, step_edits = step(text)
-        edits.extend(step_edits)
+    for pass_no in range(1, MAX_PASSES + 1):
+        n_before = len(edits)
+        for step in steps:
+            text, step_edits = step(text)
+            edits.extend(step_edits if pass_no == 1 else [e._replace(pass_no=pass_no) for e in step_edits])
+        if len(edits) == n_before:
+            break
     return CleanResult(text, edits)
+
+
+def replay(raw: str, edits: Iterable[Edit]) -> str:
+    """Rebuild the clean text from the raw text and the edits of :func:`clean`.
+
+    Edits of one rule in one pass are applied together, rule after rule, in
+    the order recorded. ``replay(raw, clean(raw).edits) == clean(raw).text``
+    shows that every change to the text is in the audit.
+    """
+    batch: list[Edit] = []
+    for e in edits:
+        if batch and (e.pass_no, e.step, e.rule) != (batch[0].pass_no, batch[0].step, batch[0].rule):
+            raw = apply_edits(raw, batch)
+            batch = []
+        batch.append(e)
+    return apply_edits(raw, batch) if batch else raw

@@ -23,7 +23,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .cleaning import CleanResult, clean, decode, is_cjk
+from .cleaning import CJK_RE, CleanResult, clean, decode
 from .errors import CorpusError, DecodeError, Problem
 from .paths import corpus_dir
 
@@ -250,7 +250,7 @@ def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document |
         problems.append(Problem("error", str(fpath), "has no text left after cleaning (everything matched a boilerplate rule)",
                                 "check analysis/data/boilerplate.yaml or the file's content"))
         return None
-    n_cjk = sum(1 for ch in result.text if is_cjk(ch))
+    n_cjk = len(CJK_RE.findall(result.text))
     if n_cjk == 0:
         problems.append(Problem("warning", str(fpath), "contains no Chinese characters",
                                 "check that this is the right file; it adds nothing to Chinese word counts"))
