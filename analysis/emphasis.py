@@ -41,6 +41,8 @@ import json
 import math
 import os
 import re
+import sys
+import types
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,6 +71,9 @@ __all__ = [
     "emphasis_robustness",
     "robustness_summary",
     "emphasis_kwic",
+    "emphasis_leaders",
+    "term_table",
+    "lexicon_coverage",
     "token_check",
     "suggest_terms",
     "DEFAULT_SEED",
@@ -946,7 +951,7 @@ def emphasis_curve(corp: Corpus, by: str | None = "region", *, lexicon=None, poi
     DataFrame
         group, category, kind, zh, en, position, rate_per_1000.
     """
-    from scipy.stats import norm
+    from scipy.special import ndtr  # standard normal CDF
 
     if bandwidth <= 0 or points < 2:
         raise ValueError("bandwidth must be positive and points at least 2")
@@ -955,13 +960,14 @@ def emphasis_curve(corp: Corpus, by: str | None = "region", *, lexicon=None, poi
     cats, M = _columns(lex, totals)
     doc_group = _groups(corp, by).loc[tab.doc_ids].to_numpy()
     grid = np.linspace(0, 1, points)
-    mass = norm.cdf((1 - grid) / bandwidth) - norm.cdf((0 - grid) / bandwidth)
+    mass = ndtr((1 - grid) / bandwidth) - ndtr((0 - grid) / bandwidth)
     u = (tab.hit_start + 0.5) / np.maximum(1, tab.doc_len[tab.hit_doc])
     frames = []
     for g in sorted(set(doc_group), key=str):
         docs = np.flatnonzero(doc_group == g)
         sel = np.flatnonzero(np.isin(tab.hit_doc, docs))
-        K = norm.pdf((grid[:, None] - u[None, sel]) / bandwidth) / bandwidth  # points × hits
+        z = (grid[:, None] - u[None, sel]) / bandwidth
+        K = np.exp(-0.5 * z * z) / (bandwidth * math.sqrt(2 * math.pi))  # Gaussian kernel, points × hits
         by_term = sparse.csr_matrix((np.ones(sel.size), (np.arange(sel.size), tab.hit_term[sel])),
                                     shape=(sel.size, M.shape[0]))
         smooth_hits = K @ np.asarray(by_term @ M)  # points × categories
@@ -1133,6 +1139,88 @@ def robustness_summary(detail: pd.DataFrame) -> pd.DataFrame:
 # =========================================================================== concordance and validity
 
 
+def emphasis_leaders(scores: pd.DataFrame) -> pd.DataFrame:
+    """For each category of :func:`emphasis` output: the group with the highest rate and the runner-up.
+
+    ``separated`` is True when the leader's interval lies wholly above every
+    other group's interval. That is a conservative reading: overlapping
+    intervals do not show that two rates are equal.
+
+    Returns
+    -------
+    DataFrame
+        category, kind, leader, rate, ci_low, ci_high, runner_up,
+        runner_up_rate, runner_up_ci_high, separated; categories in table
+        order (ties between groups go to the group name that sorts first).
+    """
+    rows = []
+    for cat, g in scores.groupby("category", sort=False):
+        g = g.sort_values(["rate_per_1000", "group"], ascending=[False, True], kind="stable")
+        top = g.iloc[0]
+        rest = g.iloc[1:]
+        second = rest.iloc[0] if len(rest) else None
+        rows.append((cat, top.get("kind", ""), top["group"], top["rate_per_1000"], top["ci_low"], top["ci_high"],
+                     None if second is None else second["group"],
+                     np.nan if second is None else second["rate_per_1000"],
+                     np.nan if second is None else second["ci_high"],
+                     bool(len(rest) and top["ci_low"] > rest["ci_high"].max())))
+    return pd.DataFrame(rows, columns=["category", "kind", "leader", "rate", "ci_low", "ci_high", "runner_up",
+                                       "runner_up_rate", "runner_up_ci_high", "separated"])
+
+
+def term_table(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
+    """Every lexicon term with what happened to its occurrences in the corpus.
+
+    Returns
+    -------
+    DataFrame
+        category, term, match, counted, excluded (inside an exclusion
+        context), not_a_word (token matching), overlapped (a longer match
+        won), occurrences (their sum); one row per listing (a shared term
+        appears under each of its categories); lexicon order.
+    """
+    lex = load_emphasis_lexicon(lexicon)
+    n = len(lex._terms)
+    tally = np.zeros((n, 4), dtype=np.int64)
+    for m in _match_corpus(corp, lex):
+        np.add.at(tally, (m.term, m.status.astype(np.int64)), 1)
+    index = {t.term: i for i, t in enumerate(lex._terms)}
+    out = lex.terms[["category", "term", "match"]].copy()
+    rows = tally[[index[t] for t in out["term"]]]
+    for k, col in enumerate(["counted", "excluded", "not_a_word", "overlapped"]):
+        out[col] = rows[:, k]
+    out["occurrences"] = rows.sum(axis=1)
+    return out.reset_index(drop=True)
+
+
+def lexicon_coverage(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
+    """How each category's terms fire in the corpus: a first check of what the instrument measures.
+
+    Returns
+    -------
+    DataFrame
+        category, kind, n_terms, terms_used (with at least one counted hit),
+        hits, top_term, top_share (share of the category's hits that come
+        from its most frequent term: near 1, the category measures one word),
+        not_counted (occurrences dropped by exclusions, token matching or
+        longer matches).
+    """
+    lex = load_emphasis_lexicon(lexicon)
+    tt = term_table(corp, lexicon=lex)
+    rows = []
+    for cat, g in tt.groupby("category", sort=False):
+        hits = int(g["counted"].sum())
+        top = g.sort_values(["counted", "term"], ascending=[False, True], kind="stable").iloc[0]
+        rows.append((cat, len(g), int((g["counted"] > 0).sum()), hits, top["term"] if hits else "",
+                     top["counted"] / hits if hits else np.nan,
+                     int(g[["excluded", "not_a_word", "overlapped"]].to_numpy().sum())))
+    out = pd.DataFrame(rows, columns=["category", "n_terms", "terms_used", "hits", "top_term", "top_share",
+                                      "not_counted"])
+    out.insert(1, "kind", out["category"].map(dict(zip(lex.categories["category"], lex.categories["kind"]))))
+    return out
+
+
+
 def emphasis_kwic(corp: Corpus, *, category: str | None = None, term: str | Iterable[str] | None = None,
                   by: str | None = "region", window: int = 20, lexicon=None, counted: bool | None = None) -> pd.DataFrame:
     """Concordance lines of a category's terms (or of given terms), with what the measure made of each.
@@ -1275,3 +1363,19 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
     df = pd.DataFrame(rows, columns=["word", "in_category", "elsewhere", "log2_ratio"])
     df = df.sort_values(["log2_ratio", "in_category", "word"], ascending=[False, False, True], kind="stable")
     return df.head(n).reset_index(drop=True)
+
+
+class _CallableModule(types.ModuleType):
+    """``analysis.emphasis`` names both this module and its main function.
+
+    Importing the submodule binds the module to ``analysis.emphasis`` and
+    hides the function that ``analysis/__init__`` exports lazily; calling the
+    module calls :func:`emphasis`, so ``analysis.emphasis(corp, ...)`` works
+    either way (as for ``analysis.keyness``).
+    """
+
+    def __call__(self, *args, **kwargs):
+        return emphasis(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

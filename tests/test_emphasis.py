@@ -23,13 +23,16 @@ from analysis.emphasis import (
     emphasis_curve,
     emphasis_hits,
     emphasis_kwic,
+    emphasis_leaders,
     emphasis_positions,
     emphasis_robustness,
+    lexicon_coverage,
     load_emphasis_lexicon,
     match_text,
     robustness_summary,
     sentence_spans,
     suggest_terms,
+    term_table,
     token_check,
 )
 from analysis.paths import data_file
@@ -363,7 +366,10 @@ def test_swapped_lexicon_by_path(tmp_path, crafted):
 
 
 def test_seeds_are_scored_for_every_region(seeds_corpus, seed_manifest):
-    e = emphasis(seeds_corpus, by="region", n_boot=300)
+    import analysis.emphasis as module  # binds the submodule to analysis.emphasis: it must stay callable
+
+    e = analysis.emphasis(seeds_corpus, by="region", n_boot=300)
+    pd.testing.assert_frame_equal(e, module.emphasis(seeds_corpus, by="region", n_boot=300))
     assert sorted(e["group"].unique()) == sorted(seed_manifest["region"].unique())
     chars = seeds_corpus.to_frame().groupby("region")["n_chars"].sum()
     assert (e.groupby("group")["n_chars"].first() == chars).all()
@@ -455,6 +461,24 @@ def test_kwic_statuses(crafted):
     assert emphasis_kwic(crafted, term="甲乙丙丁戊")["status"].unique().tolist() == ["not in the lexicon"]
     with pytest.raises(ValueError):
         emphasis_kwic(crafted)
+
+
+def test_leaders_term_table_and_coverage(crafted):
+    e = emphasis(crafted, n_boot=200)
+    lead = emphasis_leaders(e).set_index("category")
+    row = lead.loc["intensifier"]
+    assert (row["leader"], row["runner_up"], row["runner_up_rate"]) == ("A", "B", 0)
+    b_high = e.set_index(["group", "category"]).loc[("B", "intensifier"), "ci_high"]
+    assert row["separated"] == (row["ci_low"] > b_high)
+    tt = term_table(crafted).set_index(["category", "term"])
+    assert tt.loc[("obligation", "要"), ["counted", "excluded", "occurrences"]].tolist() == [1, 1, 2]
+    assert tt.loc[("obligation", "不能"), ["counted", "overlapped"]].tolist() == [1, 1]
+    assert tt.loc[("intensifier", "务必"), "counted"] == tt.loc[("obligation", "务必"), "counted"] == 1
+    cov = lexicon_coverage(crafted).set_index("category")
+    assert cov.loc["intensifier", ["hits", "terms_used"]].tolist() == [3, 3]
+    assert (cov.loc["obligation", "top_term"], cov.loc["obligation", "top_share"]) == ("不能", pytest.approx(1 / 3))
+    assert cov.loc["obligation", "not_counted"] == 2  # 要 in 要求, 不能 in 决不能
+    assert cov.loc["war", "hits"] == 0 and np.isnan(cov.loc["war", "top_share"])
 
 
 def test_token_check_and_suggestions(seeds_corpus):
