@@ -55,6 +55,7 @@ __all__ = [
     "backend_name",
     "get_segmenter",
     "available_backends",
+    "backend_version",
     "JiebaSegmenter",
     "RjiebaSegmenter",
 ]
@@ -114,6 +115,22 @@ def backend_name(name: str | None = None) -> str:
     return chosen
 
 
+@lru_cache(maxsize=None)
+def backend_version(name: str) -> str:
+    """Version string of a backend's output (part of every cache key), without loading it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(pkg):
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return "?"
+
+    if name == "jieba":
+        return f"jieba-{v('jieba')}-{BACKEND_VERSION}"
+    return f"rjieba-{v('rjieba')}-jieba-{v('jieba')}-{BACKEND_VERSION}"
+
+
 # --------------------------------------------------------------------------- reference
 
 
@@ -130,9 +147,7 @@ class JiebaSegmenter:
 
     @property
     def version(self) -> str:
-        import jieba
-
-        return f"jieba-{jieba.__version__}-{BACKEND_VERSION}"
+        return backend_version(self.name)
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         """``(token, pos)`` pairs of ``text``."""
@@ -278,17 +293,15 @@ def _hmm() -> _PosHMM:
     return _PosHMM()
 
 
-def _read_dict_tags(f) -> dict[str, str]:
-    """word -> tag of a jieba dictionary file (jieba.posseg's ``load_word_tag``, faster)."""
-    tags: dict[str, str] = {}
+def _read_dict(f) -> tuple[list[str], list[int], list[str]]:
+    """Words, frequencies and tags of a jieba dictionary file, in file order."""
     with f:
-        data = f.read()
-    for line in data.decode("utf-8").split("\n"):
-        line = line.strip()
-        if line:
-            word, _, tag = line.split(" ")
-            tags[word] = tag
-    return tags
+        data = f.read().decode("utf-8")
+    fields = data.split()
+    lines = [ln for ln in data.split("\n") if ln.strip()]
+    if len(fields) != 3 * len(lines):  # a word with odd whitespace: parse line by line, as jieba does
+        fields = [x for ln in lines for x in ln.strip().split(" ")]
+    return fields[0::3], [int(x) for x in fields[1::3]], fields[2::3]
 
 
 class RjiebaSegmenter:
@@ -306,21 +319,34 @@ class RjiebaSegmenter:
 
         self.lexicon = lexicon
         tk = _jieba_tokenizer(lexicon)
-        tags = _read_dict_tags(tk.get_dict_file())
-        for row in load_lexicon(lexicon).itertuples(index=False):
+        words, freqs, dict_tags = _read_dict(tk.get_dict_file())
+        tags = dict(zip(words, dict_tags))  # jieba.posseg's word_tag_tab
+        lexicon_rows = list(load_lexicon(lexicon).itertuples(index=False))
+        for row in lexicon_rows:
             if row.pos:
                 tags[row.term] = row.pos
+            else:
+                tags.setdefault(row.term, "x")  # what a lookup would give anyway
         rj = rjieba.Jieba.empty()
-        total = 0
-        for word, freq in tk.FREQ.items():
+        final: dict[str, int] = {}
+        for word, freq in zip(words, freqs):
             if freq:
-                rj.add_word(word, freq, tags.get(word, "x"))
-                total += freq
+                rj.add_word(word, freq, "x")
+            final[word] = freq
+        for row in lexicon_rows:
+            freq = tk.FREQ[row.term]  # as jieba resolved it (suggest_freq for an empty freq)
+            rj.add_word(row.term, freq, "x")
+            final[row.term] = freq
+        total = sum(final.values())
         if tk.total > total:
             rj.add_word(_PAD, tk.total - total, "x")
         self._rj = rj
-        # every dictionary word (frequency > 0) with its tag, "x" if it has none
-        self._words = {w: tags.get(w, "x") for w, f in tk.FREQ.items() if f}
+        # every word of frequency > 0 with its tag ("x" if it has none), and the tags of all
+        if all(final.values()) and all(w in tags for w in final):
+            self._words = self._tags = tags
+        else:
+            self._tags = tags
+            self._words = {w: tags.get(w, "x") for w, f in final.items() if f}
         self._ascii_words = frozenset(w for w in self._words if len(w) > 1 and _ASCII_ALNUM(w))
         self._han_char: dict[str, bool] = {}
         self._hmm = _hmm()
@@ -329,15 +355,7 @@ class RjiebaSegmenter:
 
     @property
     def version(self) -> str:
-        import jieba
-
-        try:
-            from importlib.metadata import version
-
-            rv = version("rjieba")
-        except Exception:  # pragma: no cover - metadata missing
-            rv = "?"
-        return f"rjieba-{rv}-jieba-{jieba.__version__}-{BACKEND_VERSION}"
+        return backend_version(self.name)
 
     def _detail_pairs(self, buf: str):
         hit = self._detail.get(buf)
@@ -367,7 +385,7 @@ class RjiebaSegmenter:
     def _cut_piece(self, piece: str, out: list) -> None:
         # jieba.posseg's __cut_DAG over rjieba's route: runs of single characters
         # are buffered; a run that is not a word goes through the HMM
-        words, han = self._words, self._han_char
+        words, tags, han = self._words, self._tags, self._han_char
         start = len(out)
         buf: list[str] = []
 
@@ -375,7 +393,7 @@ class RjiebaSegmenter:
             s = "".join(buf)
             buf.clear()
             if len(s) == 1:
-                out.append((s, words.get(s, "x")))
+                out.append((s, tags.get(s, "x")))
             elif s not in words:
                 try:
                     out.extend(self._detail_pairs(s))
@@ -383,7 +401,7 @@ class RjiebaSegmenter:
                     del out[start:]
                     raise
             else:
-                out.extend((ch, words.get(ch, "x")) for ch in s)
+                out.extend((ch, tags.get(ch, "x")) for ch in s)
 
         for w in self._rj.cut(piece, False):
             if len(w) == 1:

@@ -175,6 +175,38 @@ def _fingerprint(path: str, mtime_ns: int, size: int) -> str:
     return lexicon_fingerprint(path)
 
 
+def _cache_key(text: str, lex: str, name: str) -> str:
+    from .backends import backend_version
+    from .cache import segmentation_key
+
+    st = os.stat(lex)
+    return segmentation_key(text, _fingerprint(lex, st.st_mtime_ns, st.st_size), backend_version(name))
+
+
+def _lookup(text: str, lex: str, name: str, cache: bool = True):
+    """(cached Segmented or None, disk key or None) for ``text``."""
+    from .cache import DISK_MIN_CHARS, cache_enabled, read_segmentation
+
+    hit = _memory().get((name, lex, text))
+    if hit is not None:
+        return hit[1], None
+    if cache and len(text) >= DISK_MIN_CHARS and cache_enabled():
+        key = _cache_key(text, lex, name)
+        found = read_segmentation(key, len(text))
+        if found is not None:
+            _memory().put((name, lex, text), (text, found))
+        return found, key
+    return None, None
+
+
+def _remember(text: str, lex: str, name: str, key: str | None, result) -> None:
+    from .cache import write_segmentation
+
+    if key is not None:
+        write_segmentation(key, result, len(text))
+    _memory().put((name, lex, text), (text, result))
+
+
 def segmented(text: str, lexicon: str | Path | None = None, backend: str | None = None, *, cache: bool = True):
     """Segmentation of ``text`` in compact form (:class:`analysis.cache.Segmented`).
 
@@ -183,27 +215,16 @@ def segmented(text: str, lexicon: str | Path | None = None, backend: str | None 
     default ``$ANALYSIS_SEGMENTER``, else the fastest installed; both give
     the same result) and stored in both. ``cache=False`` skips the disk.
     """
-    from .backends import get_segmenter
-    from .cache import DISK_MIN_CHARS, Segmented, cache_enabled, read_segmentation, segmentation_key, write_segmentation
+    from .backends import backend_name, get_segmenter
+    from .cache import Segmented
 
+    name = backend_name(backend)
     lex = str(_lexicon_path(lexicon).resolve())
-    seg = get_segmenter(backend, lex)
-    mkey = (seg.name, lex, text)
-    mem = _memory()
-    hit = mem.get(mkey)
-    if hit is not None:
-        return hit[1]
-    result = None
-    key = None
-    if cache and len(text) >= DISK_MIN_CHARS and cache_enabled():
-        st = os.stat(lex)
-        key = segmentation_key(text, _fingerprint(lex, st.st_mtime_ns, st.st_size), seg.version)
-        result = read_segmentation(key, len(text))
-    if result is None:
-        result = Segmented.from_pairs(seg.cut(text))
-        if key is not None:
-            write_segmentation(key, result, len(text))
-    mem.put(mkey, (text, result))
+    found, key = _lookup(text, lex, name, cache)
+    if found is not None:
+        return found
+    result = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+    _remember(text, lex, name, key, result)
     return result
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 
 from .corpus import Corpus
-from .segmentation import pairs_to_tokens, segment_pairs
+from .segmentation import TokenOptions, _filter_pair, filter_segmented, segment_pairs, stopwords
 
 __all__ = ["tokens", "token_table", "Dfm", "dfm", "tfidf"]
 
@@ -25,7 +25,17 @@ def tokens(corp: Corpus, **options) -> dict[str, list[str]]:
     ``options`` are those of :func:`analysis.tokenize` (stopwords, punctuation,
     numbers, min_chars, drop_proper, keep).
     """
-    return {d.id: pairs_to_tokens(segment_pairs(d.text), **options) for d in corp}
+    from .parallel import iter_segmented
+
+    opts = _options(options)
+    return {d.id: filter_segmented(seg, opts) for d, seg in zip(corp, iter_segmented(d.text for d in corp))}
+
+
+def _options(options: dict) -> TokenOptions:
+    """:class:`TokenOptions` from :func:`analysis.tokenize`'s keyword arguments."""
+    options = dict(options)
+    keep = frozenset(options.pop("keep", ()))
+    return TokenOptions(keep=keep, **options)
 
 
 def token_table(corp: Corpus) -> pd.DataFrame:
@@ -111,6 +121,41 @@ def _build(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[st
     return m[:, order].tocsr(), [terms[i] for i in order]
 
 
+def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
+    """Document-term counts streamed from segmentations, one document at a time.
+
+    Each distinct ``(token, pos)`` pair is filtered once (same rules as
+    :func:`analysis.tokenize`) and counted with numpy, so memory holds the
+    vocabulary and the non-zero counts, never every document's tokens.
+    """
+    stop = stopwords() if options.stopwords else frozenset()
+    vocab: dict[str, int] = {}
+    decided: dict[tuple[str, str], int] = {}  # (token, pos) -> term id, -1 if dropped
+    indptr, indices, data = [0], [], []
+    for seg in segs:
+        ids = np.empty(len(seg.types), dtype=np.int64)
+        for j, pair in enumerate(seg.types):
+            k = decided.get(pair)
+            if k is None:
+                term = _filter_pair(pair[0], pair[1], options, stop)
+                k = -1 if term is None else vocab.setdefault(term, len(vocab))
+                decided[pair] = k
+            ids[j] = k
+        col = ids[seg.seq] if len(seg.seq) else ids[:0]
+        cols, counts = np.unique(col[col >= 0], return_counts=True)
+        indices.append(cols)
+        data.append(counts)
+        indptr.append(indptr[-1] + len(cols))
+    terms = sorted(vocab)
+    rank = np.empty(len(vocab), dtype=np.int64)
+    rank[[vocab[t] for t in terms]] = np.arange(len(terms))
+    ind = rank[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int64)
+    dat = np.concatenate(data).astype(np.int64) if data else np.zeros(0, dtype=np.int64)
+    m = sparse.csr_matrix((dat, ind, np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(terms)))
+    m.sort_indices()
+    return m, terms
+
+
 def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     """Count matrix of content tokens, one row per document or per group of ``by``.
 
@@ -122,8 +167,9 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     **options
         Passed to :func:`analysis.tokenize`.
     """
-    toks = tokens(corp, **options)
-    m, terms = _build(toks[d.id] for d in corp)
+    from .parallel import iter_segmented
+
+    m, terms = _count(iter_segmented(d.text for d in corp), _options(options))
     n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:

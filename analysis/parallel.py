@@ -1,0 +1,435 @@
+"""Scale: load and segment many documents on all cores, with caches and progress bars.
+
+* :func:`iter_segmented` yields the segmentation of each text in order;
+  texts already segmented come from the caches (:mod:`analysis.cache`), the
+  others are segmented by a pool of worker processes when there is enough
+  text to be worth it (long texts are cut at line breaks, which never changes
+  a segmentation: jieba never joins tokens across a line break).
+* :func:`load_corpus` is :func:`analysis.load_corpus` with the same result,
+  reading and cleaning documents in parallel and caching each cleaned
+  document on disk, keyed by the file's bytes and the cleaning code and rules.
+
+Environment variables: ``ANALYSIS_WORKERS`` (processes; default: the CPUs
+this process may use), ``ANALYSIS_PROGRESS`` (``0`` never shows progress
+bars, ``1`` always does; by default they show only on a terminal, so never in
+notebook outputs or logs).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import sys
+import threading
+import warnings
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .cache import Segmented, atomic_write, cache_enabled, file_digest
+from .paths import PACKAGE_DIR, cache_dir, corpus_dir
+
+__all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "split_text"]
+
+#: below this many characters still to segment, one process does it all
+PARALLEL_MIN_CHARS = 400_000
+#: long texts are cut into pieces of about this many characters for the workers
+PIECE_CHARS = 100_000
+
+
+def workers(n: int | None = None) -> int:
+    """Number of worker processes: ``n``, else ``$ANALYSIS_WORKERS``, else the usable CPUs."""
+    if n is None:
+        env = os.environ.get("ANALYSIS_WORKERS", "").strip()
+        if env:
+            n = int(env)
+    if n is None:
+        try:
+            n = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - macOS, Windows
+            n = os.cpu_count() or 1
+    return max(1, int(n))
+
+
+def progress_bar(iterable=None, *, total=None, desc: str = "", unit: str = "it", progress: bool | None = None):
+    """A tqdm progress bar on stderr, shown only on a terminal unless told otherwise.
+
+    ``progress=False`` or ``$ANALYSIS_PROGRESS=0`` hides it; ``progress=True``
+    or ``$ANALYSIS_PROGRESS=1`` shows it even off a terminal. The default
+    (tqdm's ``disable=None``) hides it when stderr is not a terminal, so it
+    never lands in notebook outputs, CI logs or tests.
+    """
+    from tqdm import tqdm
+
+    env = os.environ.get("ANALYSIS_PROGRESS", "").strip().lower()
+    if progress is None and env in {"0", "off", "false", "no"}:
+        progress = False
+    elif progress is None and env in {"1", "on", "true", "yes"}:
+        progress = True
+    disable = None if progress is None else not progress
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, leave=False, dynamic_ncols=True,
+                unit_scale=unit == "char", file=sys.stderr)
+
+
+def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """Cut ``text`` after line breaks into pieces of about ``size`` characters (joined, they give ``text``)."""
+    if len(text) <= size:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def _concat(parts: Sequence[Segmented]) -> Segmented:
+    if len(parts) == 1:
+        return parts[0]
+    index: dict[tuple[str, str], int] = {}
+    seqs = []
+    for p in parts:
+        remap = np.fromiter((index.setdefault(t, len(index)) for t in p.types), dtype=np.uint32, count=len(p.types))
+        seqs.append(remap[p.seq] if len(p.seq) else p.seq)
+    return Segmented(tuple(index), np.concatenate(seqs).astype(np.uint32))
+
+
+# -- worker side (module-level functions: picklable for any start method)
+
+
+def _init_worker(name: str, lex: str) -> None:
+    from .backends import get_segmenter
+
+    get_segmenter(name, lex)
+
+
+def _segment_piece(args: tuple[str, str, str]) -> tuple[tuple[tuple[str, str], ...], bytes]:
+    name, lex, text = args
+    from .backends import get_segmenter
+
+    seg = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+    return seg.types, seg.seq.tobytes()
+
+
+def _single_threaded() -> bool:
+    """True when only the main thread runs (tqdm's idle monitor thread aside)."""
+    return all(t is threading.main_thread() or t.name == "tqdm_monitor" for t in threading.enumerate())
+
+
+def _pool(n: int, initializer=None, initargs=()):
+    import multiprocessing as mp
+
+    # fork shares the loaded dictionaries with the workers at no cost; it is only
+    # safe while this process runs a single thread (not in a Jupyter kernel)
+    method = "fork" if "fork" in mp.get_all_start_methods() and _single_threaded() else "spawn"
+    return ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method), initializer=initializer,
+                               initargs=initargs)
+
+
+def iter_segmented(
+    texts: Iterable[str],
+    *,
+    lexicon: str | Path | None = None,
+    backend: str | None = None,
+    n_workers: int | None = None,
+    progress: bool | None = None,
+    cache: bool = True,
+) -> Iterator[Segmented]:
+    """Segmentation of each text (:class:`~analysis.cache.Segmented`), in order.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    lexicon : path, optional
+        Another lexicon file.
+    backend : {"jieba", "rjieba"}, optional
+        The segmenter (default ``$ANALYSIS_SEGMENTER``, else the fastest).
+    n_workers : int, optional
+        Worker processes for what is not cached (default :func:`workers`).
+        Fewer than :data:`PARALLEL_MIN_CHARS` characters to segment are done
+        in this process.
+    progress : bool, optional
+        Progress bar (see :func:`progress_bar`).
+    cache : bool
+        Use the on-disk cache (read and write).
+    """
+    from .backends import backend_name, get_segmenter
+    from .segmentation import _lexicon_path, _lookup, _remember
+
+    texts = list(texts)
+    name = backend_name(backend)
+    lex = str(_lexicon_path(lexicon).resolve())
+    found, keys, todo = [], [], []
+    for i, text in enumerate(texts):
+        hit, key = _lookup(text, lex, name, cache)
+        found.append(hit)
+        keys.append(key)
+        if hit is None:
+            todo.append(i)
+    n_todo = sum(len(texts[i]) for i in todo)
+    n = min(workers(n_workers), max(1, n_todo // PIECE_CHARS))
+    bar = progress_bar(total=sum(len(t) for t in texts), desc="segmenting", unit="char", progress=progress)
+    try:
+        if n <= 1 or n_todo < PARALLEL_MIN_CHARS:
+            for i, text in enumerate(texts):
+                if found[i] is None:
+                    found[i] = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+                    _remember(text, lex, name, keys[i], found[i])
+                bar.update(len(text))
+                yield found[i]
+                found[i] = None
+            return
+        pieces = {i: split_text(texts[i]) for i in todo}
+        if _single_threaded():
+            get_segmenter(name, lex)  # load once here; forked workers share it
+        with _pool(n, _init_worker, (name, lex)) as pool:
+            futures = {i: [pool.submit(_segment_piece, (name, lex, p)) for p in pieces[i]] for i in todo}
+            for i, text in enumerate(texts):
+                if found[i] is None:
+                    parts = []
+                    for fut in futures.pop(i):
+                        types, seq = fut.result()
+                        parts.append(Segmented(types, np.frombuffer(seq, dtype=np.uint32)))
+                    found[i] = _concat(parts)
+                    _remember(text, lex, name, keys[i], found[i])
+                bar.update(len(text))
+                yield found[i]
+                found[i] = None
+    finally:
+        bar.close()
+
+
+def segment_many(texts: Iterable[str], **kwargs) -> list[Segmented]:
+    """:func:`iter_segmented` as a list."""
+    return list(iter_segmented(texts, **kwargs))
+
+
+# --------------------------------------------------------------------------- loading
+
+_DOC_MAGIC = b"ADOC1\n"
+
+
+@lru_cache(maxsize=4)
+def _cleaning_fingerprint(lexicon_fp: str) -> str:
+    """Hash of everything a cleaned document depends on besides its bytes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .paths import data_file
+
+    vers = []
+    for pkg in ("opencc", "OpenCC", "jieba"):
+        try:
+            vers.append(version(pkg))
+        except PackageNotFoundError:
+            vers.append("?")
+    files = [PACKAGE_DIR / "cleaning.py", PACKAGE_DIR / "corpus.py", PACKAGE_DIR / "errors.py",
+             data_file("boilerplate.yaml")]
+    return hashlib.sha256(f"{file_digest(files)}|{lexicon_fp}|{'|'.join(vers)}".encode()).hexdigest()[:16]
+
+
+def _doc_key(data: bytes, fp: str) -> str:
+    h = hashlib.sha256(f"doc1\0{fp}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _doc_path(key: str) -> Path:
+    return cache_dir() / "documents" / key[:2] / f"{key[2:]}.doc"
+
+
+def _pack_doc(doc, problems, fpath: str) -> bytes:
+    """A loaded document (or its absence) and its problems, as bytes (JSON + UTF-8, compressed)."""
+    header = {
+        "ok": doc is not None,
+        "problems": [[p.severity, p.file == fpath, p.file, p.problem, p.fix] for p in problems],
+    }
+    raw = text = b""
+    if doc is not None:
+        header["encoding"] = doc.encoding
+        header["edits"] = [[e.step, e.rule, e.start, e.end, e.old, e.new] for e in doc.result.edits]
+        raw = doc.raw.encode("utf-8", "surrogatepass")
+        text = doc.text.encode("utf-8", "surrogatepass")
+        header["n_raw"], header["n_text"] = len(raw), len(text)
+    h = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    return zlib.compress(b"".join([_DOC_MAGIC, struct.pack("<I", len(h)), h, raw, text]), 1)
+
+
+def _unpack_doc(data: bytes, row: dict, fpath: str):
+    from .cleaning import CleanResult, Edit
+    from .corpus import Document
+    from .errors import Problem
+
+    blob = zlib.decompress(data)
+    if not blob.startswith(_DOC_MAGIC):
+        raise ValueError("bad magic")
+    at = len(_DOC_MAGIC)
+    (hlen,) = struct.unpack_from("<I", blob, at)
+    at += 4
+    header = json.loads(blob[at:at + hlen].decode("utf-8"))
+    at += hlen
+    problems = [Problem(sev, fpath if own else file, prob, fix) for sev, own, file, prob, fix in header["problems"]]
+    if not header["ok"]:
+        return None, problems
+    nr, nt = header["n_raw"], header["n_text"]
+    if len(blob) != at + nr + nt:
+        raise ValueError("truncated")
+    raw = blob[at:at + nr].decode("utf-8", "surrogatepass")
+    text = blob[at + nr:at + nr + nt].decode("utf-8", "surrogatepass")
+    edits = [Edit(*e) for e in header["edits"]]
+    return Document(row["id"], row["file"], dict(row), raw, header["encoding"], CleanResult(text, edits)), problems
+
+
+def _load_one(folder: str, row: dict, fp: str | None):
+    """Load one document like :func:`analysis.corpus._load_document`, through the document cache."""
+    from .corpus import _load_document
+
+    fpath = Path(folder) / row["file"]
+    key = None
+    if fp is not None:
+        try:
+            data = fpath.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            key = _doc_key(data, fp)
+            try:
+                return _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
+            except FileNotFoundError:
+                pass
+            except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error, UnicodeDecodeError):
+                try:
+                    _doc_path(key).unlink()
+                except OSError:
+                    pass
+    problems: list = []
+    doc = _load_document(Path(folder), row, problems)
+    if key is not None:
+        atomic_write(_doc_path(key), _pack_doc(doc, problems, str(fpath)))
+    return doc, problems
+
+
+def _load_rows(args):
+    folder, rows, fp = args
+    return [_load_one(folder, row, fp) for row in rows]
+
+
+def load_corpus(
+    path: str | os.PathLike | None = None,
+    *,
+    n_workers: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+):
+    """:func:`analysis.load_corpus`, faster: documents are cleaned in parallel and cached.
+
+    Same folder rules, same :class:`~analysis.corpus.Corpus`, same errors and
+    warnings. A cleaned document is cached on disk keyed by the file's bytes
+    and a fingerprint of the cleaning code, rules and lexicon, so editing any
+    of them (or the file) cleans it again.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder (default ``$ANALYSIS_CORPUS``, else ``seeds/``).
+    n_workers : int, optional
+        Processes for documents not in the cache (default :func:`workers`;
+        small corpora are loaded in this process).
+    cache : bool
+        Read and write the document cache (also off with ``ANALYSIS_CACHE=off``).
+    progress : bool, optional
+        Progress bar (see :func:`progress_bar`).
+    """
+    from .corpus import Corpus, _check_rows, _read_manifest
+    from .errors import CorpusError, Problem
+    from .segmentation import _lexicon_path, lexicon_fingerprint
+
+    folder = corpus_dir(path)
+    problems: list = []
+    if not folder.is_dir():
+        problems.append(Problem("error", str(folder), "is not a folder",
+                                "pass the folder that holds manifest.csv and the .txt files (--corpus DIR or ANALYSIS_CORPUS)"))
+        raise CorpusError(problems, str(folder))
+    df = _read_manifest(folder, problems)
+    if df is None:
+        raise CorpusError(problems, str(folder))
+    df = _check_rows(folder, df, problems)
+    rows = df.to_dict("records")
+    fp = _cleaning_fingerprint(lexicon_fingerprint(_lexicon_path(None))) if cache and cache_enabled() else None
+
+    # cached documents first, in this process
+    results: list = [None] * len(rows)
+    todo = []
+    for i, row in enumerate(rows):
+        if fp is not None:
+            fpath = folder / row["file"]
+            try:
+                key = _doc_key(fpath.read_bytes(), fp)
+                results[i] = _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
+                continue
+            except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error, UnicodeDecodeError):
+                pass
+        todo.append(i)
+    sizes = {i: _size(folder / rows[i]["file"]) for i in todo}
+    n = min(workers(n_workers), len(todo))
+    bar = progress_bar(total=len(rows), desc="loading", unit="doc", progress=progress)
+    bar.update(len(rows) - len(todo))
+    try:
+        if n <= 1 or sum(sizes.values()) < PARALLEL_MIN_CHARS:
+            for i in todo:
+                results[i] = _load_one(str(folder), rows[i], fp)
+                bar.update(1)
+        else:
+            from .segmentation import is_word
+
+            if _single_threaded():
+                is_word("中")  # load jieba once here; forked workers share it
+            batches = _batches(todo, sizes, 4 * n)
+            with _pool(n) as pool:
+                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], fp))) for b in batches]
+                for b, fut in futs:
+                    for i, res in zip(b, fut.result()):
+                        results[i] = res
+                    bar.update(len(b))
+    finally:
+        bar.close()
+    docs = []
+    for doc, probs in results:
+        problems.extend(probs)
+        if doc is not None:
+            docs.append(doc)
+    kept = {d.id for d in docs}
+    df = df[df["id"].isin(kept)].reset_index(drop=True)
+    if any(p.severity == "error" for p in problems):
+        raise CorpusError(problems, str(folder))
+    for p in problems:
+        warnings.warn(str(p), UserWarning, stacklevel=2)
+    return Corpus(folder, df, docs, problems)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size // 3  # characters, roughly
+    except OSError:
+        return 0
+
+
+def _batches(todo: list[int], sizes: dict[int, int], n_batches: int) -> list[list[int]]:
+    """Split ``todo`` (kept in order) into about ``n_batches`` runs of similar total size."""
+    total = sum(sizes.values()) or 1
+    target = total / max(1, n_batches)
+    out, cur, acc = [], [], 0
+    for i in todo:
+        cur.append(i)
+        acc += sizes[i]
+        if acc >= target:
+            out.append(cur)
+            cur, acc = [], 0
+    if cur:
+        out.append(cur)
+    return out
