@@ -270,7 +270,8 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     return fig
 
 
-def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, title: str | None = None):
+def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, show_empty: bool | None = None,
+               title: str | None = None):
     """Where a term occurs along each document: one row per document, a tick per occurrence.
 
     Parameters
@@ -282,6 +283,9 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, title: str
         Document id → group (``corp.group_column(by)``): the rows, in this
         order, including documents where the term never occurs. Default: the
         documents present in ``lines``.
+    show_empty : bool, optional
+        Keep rows of documents without any hit. Default: only when there are
+        at most 30 documents (a long column of empty rows hides the hits).
     title : str, optional
 
     Returns
@@ -294,6 +298,10 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, title: str
     if docs is None:
         docs = lines.drop_duplicates("doc_id").set_index("doc_id")["group"] if len(lines) else pd.Series(dtype=str)
     docs = pd.Series(docs).astype(str)
+    if show_empty is None:
+        show_empty = len(docs) <= 30
+    if not show_empty and len(lines):
+        docs = docs[docs.index.isin(set(lines["doc_id"]))]
     ids = list(docs.index)
     if not ids:
         raise ValueError("dispersion() needs at least one document")
@@ -318,8 +326,7 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, title: str
     for i in range(len(ids)):
         ax.axhline(i, color="#eee", linewidth=0.8, zorder=0)
     if len(keywords) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / max(1, len(ids))), ncol=min(6, len(keywords)),
-                  fontsize=9)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), fontsize=9, title="term", title_fontsize=9)
     ax.set_title(title or ("Dispersion: " + "、".join(keywords) if keywords else "Dispersion (no hits)"))
     return fig
 
