@@ -87,12 +87,10 @@ _PAD = "\ue000\ue001\ue002"  # placeholder word: private-use characters never oc
 
 def available_backends() -> list[str]:
     """Backends that can run here (``jieba`` always; ``rjieba`` if installed)."""
+    import importlib.util
+
     out = ["jieba"]
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        pass
-    else:
+    if importlib.util.find_spec("rjieba") is not None:  # not imported: that loads a dictionary
         out.append("rjieba")
     return out
 
@@ -139,11 +137,12 @@ class JiebaSegmenter:
 
     name = "jieba"
 
-    def __init__(self, lexicon: str):
+    def __init__(self, lexicon: str, stamp: tuple | None = None):
         from .segmentation import _tokenizers
 
         self.lexicon = lexicon
-        _, self._pos = _tokenizers(lexicon)
+        self.stamp = stamp
+        _, self._pos = _tokenizers(lexicon, stamp)
 
     @property
     def version(self) -> str:
@@ -312,13 +311,14 @@ class RjiebaSegmenter:
 
     name = "rjieba"
 
-    def __init__(self, lexicon: str, detail_cache: int = 200_000):
+    def __init__(self, lexicon: str, stamp: tuple | None = None, detail_cache: int = 200_000):
         import rjieba
 
         from .segmentation import _jieba_tokenizer, load_lexicon
 
         self.lexicon = lexicon
-        tk = _jieba_tokenizer(lexicon)
+        self.stamp = stamp
+        tk = _jieba_tokenizer(lexicon, stamp)
         words, freqs, dict_tags = _read_dict(tk.get_dict_file())
         tags = dict(zip(words, dict_tags))  # jieba.posseg's word_tag_tab
         lexicon_rows = list(load_lexicon(lexicon).itertuples(index=False))
@@ -379,7 +379,7 @@ class RjiebaSegmenter:
             try:
                 self._cut_piece(piece, out)
             except _Fallback:
-                out.extend(_segmenter("jieba", self.lexicon).cut(piece))
+                out.extend(_segmenter("jieba", self.lexicon, self.stamp).cut(piece))
         return out
 
     def _cut_piece(self, piece: str, out: list) -> None:
@@ -434,12 +434,13 @@ class RjiebaSegmenter:
 
 
 @lru_cache(maxsize=4)
-def _segmenter(name: str, lexicon: str):
-    return JiebaSegmenter(lexicon) if name == "jieba" else RjiebaSegmenter(lexicon)
+def _segmenter(name: str, lexicon: str, stamp: tuple | None = None):
+    return JiebaSegmenter(lexicon, stamp) if name == "jieba" else RjiebaSegmenter(lexicon, stamp)
 
 
 def get_segmenter(name: str | None = None, lexicon: str | Path | None = None):
     """The segmenter ``name`` (see :func:`backend_name`) for ``lexicon``, loaded once per process."""
-    from .segmentation import _lexicon_path
+    from .segmentation import _lexicon_path, _stamp
 
-    return _segmenter(backend_name(name), str(_lexicon_path(lexicon).resolve()))
+    lex = str(_lexicon_path(lexicon).resolve())
+    return _segmenter(backend_name(name), lex, _stamp(lex))

@@ -51,8 +51,8 @@ __all__ = [
     "DISK_MIN_CHARS",
 ]
 
-FORMAT = 1
-_MAGIC = b"ASEG1\n"
+FORMAT = 2
+_MAGIC = b"ASEG2\n"
 #: texts shorter than this are only memoised in memory (they are fast to segment)
 DISK_MIN_CHARS = 500
 _OFF = {"0", "off", "false", "no", "none"}
@@ -77,20 +77,26 @@ class Segmented:
 
     Attributes
     ----------
-    types : tuple of (str, str)
-        Distinct ``(token, pos)`` pairs in order of first occurrence.
+    tokens, pos : tuple of str
+        The distinct ``(token, pos)`` pairs (*types*), in order of first occurrence.
     seq : numpy.ndarray of uint32
-        For each token position, the index of its pair in ``types``.
+        For each token position, the index of its type.
     """
 
-    types: tuple[tuple[str, str], ...]
+    tokens: tuple[str, ...]
+    pos: tuple[str, ...]
     seq: np.ndarray
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Segmented":
         index: dict[tuple[str, str], int] = {}
         seq = [index.setdefault(p, len(index)) for p in pairs]
-        return cls(tuple(index), np.asarray(seq, dtype=np.uint32))
+        return cls(tuple(t for t, _ in index), tuple(p for _, p in index), np.asarray(seq, dtype=np.uint32))
+
+    @property
+    def types(self) -> tuple[tuple[str, str], ...]:
+        """The distinct ``(token, pos)`` pairs."""
+        return tuple(zip(self.tokens, self.pos))
 
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """Every ``(token, pos)`` pair in text order."""
@@ -99,31 +105,29 @@ class Segmented:
     def __len__(self) -> int:
         return len(self.seq)
 
-    @property
-    def n_chars(self) -> int:
-        lens = np.fromiter((len(t) for t, _ in self.types), dtype=np.int64, count=len(self.types))
-        return int(lens[self.seq].sum()) if len(self.seq) else 0
-
     def nbytes(self) -> int:
         """Approximate memory held, for the in-memory cache's budget."""
-        return int(self.seq.nbytes) + 80 * len(self.types)
+        return int(self.seq.nbytes) + 64 * len(self.tokens)
 
     # ------------------------------------------------------------------ bytes
 
     def to_bytes(self, n_chars: int) -> bytes:
-        pos_vocab = sorted({p for _, p in self.types})
+        pos_vocab = sorted(set(self.pos))
         code = {p: i for i, p in enumerate(pos_vocab)}
-        lens = np.fromiter((len(t) for t, _ in self.types), dtype=np.uint32, count=len(self.types))
-        pos = np.fromiter((code[p] for _, p in self.types), dtype=np.uint16, count=len(self.types))
-        text = "".join(t for t, _ in self.types).encode("utf-8", "surrogatepass")
+        joined = "".join(self.tokens)
+        # tokens are stored joined by a separator that none of them contains, else by lengths
+        sep = next((c for c in "\x00\x01\x02\x03\x04\x05\x06\x07\x08" if c not in joined), None)
+        lens = np.fromiter(map(len, self.tokens), dtype=np.uint32, count=len(self.tokens))
+        text = (joined if sep is None else sep.join(self.tokens)).encode("utf-8", "surrogatepass")
+        pos = np.fromiter(map(code.__getitem__, self.pos), dtype=np.uint16, count=len(self.pos))
         header = json.dumps(
-            {"format": FORMAT, "n_types": len(self.types), "n_tokens": len(self.seq), "n_chars": n_chars,
-             "n_bytes": len(text), "pos": pos_vocab},
+            {"format": FORMAT, "n_types": len(self.tokens), "n_tokens": len(self.seq), "n_chars": n_chars,
+             "n_bytes": len(text), "pos": pos_vocab, "sep": sep},
             ensure_ascii=True,
         ).encode("ascii")
         payload = b"".join(
-            [_MAGIC, struct.pack("<I", len(header)), header, lens.tobytes(), pos.tobytes(),
-             self.seq.astype("<u4", copy=False).tobytes(), text]
+            [_MAGIC, struct.pack("<I", len(header)), header, (b"" if sep is not None else lens.tobytes()),
+             pos.tobytes(), self.seq.astype("<u4", copy=False).tobytes(), text]
         )
         return zlib.compress(payload, 1)
 
@@ -141,29 +145,33 @@ class Segmented:
         at += 4
         header = json.loads(raw[at:at + hlen].decode("ascii"))
         at += hlen
-        nt, nk, nb = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"])
+        nt, nk, nb, sep = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"]), header["sep"]
         if header.get("format") != FORMAT or int(header["n_chars"]) != n_chars:
             raise ValueError("format or length mismatch")
-        if len(raw) != at + 4 * nt + 2 * nt + 4 * nk + nb:
+        if len(raw) != at + (0 if sep is not None else 4 * nt) + 2 * nt + 4 * nk + nb:
             raise ValueError("truncated")
-        lens = np.frombuffer(raw, dtype="<u4", count=nt, offset=at).astype(np.int64)
-        at += 4 * nt
-        pos = np.frombuffer(raw, dtype="<u2", count=nt, offset=at)
+        if sep is None:
+            lens = np.frombuffer(raw, dtype="<u4", count=nt, offset=at).astype(np.int64)
+            at += 4 * nt
+        codes = np.frombuffer(raw, dtype="<u2", count=nt, offset=at)
         at += 2 * nt
         seq = np.frombuffer(raw, dtype="<u4", count=nk, offset=at).astype(np.uint32)
         at += 4 * nk
         text = raw[at:at + nb].decode("utf-8", "surrogatepass")
+        if sep is None:
+            ends = np.cumsum(lens).tolist()
+            tokens = tuple(text[a:b] for a, b in zip([0] + ends[:-1], ends))
+        else:
+            tokens = tuple(text.split(sep)) if nt else ()
+            lens = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         vocab = header["pos"]
-        if lens.sum() != len(text) or (nt and (pos.max() >= len(vocab) or lens.min() < 1)):
+        if len(tokens) != nt or (nt and (codes.max() >= len(vocab) or lens.min() < 1)):
             raise ValueError("inconsistent types")
         if nk and seq.max() >= nt:
             raise ValueError("token index out of range")
-        if nk and int(lens[seq].sum()) != n_chars:
+        if int(lens[seq].sum() if nk else 0) != n_chars:
             raise ValueError("tokens do not cover the text")
-        ends = np.cumsum(lens).tolist()
-        starts = [0] + ends[:-1]
-        types = tuple((text[a:b], vocab[p]) for a, b, p in zip(starts, ends, pos.tolist()))
-        return cls(types, seq)
+        return cls(tokens, tuple(map(vocab.__getitem__, codes.tolist())), seq)
 
 
 # --------------------------------------------------------------------------- disk

@@ -95,9 +95,10 @@ def _concat(parts: Sequence[Segmented]) -> Segmented:
     index: dict[tuple[str, str], int] = {}
     seqs = []
     for p in parts:
-        remap = np.fromiter((index.setdefault(t, len(index)) for t in p.types), dtype=np.uint32, count=len(p.types))
+        remap = np.fromiter((index.setdefault(t, len(index)) for t in zip(p.tokens, p.pos)), dtype=np.uint32,
+                            count=len(p.tokens))
         seqs.append(remap[p.seq] if len(p.seq) else p.seq)
-    return Segmented(tuple(index), np.concatenate(seqs).astype(np.uint32))
+    return Segmented(tuple(t for t, _ in index), tuple(p for _, p in index), np.concatenate(seqs).astype(np.uint32))
 
 
 # -- worker side (module-level functions: picklable for any start method)
@@ -109,12 +110,12 @@ def _init_worker(name: str, lex: str) -> None:
     get_segmenter(name, lex)
 
 
-def _segment_piece(args: tuple[str, str, str]) -> tuple[tuple[tuple[str, str], ...], bytes]:
+def _segment_piece(args: tuple[str, str, str]) -> tuple[tuple[str, ...], tuple[str, ...], bytes]:
     name, lex, text = args
     from .backends import get_segmenter
 
     seg = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
-    return seg.types, seg.seq.tobytes()
+    return seg.tokens, seg.pos, seg.seq.tobytes()
 
 
 def _single_threaded() -> bool:
@@ -194,8 +195,8 @@ def iter_segmented(
                 if found[i] is None:
                     parts = []
                     for fut in futures.pop(i):
-                        types, seq = fut.result()
-                        parts.append(Segmented(types, np.frombuffer(seq, dtype=np.uint32)))
+                        toks, pos, seq = fut.result()
+                        parts.append(Segmented(toks, pos, np.frombuffer(seq, dtype=np.uint32)))
                     found[i] = _concat(parts)
                     _remember(text, lex, name, keys[i], found[i])
                 bar.update(len(text))

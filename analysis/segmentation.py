@@ -95,8 +95,14 @@ def lexicon_fingerprint(path: str | Path | None = None) -> str:
     return hashlib.sha256(_lexicon_path(path).read_bytes()).hexdigest()[:16]
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    """(mtime, size) of a lexicon file: loaded tokenizers and memos are keyed by it, so edits take effect."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=4)
-def _jieba_tokenizer(path: str):
+def _jieba_tokenizer(path: str, stamp: tuple | None = None):
     """jieba's Tokenizer with the lexicon at ``path`` (no POS tables: those take seconds)."""
     import jieba
 
@@ -110,21 +116,23 @@ def _jieba_tokenizer(path: str):
 
 
 @lru_cache(maxsize=4)
-def _tokenizers(path: str):
+def _tokenizers(path: str, stamp: tuple | None = None):
     import jieba.posseg
 
-    tk = _jieba_tokenizer(path)
+    tk = _jieba_tokenizer(path, stamp)
     pos = jieba.posseg.POSTokenizer(tk)
     return tk, pos
 
 
 def _get(lexicon: str | Path | None = None):
-    return _tokenizers(str(_lexicon_path(lexicon).resolve()))
+    path = str(_lexicon_path(lexicon).resolve())
+    return _tokenizers(path, _stamp(path))
 
 
 def is_word(s: str, lexicon: str | Path | None = None) -> bool:
     """True when ``s`` is in jieba's dictionary or the project lexicon."""
-    tk = _jieba_tokenizer(str(_lexicon_path(lexicon).resolve()))
+    path = str(_lexicon_path(lexicon).resolve())
+    tk = _jieba_tokenizer(path, _stamp(path))
     return tk.FREQ.get(s, 0) > 0
 
 
@@ -179,22 +187,22 @@ def _cache_key(text: str, lex: str, name: str) -> str:
     from .backends import backend_version
     from .cache import segmentation_key
 
-    st = os.stat(lex)
-    return segmentation_key(text, _fingerprint(lex, st.st_mtime_ns, st.st_size), backend_version(name))
+    return segmentation_key(text, _fingerprint(lex, *_stamp(lex)), backend_version(name))
 
 
 def _lookup(text: str, lex: str, name: str, cache: bool = True):
     """(cached Segmented or None, disk key or None) for ``text``."""
     from .cache import DISK_MIN_CHARS, cache_enabled, read_segmentation
 
-    hit = _memory().get((name, lex, text))
+    mkey = (name, lex, _stamp(lex), text)
+    hit = _memory().get(mkey)
     if hit is not None:
         return hit[1], None
     if cache and len(text) >= DISK_MIN_CHARS and cache_enabled():
         key = _cache_key(text, lex, name)
         found = read_segmentation(key, len(text))
         if found is not None:
-            _memory().put((name, lex, text), (text, found))
+            _memory().put(mkey, (text, found))
         return found, key
     return None, None
 
@@ -204,7 +212,7 @@ def _remember(text: str, lex: str, name: str, key: str | None, result) -> None:
 
     if key is not None:
         write_segmentation(key, result, len(text))
-    _memory().put((name, lex, text), (text, result))
+    _memory().put((name, lex, _stamp(lex), text), (text, result))
 
 
 def segmented(text: str, lexicon: str | Path | None = None, backend: str | None = None, *, cache: bool = True):
@@ -305,7 +313,7 @@ def filter_types(types: Sequence[tuple[str, str]], options: TokenOptions = Token
 
 def filter_segmented(seg, options: TokenOptions = TokenOptions()) -> list[str]:
     """:func:`filter_tokens` of a :class:`~analysis.cache.Segmented`, deciding once per distinct pair."""
-    kept = filter_types(seg.types, options)
+    kept = filter_types(list(zip(seg.tokens, seg.pos)), options)
     return [t for t in map(kept.__getitem__, seg.seq.tolist()) if t is not None]
 
 

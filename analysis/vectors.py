@@ -130,17 +130,20 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     """
     stop = stopwords() if options.stopwords else frozenset()
     vocab: dict[str, int] = {}
-    decided: dict[tuple[str, str], int] = {}  # (token, pos) -> term id, -1 if dropped
+    # token (or (token, pos) when proper nouns are dropped) -> term id, -1 if dropped
+    decided: dict = {}
+    by_pair = options.drop_proper
     indptr, indices, data = [0], [], []
     for seg in segs:
-        ids = np.empty(len(seg.types), dtype=np.int64)
-        for j, pair in enumerate(seg.types):
-            k = decided.get(pair)
-            if k is None:
-                term = _filter_pair(pair[0], pair[1], options, stop)
-                k = -1 if term is None else vocab.setdefault(term, len(vocab))
-                decided[pair] = k
-            ids[j] = k
+        keys = list(zip(seg.tokens, seg.pos)) if by_pair else seg.tokens
+        ks = [decided.get(k) for k in keys]
+        if None in ks:
+            for j, k in enumerate(ks):
+                if k is None:
+                    key = keys[j]
+                    term = _filter_pair(seg.tokens[j], seg.pos[j], options, stop)
+                    ks[j] = decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
+        ids = np.array(ks, dtype=np.int64)
         col = ids[seg.seq] if len(seg.seq) else ids[:0]
         cols, counts = np.unique(col[col >= 0], return_counts=True)
         indices.append(cols)

@@ -1,0 +1,266 @@
+"""Benchmark the suite's pipeline against raw jieba, cold and warm, from 1 MB to 64 MB.
+
+    .venv/bin/python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # a smaller run (about 2 minutes)
+    .venv/bin/python -m analysis bench [--quick]  # the same, through the CLI
+
+In one run, on the same text, it measures
+
+1. raw ``jieba.lcut`` throughput on the corpus files (the reference; jieba's
+   dictionary load is not counted);
+2. the suite's pipeline **cold**, in a fresh process with an empty cache:
+   load (read, decode, clean), segment, count, build the document-term matrix
+   (everything counted, dictionary loading included);
+3. the same pipeline **warm**: a second fresh process reusing the cache;
+4. peak memory (this pipeline process and its worker processes);
+5. time per MB at 1, 8 and 64 MB (``--sizes``), on corpora made at run time
+   in a temporary folder from the real corpus: each synthetic document is a
+   seeded random draw of lines of the real reports, so every document is new
+   text (no cache hits between copies) while the language stays real;
+6. that the fast segmenter gives exactly the tokens and tags of the plain
+   jieba reference on every document of the corpus and of the seeds.
+
+The corpus is ``../shared/corpora/city-work-reports-2024`` (143 reports,
+6.7 MB, MIT licence) unless ``--corpus DIR`` names another folder of .txt
+files. Nothing is written into it; the temporary folders are removed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "city-work-reports-2024"
+MB = 1_000_000
+
+
+def _txt_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.txt") if not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def find_corpus(arg: str | None) -> Path:
+    folder = Path(arg).expanduser() if arg else DEFAULT_CORPUS
+    if not folder.is_dir() or not _txt_files(folder):
+        raise SystemExit(
+            f"benchmark corpus not found: {folder}\n"
+            "Pass a folder of UTF-8 .txt files with --corpus DIR (the default is the city work reports "
+            "in ../shared/corpora/city-work-reports-2024 beside the project)."
+        )
+    return folder
+
+
+def make_corpus(src_files: list[Path], dest: Path, size_bytes: int | None, seed: int = 0) -> Path:
+    """A corpus folder with a manifest: a copy of the files, or synthetic documents of ``size_bytes`` in total."""
+    import analysis
+
+    dest.mkdir(parents=True)
+    if size_bytes is None:
+        for f in src_files:
+            shutil.copyfile(f, dest / f.name)
+    else:
+        lines, doc_sizes = [], []
+        for f in src_files:
+            text = f.read_text(encoding="utf-8")
+            lines.extend(ln for ln in text.splitlines() if ln.strip())
+            doc_sizes.append(len(text.encode("utf-8")))
+        rng = random.Random(seed)
+        written, k = 0, 0
+        while written < size_bytes:
+            target = min(rng.choice(doc_sizes), size_bytes - written)
+            parts, n = [], 0
+            while n < target:
+                ln = lines[rng.randrange(len(lines))]
+                parts.append(ln)
+                n += len(ln.encode("utf-8")) + 1
+            data = ("\n".join(parts) + "\n").encode("utf-8")
+            (dest / f"doc{k:05d}.txt").write_bytes(data)
+            written += len(data)
+            k += 1
+    analysis.draft_manifest(dest, group_from="stem").to_csv(dest / "manifest.csv", index=False, lineterminator="\n")
+    return dest
+
+
+def corpus_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in _txt_files(folder))
+
+
+def raw_jieba(files: list[Path]) -> dict:
+    """Plain ``jieba.lcut`` on each file's text, one core."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.ERROR)
+    t = time.perf_counter()
+    jieba.initialize()
+    t_init = time.perf_counter() - t
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    n_bytes = sum(len(x.encode("utf-8")) for x in texts)
+    t = time.perf_counter()
+    n_tokens = sum(len(jieba.lcut(x)) for x in texts)
+    dt = time.perf_counter() - t
+    return {"bytes": n_bytes, "seconds": dt, "mb_per_s": n_bytes / MB / dt, "tokens": n_tokens, "init_s": t_init}
+
+
+def pipeline(corpus: Path, cache: Path, workers: int | None) -> dict:
+    """Run benchmarks/pipeline.py in a fresh process with ``ANALYSIS_CACHE=cache``."""
+    env = dict(os.environ, ANALYSIS_CACHE=str(cache), ANALYSIS_PROGRESS="0")
+    cmd = [sys.executable, str(Path(__file__).with_name("pipeline.py")), "--corpus", str(corpus)]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"pipeline failed on {corpus}:\n{proc.stderr}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_wall_s"] = wall
+    return out
+
+
+def _check_docs(texts: list[str]) -> list[int]:
+    from analysis.backends import get_segmenter
+
+    fast, ref = get_segmenter("rjieba"), get_segmenter("jieba")
+    return [i for i, t in enumerate(texts) if fast.cut(t) != ref.cut(t)]
+
+
+def equivalence(folders: list[Path], workers: int, limit: int | None = None) -> dict:
+    """Fast backend vs plain-jieba reference, token and tag, on every clean document."""
+    import warnings
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+
+    import analysis
+    from analysis.backends import available_backends
+
+    if "rjieba" not in available_backends():
+        return {"checked": 0, "differing": [], "note": "rjieba not installed"}
+    texts, names = [], []
+    for folder in folders:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            corp = analysis.load_corpus(folder)
+        docs = list(corp)[:limit] if limit else list(corp)
+        texts += [d.text for d in docs]
+        names += [f"{folder.name}/{d.id}" for d in docs]
+    t = time.perf_counter()
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    chunks = [order[k::workers * 4] for k in range(workers * 4)]
+    bad: list[int] = []
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        for chunk, res in zip(chunks, pool.map(_check_docs, [[texts[i] for i in c] for c in chunks])):
+            bad += [chunk[j] for j in res]
+    return {"checked": len(texts), "characters": sum(map(len, texts)), "differing": [names[i] for i in sorted(bad)],
+            "seconds": time.perf_counter() - t}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", help=f"folder of .txt files (default {DEFAULT_CORPUS})")
+    ap.add_argument("--quick", action="store_true", help="sizes 1 and 8 MB, equivalence on the seeds and 10 reports")
+    ap.add_argument("--sizes", default=None, help="comma-separated corpus sizes in MB (default 1,8,64; quick: 1,8)")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: all usable CPUs)")
+    ap.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
+    ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = ap.parse_args(argv)
+
+    src = find_corpus(args.corpus)
+    files = _txt_files(src)
+    sizes = [float(x) for x in (args.sizes or ("1,8" if args.quick else "1,8,64")).split(",") if x.strip()]
+    from analysis.parallel import workers as n_workers
+
+    n_cpu = n_workers(args.workers)
+    results: dict = {
+        "machine": {"cpus": n_cpu, "python": platform.python_version(), "platform": platform.platform()},
+        "load_before": os.getloadavg(),
+        "corpus": str(src),
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    try:
+        print(f"corpus {src} · {len(files)} files · {corpus_bytes(src) / MB:.1f} MB · {n_cpu} worker(s) · "
+              f"load average {os.getloadavg()[0]:.2f}", flush=True)
+        base = make_corpus(files, tmp / "corpus", None)
+
+        print("raw jieba.lcut …", flush=True)
+        ref = raw_jieba(files if not args.quick else files[:20])
+        results["raw_jieba"] = ref
+        print(f"  {ref['mb_per_s']:.2f} MB/s ({ref['bytes'] / MB:.2f} MB in {ref['seconds']:.1f} s; "
+              f"dictionary load {ref['init_s']:.1f} s not counted)", flush=True)
+        t_ref_corpus = corpus_bytes(base) / MB / ref["mb_per_s"]  # raw jieba time for the whole corpus
+
+        print("pipeline cold …", flush=True)
+        cold = pipeline(base, tmp / "cache-base", args.workers)
+        print("pipeline warm …", flush=True)
+        warm = pipeline(base, tmp / "cache-base", args.workers)
+        results["corpus_run"] = {"mb": corpus_bytes(base) / MB, "cold": cold, "warm": warm,
+                                 "raw_jieba_s": t_ref_corpus,
+                                 "cold_ratio": t_ref_corpus / cold["total_s"], "warm_ratio": t_ref_corpus / warm["total_s"]}
+        scaling = []
+        for size in sizes:
+            print(f"scaling: {size:g} MB cold + warm …", flush=True)
+            folder = make_corpus(files, tmp / f"synthetic-{size:g}", int(size * MB), seed=int(size))
+            mb = corpus_bytes(folder) / MB
+            c = pipeline(folder, tmp / f"cache-{size:g}", args.workers)
+            w = pipeline(folder, tmp / f"cache-{size:g}", args.workers)
+            scaling.append({"mb": mb, "docs": c["docs"], "cold": c, "warm": w,
+                            "cold_s_per_mb": c["total_s"] / mb, "warm_s_per_mb": w["total_s"] / mb})
+            shutil.rmtree(folder, ignore_errors=True)
+        results["scaling"] = scaling
+        if not args.no_equivalence:
+            print("equivalence: fast segmenter vs plain jieba reference …", flush=True)
+            results["equivalence"] = equivalence([ROOT / "seeds", base], n_cpu, limit=10 if args.quick else None)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["load_after"] = os.getloadavg()
+    report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    eq = results.get("equivalence")
+    return 1 if eq and eq["differing"] else 0
+
+
+def report(r: dict) -> None:
+    c = r["corpus_run"]
+    ref = r["raw_jieba"]
+    print()
+    print(f"machine: {r['machine']['cpus']} worker CPU(s), Python {r['machine']['python']}; "
+          f"load average before {r['load_before'][0]:.2f}, after {r['load_after'][0]:.2f}")
+    print(f"raw jieba.lcut: {ref['mb_per_s']:.2f} MB/s (reference)")
+    print(f"corpus {c['mb']:.2f} MB: raw jieba {c['raw_jieba_s']:.1f} s")
+    for name in ("cold", "warm"):
+        x = c[name]
+        print(f"  {name:4}: {x['total_s']:6.2f} s (load {x['load_s']:.2f} + segment/count {x['segment_count_s']:.2f}) "
+              f"= {c[name + '_ratio']:5.1f}x raw jieba · peak RSS {x['peak_rss_mb']:.0f} MB + workers "
+              f"{x['peak_rss_workers_mb']:.0f} MB")
+    print("scaling (time per MB):")
+    print(f"  {'MB':>6} {'docs':>6} {'cold s':>8} {'cold s/MB':>10} {'warm s':>8} {'warm s/MB':>10} {'peak MB':>8} {'+workers':>9}")
+    for s in r["scaling"]:
+        print(f"  {s['mb']:6.1f} {s['docs']:6d} {s['cold']['total_s']:8.2f} {s['cold_s_per_mb']:10.3f} "
+              f"{s['warm']['total_s']:8.2f} {s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} "
+              f"{s['cold']['peak_rss_workers_mb']:9.0f}")
+    if len(r["scaling"]) > 1:
+        per = [s["cold_s_per_mb"] for s in r["scaling"]]
+        print(f"  cold s/MB spread: {min(per) / per[0] - 1:+.0%} … {max(per) / per[0] - 1:+.0%} relative to the smallest")
+    eq = r.get("equivalence")
+    if eq:
+        if "note" in eq:
+            print(f"equivalence: {eq['note']}")
+        else:
+            verdict = "identical" if not eq["differing"] else f"DIFFERENT in {len(eq['differing'])}: {eq['differing'][:5]}"
+            print(f"equivalence: {eq['checked']} documents, {eq['characters']:,} characters: tokens and tags {verdict} "
+                  f"({eq['seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The fast segmenter (rjieba) gives exactly the tokens and tags of the plain jieba reference."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import analysis
+from analysis import backends
+from analysis.backends import backend_name, get_segmenter
+from analysis.segmentation import segment_pairs
+
+pytestmark = pytest.mark.skipif("rjieba" not in backends.available_backends(), reason="rjieba not installed")
+
+ROOT = Path(__file__).resolve().parents[1]
+CITY = ROOT.parent / "shared" / "corpora" / "city-work-reports-2024"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch, tmp_path):
+    """Every test caches into its own tmp folder."""
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("ANALYSIS_SEGMENTER", raising=False)
+
+
+def both(text, lexicon=None):
+    return get_segmenter("rjieba", lexicon).cut(text), get_segmenter("jieba", lexicon).cut(text)
+
+
+def test_seeds_identical(seeds_corpus):
+    for doc in seeds_corpus:
+        fast, ref = both(doc.text)
+        assert fast == ref, doc.id
+        assert "".join(t for t, _ in fast) == doc.text
+
+
+@pytest.mark.skipif(not CITY.is_dir(), reason="shared city corpus not available")
+def test_some_city_reports_identical():
+    files = sorted(CITY.glob("*.txt"))[:2]
+    for f in files:
+        text = f.read_text(encoding="utf-8")[:8000]
+        fast, ref = both(text)
+        assert fast == ref, f.name
+
+
+EDGE_CASES = [
+    "",
+    " ",
+    "\r\n\r\n\n\t\u3000 ",
+    "2022年3月31日，COVID-19疫情防控：新增5%，约1.5万人。",
+    "ＡＢＣ１２３全角字符和半角abc123混排",
+    "扩展A区字㐀㐁与兼容字豈及新字鿐鿑鿕鿖鿿在句中",
+    "生僻字𠀀𠀁和表情😀以及符号★☆",
+    "C++和C#以及AT&T、R&D、e.g.、v2.0、3.14159、1,000,000",
+    "坚持动态清零总方针，外防输入、内防反弹，人物同防",
+    "习近平新时代中国特色社会主义思想",
+    "王小明在西安市雁塔区小寨东路调研核酸检测工作",
+    "一二三四五六七八九十百千万亿零〇两",
+    "abc def\nghi\r\njkl\u2028mno",
+    "提质增效规上工业强市战略文旅融合专精特新",
+    "——“四个意识”、‘两个维护’《报告》（试行）【通知】…",
+    "%%%---50%-60%之间-",
+    "_下划线_与.点.和+加号+#井号#&和&",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_edge_cases_identical(text):
+    fast, ref = both(text)
+    assert fast == ref
+    assert "".join(t for t, _ in fast) == text
+
+
+def test_ascii_lexicon_term_is_handled(tmp_path):
+    """An all-ASCII lexicon word is ambiguous for rjieba's joined letters: the fallback keeps results identical."""
+    lex = tmp_path / "lexicon.tsv"
+    lex.write_text(
+        "term\tfreq\tpos\tgloss\nAB\t\tnz\ttest\n5G\t100\tnz\ttest\n动态清零\t\tl\tdynamic zero-COVID\n",
+        encoding="utf-8",
+    )
+    for text in ["推进5G基站和AB测试，ABC与A B，5G5G", "动态清零AB", "xAByz 5Gx"]:
+        fast, ref = both(text, lex)
+        assert fast == ref
+
+
+alphabet = st.sampled_from(list("的是在有和了人中国发展工作推进建设全面坚持疫情防控动态清零提质赋能规上文旅㐀鿖豈"
+                                "abcXYZ0123456789.+#&_%-，。、：；！？“”（）《》 \t\n\r\u3000"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(alphabet, min_size=0, max_size=40).map("".join))
+def test_random_text_identical(text):
+    fast, ref = both(text)
+    assert fast == ref
+
+
+def test_viterbi_matches_jieba():
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+
+    hmm = backends._hmm()
+    for s in ["提质增效", "规上", "赋能", "王小明", "鿐字", "㐀㐁", "的的的的的", "一", "文旅融合发展"]:
+        assert hmm.viterbi(s) == viterbi(s, char_state_tab_P, start_P, trans_P, emit_P)[1], s
+
+
+def test_backend_selection(monkeypatch):
+    assert backend_name() == "rjieba"  # installed: the default
+    assert backend_name("jieba") == "jieba"
+    monkeypatch.setenv("ANALYSIS_SEGMENTER", "jieba")
+    assert backend_name() == "jieba"
+    assert backend_name("rjieba") == "rjieba"  # the argument wins
+    monkeypatch.setenv("ANALYSIS_SEGMENTER", "nonsense")
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        backend_name()
+    assert backends.backend_version("jieba") != backends.backend_version("rjieba")
+
+
+def test_segment_pairs_same_for_both_backends(seeds_corpus):
+    doc = next(iter(seeds_corpus))
+    assert segment_pairs(doc.text, backend="jieba") == segment_pairs(doc.text, backend="rjieba")
+    assert analysis.tokenize(doc.text) == [t for t in analysis.tokenize(doc.text)]

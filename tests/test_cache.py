@@ -1,0 +1,304 @@
+"""On-disk and in-memory caches, parallel loading and segmentation, streaming counts."""
+from __future__ import annotations
+
+import os
+import warnings
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import cache, parallel, segmentation
+from analysis.cache import MemoryCache, Segmented
+from analysis.segmentation import pairs_to_tokens, segment_pairs, segmented
+from analysis.vectors import _build, dfm, tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def cache_root(monkeypatch, tmp_path):
+    """Every test caches into its own tmp folder, with an empty in-memory memo."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("ANALYSIS_CACHE", str(root))
+    monkeypatch.setenv("ANALYSIS_PROGRESS", "0")
+    segmentation._memory().clear()
+    yield root
+    segmentation._memory().clear()
+
+
+def seg_files(root: Path) -> list[Path]:
+    return sorted((root / "segments").rglob("*.seg")) if (root / "segments").is_dir() else []
+
+
+TEXT = "坚持动态清零总方针不动摇，外防输入、内防反弹。\n2022年3月31日，COVID-19防控会议召开。" * 20
+
+
+# --------------------------------------------------------------------------- Segmented
+
+
+def test_segmented_round_trip():
+    pairs = segment_pairs(TEXT)
+    seg = Segmented.from_pairs(pairs)
+    assert seg.pairs() == pairs
+    assert len(seg.tokens) == len(set(pairs)) < len(seg)  # distinct types, repeated tokens
+    back = Segmented.from_bytes(seg.to_bytes(len(TEXT)), len(TEXT))
+    assert back.pairs() == pairs
+
+
+def test_segmented_round_trip_with_control_characters():
+    # every candidate separator occurs in a token: the lengths layout is used instead
+    pairs = tuple((chr(c) + "字", "x") for c in range(9)) + (("字", "n"), (chr(0) + "字", "x"))
+    text = "".join(t for t, _ in pairs)
+    seg = Segmented.from_pairs(pairs)
+    assert Segmented.from_bytes(seg.to_bytes(len(text)), len(text)).pairs() == pairs
+
+
+def test_file_format_is_not_pickle():
+    seg = Segmented.from_pairs(segment_pairs(TEXT))
+    raw = zlib.decompress(seg.to_bytes(len(TEXT)))
+    assert raw.startswith(b"ASEG")
+    assert b"\x80\x04\x95" not in raw[:16]  # no pickle protocol header
+
+
+def test_wrong_length_is_rejected():
+    seg = Segmented.from_pairs(segment_pairs(TEXT))
+    with pytest.raises(ValueError):
+        Segmented.from_bytes(seg.to_bytes(len(TEXT)), len(TEXT) + 1)
+
+
+# --------------------------------------------------------------------------- disk cache
+
+
+def test_disk_cache_is_written_and_used(cache_root, monkeypatch):
+    first = segment_pairs(TEXT)
+    files = seg_files(cache_root)
+    assert len(files) == 1
+    segmentation._memory().clear()
+
+    def boom(*a, **k):
+        raise AssertionError("should come from the disk cache")
+
+    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
+    assert segment_pairs(TEXT) == first
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "empty", "flip"])
+def test_damaged_file_is_recomputed(cache_root, damage):
+    first = segment_pairs(TEXT)
+    (path,) = seg_files(cache_root)
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"not a cache file at all")
+    elif damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:  # a valid zlib stream of a different segmentation of the same length
+        other = Segmented.from_pairs([(ch, "x") for ch in TEXT])
+        path.write_bytes(other.to_bytes(len(TEXT) + 1))
+    segmentation._memory().clear()
+    assert segment_pairs(TEXT) == first
+    assert len(seg_files(cache_root)) == 1  # rewritten
+    assert Segmented.from_bytes(seg_files(cache_root)[0].read_bytes(), len(TEXT)).pairs() == first
+
+
+def test_deleting_the_cache_is_safe(cache_root):
+    first = segment_pairs(TEXT)
+    assert cache.clear_cache() >= 1
+    assert not seg_files(cache_root)
+    segmentation._memory().clear()
+    assert segment_pairs(TEXT) == first
+
+
+def test_key_depends_on_text_lexicon_and_backend():
+    k = cache.segmentation_key
+    base = k("文本", "lexA", "rjieba-1")
+    assert base == k("文本", "lexA", "rjieba-1")
+    assert len({base, k("文本!", "lexA", "rjieba-1"), k("文本", "lexB", "rjieba-1"), k("文本", "lexA", "jieba-1")}) == 4
+
+
+def test_lexicon_edit_changes_the_key(tmp_path):
+    lex = tmp_path / "lexicon.tsv"
+    lex.write_text("term\tfreq\tpos\tgloss\n动态清零\t\tl\tx\n", encoding="utf-8")
+    before = segmentation._cache_key(TEXT, str(lex), "rjieba")
+    stamp = segmentation._stamp(str(lex))
+    lex.write_text("term\tfreq\tpos\tgloss\n动态清零\t\tl\tx\n外防输入\t\tl\ty\n", encoding="utf-8")
+    os.utime(lex, ns=(stamp[0] + 10**9, stamp[0] + 10**9))
+    assert segmentation._stamp(str(lex)) != stamp  # loaded tokenizers and the memo are keyed by it
+    assert segmentation._cache_key(TEXT, str(lex), "rjieba") != before
+    assert segmentation._cache_key(TEXT, str(lex), "jieba") != segmentation._cache_key(TEXT, str(lex), "rjieba")
+
+
+def test_cache_off_writes_nothing(cache_root, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    assert not cache.cache_enabled()
+    segment_pairs(TEXT)
+    assert not seg_files(cache_root)
+    assert not Path("off").exists()
+
+
+def test_unwritable_cache_does_not_crash(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("ANALYSIS_CACHE", str(blocker / "cache"))  # a folder inside a file: cannot exist
+    assert len(segment_pairs(TEXT)) > 10
+
+
+def test_short_texts_stay_in_memory(cache_root):
+    segment_pairs("动态清零")
+    assert not seg_files(cache_root)
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def test_memory_cache_is_bounded():
+    m = MemoryCache(10, sizeof=len)
+    for i in range(5):
+        m.put(i, "abc")  # 3 each
+    assert len(m) == 3 and m.size == 9
+    assert m.get(0) is None and m.get(4) == "abc"
+    m.get(2)  # now most recent
+    m.put(9, "abcd")
+    assert m.get(2) == "abc" and m.get(3) is None
+    m.put("big", "x" * 11)  # larger than the budget: not kept
+    assert m.get("big") is None
+
+
+# --------------------------------------------------------------------------- parallel
+
+
+def test_split_text_keeps_every_character():
+    text = "第一行\n第二行很长很长\n\n第三行" * 50
+    pieces = parallel.split_text(text, size=40)
+    assert "".join(pieces) == text and len(pieces) > 5
+    assert all(p.endswith("\n") for p in pieces[:-1])
+
+
+def test_line_breaks_never_change_segmentation(seeds_corpus):
+    for doc in seeds_corpus:
+        whole = segment_pairs(doc.text)
+        parts = [p for piece in parallel.split_text(doc.text, size=500) for p in segment_pairs(piece)]
+        assert tuple(parts) == whole, doc.id
+
+
+def test_parallel_segmentation_equals_serial(seeds_corpus, monkeypatch):
+    texts = [d.text for d in seeds_corpus]
+    serial = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=1, cache=False)]
+    segmentation._memory().clear()
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PIECE_CHARS", 2000)  # several pieces per document
+    par = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2, cache=False)]
+    assert par == serial
+
+
+def test_workers_setting(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_WORKERS", "3")
+    assert parallel.workers() == 3
+    assert parallel.workers(1) == 1
+    monkeypatch.delenv("ANALYSIS_WORKERS")
+    assert parallel.workers() >= 1
+
+
+def test_progress_bar_quiet_by_default_and_forced(capsys, monkeypatch):
+    monkeypatch.delenv("ANALYSIS_PROGRESS")
+    with parallel.progress_bar(total=3, desc="x") as bar:  # stderr is not a terminal under pytest
+        bar.update(3)
+    assert capsys.readouterr().err == ""
+    with parallel.progress_bar(total=3, desc="forced", progress=True) as bar:
+        bar.update(3)
+    assert "forced" in capsys.readouterr().err
+    monkeypatch.setenv("ANALYSIS_PROGRESS", "0")
+    with parallel.progress_bar(total=3, desc="off", progress=None) as bar:
+        bar.update(3)
+    assert capsys.readouterr().err == ""
+
+
+def _same_corpus(a, b):
+    assert a.ids == b.ids
+    pd.testing.assert_frame_equal(a.manifest, b.manifest)
+    assert [p for p in a.problems] == [p for p in b.problems]
+    for x, y in zip(a, b):
+        assert (x.raw, x.text, x.encoding, x.meta, x.result.edits) == (y.raw, y.text, y.encoding, y.meta, y.result.edits)
+
+
+def test_parallel_loader_equals_load_corpus(cache_root, monkeypatch):
+    ref = analysis.load_corpus(SEEDS)
+    cold = parallel.load_corpus(SEEDS)
+    _same_corpus(cold, ref)
+    assert len(list((cache_root / "documents").rglob("*.doc"))) == len(ref)
+
+    def boom(*a, **k):
+        raise AssertionError("should come from the document cache")
+
+    from analysis import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_load_document", boom)
+    warm = parallel.load_corpus(SEEDS)
+    _same_corpus(warm, ref)
+
+
+def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
+    from conftest import make_corpus
+
+    folder = make_corpus(
+        tmp_path / "c",
+        {"a.txt": "疫情防控工作会议。" * 30, "b.txt": "Only English here, no Chinese at all." * 5,
+         "c.txt": "坚持动态清零。" * 40},
+    )
+    (folder / "stray.txt").write_text("不在清单里", encoding="utf-8")
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        ref = analysis.load_corpus(folder)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    for _ in range(2):  # cold in 2 processes, then warm from the cache
+        with pytest.warns(UserWarning):
+            got = parallel.load_corpus(folder, n_workers=2)
+        _same_corpus(got, ref)
+
+
+def test_parallel_loader_errors_like_load_corpus(tmp_path):
+    from conftest import make_corpus
+
+    folder = make_corpus(tmp_path / "bad", {"a.txt": "疫情防控。" * 10, "b.txt": ""})
+    with pytest.raises(analysis.CorpusError) as ref:
+        analysis.load_corpus(folder)
+    with pytest.raises(analysis.CorpusError) as got:
+        parallel.load_corpus(folder)
+    assert got.value.problems == ref.value.problems
+    with pytest.raises(analysis.CorpusError):
+        parallel.load_corpus(tmp_path / "missing")
+
+
+# --------------------------------------------------------------------------- streaming counts
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [{}, {"drop_proper": True}, {"numbers": True, "min_chars": 1, "keep": ["的", "要"]},
+     {"stopwords": False, "punctuation": True}],
+)
+def test_streaming_dfm_equals_token_lists(seeds_corpus, opts):
+    got = dfm(seeds_corpus, **opts)
+    m, terms = _build(pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
+    assert got.terms == terms == sorted(terms)
+    assert got.matrix.dtype == np.int64
+    assert (got.matrix != m).nnz == 0
+    toks = tokens(seeds_corpus, **opts)
+    assert all(toks[d.id] == pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
+    # hand check: a term's count in a row is its number of occurrences in that document's tokens
+    doc = seeds_corpus.docs[0]
+    t = terms[len(terms) // 2]
+    assert got.matrix[0, terms.index(t)] == toks[doc.id].count(t)
+
+
+def test_streaming_dfm_by_group(seeds_corpus, seed_manifest):
+    by = dfm(seeds_corpus, by="region")
+    assert by.rows == sorted(seed_manifest["region"].unique())
+    plain = dfm(seeds_corpus)
+    assert int(by.matrix.sum()) == int(plain.matrix.sum())
