@@ -263,6 +263,28 @@ def run_emphasis(args) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- bench
+
+
+def add_bench(p):
+    p.add_argument("bench_args", nargs=argparse.REMAINDER, metavar="ARGS",
+                   help="options of benchmarks/run.py: --quick, --corpus DIR, --sizes 1,8,64, --workers N, --json FILE")
+
+
+def run_bench(args) -> int:
+    """Run benchmarks/run.py (raw jieba vs the pipeline, cold and warm, 1 to 64 MB)."""
+    import subprocess
+
+    from .paths import project_root
+
+    script = project_root() / "benchmarks" / "run.py"
+    if not script.is_file():
+        print(f"{script} not found: the benchmark ships with the project checkout, not the installed package.",
+              file=sys.stderr)
+        return 1
+    return subprocess.call([sys.executable, str(script), *args.bench_args])
+
+
 # --------------------------------------------------------------------------- registry
 
 COMMANDS = {
@@ -273,6 +295,7 @@ COMMANDS = {
     "report": (add_report, run_report, "run every notebook on a corpus and render the static site"),
     "keyness": (add_keyness, run_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
     "emphasis": (add_emphasis, run_emphasis, "what each group stresses and how forcefully, per 1,000 characters with intervals"),
+    "bench": (add_bench, run_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
 }
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from .cache import Segmented, atomic_write, cache_enabled, file_digest
 from .paths import PACKAGE_DIR, cache_dir, corpus_dir
 
-__all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "split_text"]
+__all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "load_corpus_parallel", "split_text"]
 
 #: below this many characters still to segment, one process does it all
 PARALLEL_MIN_CHARS = 400_000
@@ -434,3 +434,4 @@ def _batches(todo: list[int], sizes: dict[int, int], n_batches: int) -> list[lis
     if cur:
         out.append(cur)
     return out
+load_corpus_parallel = load_corpus  # the name exported as analysis.load_corpus_parallel
