@@ -170,7 +170,7 @@ def _common_share(text: str) -> tuple[float, int]:
     """
     from collections import Counter
 
-    counts = Counter(CJK_RE.findall(text))
+    counts = {ch: n for ch, n in Counter(text).items() if is_cjk(ch)}
     total = sum(counts.values())
     if not total:
         return 1.0, 0
@@ -186,7 +186,7 @@ def _common_share(text: str) -> tuple[float, int]:
 
 
 def _check_controls(text: str, encoding: str, source: str) -> str:
-    n = len(_CONTROL_RE.findall(text))
+    n = _CONTROL_RE.subn("", text)[1]
     if n > max(8, len(text) // 200):
         raise DecodeError(
             source,
@@ -198,9 +198,9 @@ def _check_controls(text: str, encoding: str, source: str) -> str:
 
 
 def _line_of(data: bytes, pos: int) -> str:
+    """``line N, after «text before it»`` for byte offset ``pos`` (line breaks shown as ⏎)."""
     line = data.count(b"\n", 0, pos) + 1
-    start = data.rfind(b"\n", 0, pos) + 1
-    before = data[max(start, pos - 24) : pos].decode("utf-8", "replace").strip()
+    before = data[max(0, pos - 30) : pos].decode("utf-8", "ignore").replace("\r", "").replace("\n", "⏎").strip()
     return f"line {line}" + (f", after «{before}»" if before else "")
 
 
@@ -440,11 +440,14 @@ def traditional_only_chars(text: str) -> list[str]:
 
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _C = CJK_CLASS + "“”‘’《》（）、，。"
+_S = " \t\u3000\u00a0"  # spaces
 _PUNCT_RULES = [
     (
+        # a mark right after Chinese, or spaces right after Chinese and then a mark (with the
+        # spaces); written to start with one character class so that it scans a long text fast
         "ascii_punct_after_cjk",
-        re.compile(f"(?<=[{_C}])[ \t\u3000\u00a0]*([,;:!?])"),
-        lambda m: _ASCII_TO_CJK[m.group(1)],
+        re.compile(f"[{_S},;:!?](?:(?<=[{_C}][,;:!?])|(?<=[{_C}][{_S}])[{_S}]*[,;:!?])"),
+        lambda m: _ASCII_TO_CJK[m.group(0)[-1]],
     ),
     (
         # "(" … ")" with no parenthesis or line break inside, when it holds Chinese
@@ -628,28 +631,31 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
 
 # --------------------------------------------------------------------------- whitespace
 
-_WS = "[ \t\u3000\u00a0]"
-# A run of spaces is matched from its first space only (the look-behind after the first
-# space refuses a start inside a run), so no rule is quadratic on a long run of spaces, and
-# every pattern starts with a character class the regex engine can scan for quickly.
-_RUN = f"{_WS}(?<!{_WS}{_WS}){_WS}*"
+_WS = f"[{_S}]"
+# Every pattern starts with one character class (the regex engine then scans a long text
+# fast) and dispatches with look-behinds after the first character. A run of spaces is
+# matched from its first space only ("not preceded by a space"), so no rule is quadratic
+# on a long run of spaces.
 _CJK_PUNCT_AFTER = "，。、；：！？”）》"
 _CJK_PUNCT_BEFORE = "，。、；：！？“（《"
 _WHITESPACE_RULES = [
-    ("edge_whitespace", re.compile(f"^{_WS}+|{_RUN}$", re.MULTILINE), ""),
-    ("blank_lines", re.compile(r"\n{2,}"), "\n"),
-    ("leading_trailing_newlines", re.compile(r"\A\n+|\n(?<!\n\n)\n*\Z"), ""),
+    # spaces at the start of a line, or a run of spaces that ends a line
+    ("edge_whitespace", re.compile(f"{_WS}(?:(?<![^\n]{_WS}){_WS}*|(?<!{_WS}{_WS}){_WS}*$)", re.MULTILINE), ""),
+    ("blank_lines", re.compile(r"\n\n+"), "\n"),
+    # line breaks at the very start, or a run of them at the very end
+    ("leading_trailing_newlines", re.compile(r"\n(?:(?<![\s\S]\n)\n*|(?<!\n\n)\n*\Z)"), ""),
     (
         "space_between_cjk_and_digit",
-        re.compile(f"{_WS}(?<=[{CJK_CLASS}]{_WS}){_WS}*(?=\\d)|{_WS}(?<=\\d{_WS}){_WS}*(?=[{CJK_CLASS}])"),
+        re.compile(f"{_WS}(?:(?<=[{CJK_CLASS}]{_WS}){_WS}*(?=\\d)|(?<=\\d{_WS}){_WS}*(?=[{CJK_CLASS}]))"),
         "",
     ),
     (
         "space_next_to_cjk_punct",
-        re.compile(f"{_RUN}(?=[{_CJK_PUNCT_AFTER}])|{_WS}(?<=[{_CJK_PUNCT_BEFORE}]{_WS}){_WS}*"),
+        re.compile(f"{_WS}(?:(?<!{_WS}{_WS}){_WS}*(?=[{_CJK_PUNCT_AFTER}])|(?<=[{_CJK_PUNCT_BEFORE}]{_WS}){_WS}*)"),
         "",
     ),
-    ("space_run", re.compile(f"{_WS}{{2,}}|[\t\u3000\u00a0]"), " "),
+    # two or more spaces, or one tab, ideographic or no-break space: one plain space
+    ("space_run", re.compile(f"{_WS}(?:(?<= ){_WS}+|(?<=[\t\u3000\u00a0]){_WS}*)"), " "),
 ]
 
 
@@ -674,6 +680,9 @@ STEPS: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
 
 
 MAX_PASSES = 4
+#: steps whose input no step creates (line separators, invisible characters, full-width
+#: letters and digits): passes after the first skip them
+FIRST_PASS_ONLY = (normalize_newlines, remove_invisible, normalize_width)
 
 
 def clean(text: str, steps: Iterable[Callable[[str], tuple[str, list[Edit]]]] = STEPS) -> CleanResult:
@@ -681,13 +690,16 @@ def clean(text: str, steps: Iterable[Callable[[str], tuple[str, list[Edit]]]] = 
 
     Cleaning is idempotent: ``clean(clean(t).text).text == clean(t).text``.
     Edits of a second pass have ``pass_no == 2``; real documents rarely have
-    any. Stops after ``MAX_PASSES`` passes.
+    any. Passes after the first skip :data:`FIRST_PASS_ONLY`; cleaning stops
+    after ``MAX_PASSES`` passes.
     """
     steps = tuple(steps)
     edits: list[Edit] = []
     for pass_no in range(1, MAX_PASSES + 1):
         n_before = len(edits)
         for step in steps:
+            if pass_no > 1 and step in FIRST_PASS_ONLY:
+                continue
             text, step_edits = step(text)
             edits.extend(step_edits if pass_no == 1 else [e._replace(pass_no=pass_no) for e in step_edits])
         if len(edits) == n_before:

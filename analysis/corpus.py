@@ -1,14 +1,32 @@
 """A corpus is a folder of ``.txt`` files with a ``manifest.csv`` that describes them.
 
-The manifest is UTF-8 CSV with a header row. Required columns: ``id`` (unique)
-and ``file`` (a path inside the folder). Every other column is metadata and
-can be used to group documents (``by="region"``, ``by="genre"``, …); a ``date``
+The manifest is CSV with a header row (UTF-8 preferred; a BOM, GBK/GB18030 or
+UTF-16 as saved by Excel are read too). Required columns: ``id`` (unique) and
+``file`` (a path inside the folder). Every other column is metadata and can be
+used to group documents (``by="region"``, ``by="genre"``, …); a ``date``
 column, if present, must hold ISO dates (``2022-01-01``, ``2022-01`` or ``2022``).
 
-:func:`validate` lists every problem of a folder at once; :func:`load_corpus`
-raises :class:`~analysis.errors.CorpusError` with all errors, and keeps
-warnings (for instance a ``.txt`` file the manifest does not list) in
-``Corpus.problems`` and in Python's warnings, so nothing is dropped silently.
+Rules for hand-typed manifests:
+
+* blank lines and rows whose cells are all empty are skipped; problems are
+  reported with the line number in the file;
+* a row with more values than the header has columns is an error (a value
+  with a comma must be quoted), a row with fewer is padded with empty values;
+* ``file`` may use Windows separators: ``sub\\doc.txt`` is read as
+  ``sub/doc.txt`` on every system (and shown that way in the manifest frame);
+* a path that leaves the folder (``../x.txt``), an absolute path (``/x.txt``,
+  ``C:\\x.txt``) or a symbolic link to a file outside the folder is refused:
+  a corpus folder holds its documents.
+
+Documents are decoded by :func:`analysis.cleaning.decode` (UTF-8, BOMs,
+UTF-16, GB18030/GBK, Big5; binary files such as PDF or Word are named as
+such) and cleaned by :func:`analysis.cleaning.clean`.
+
+:func:`scan` loads what it can and lists every problem at once (file, problem,
+fix); :func:`validate` returns the problems; :func:`load_corpus` raises
+:class:`~analysis.errors.CorpusError` with all errors, and keeps warnings (for
+instance a ``.txt`` file the manifest does not list) in ``Corpus.problems`` and
+in Python's warnings, so nothing is dropped silently.
 """
 from __future__ import annotations
 
@@ -27,11 +45,12 @@ from .cleaning import CJK_RE, CleanResult, clean, decode
 from .errors import CorpusError, DecodeError, Problem
 from .paths import corpus_dir
 
-__all__ = ["Document", "Corpus", "load_corpus", "validate", "draft_manifest", "REQUIRED_COLUMNS"]
+__all__ = ["Document", "Corpus", "load_corpus", "scan", "validate", "draft_manifest", "REQUIRED_COLUMNS"]
 
 REQUIRED_COLUMNS = ("id", "file")
 MANIFEST = "manifest.csv"
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*[^<>]{0,200}>")
 
 
 @dataclass
@@ -145,81 +164,214 @@ class Corpus:
 
 # --------------------------------------------------------------------------- validation
 
+_DRAFT = "`python -m analysis manifest DIR --write` drafts one"
+#: files users often drop into a corpus folder expecting them to be read
+_DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".rtf", ".odt", ".htm", ".html", ".xls", ".xlsx")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
 
 def _read_manifest(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    """The manifest as a DataFrame of stripped strings, indexed by line number in the file.
+
+    Reads with the :mod:`csv` module, so a row with one comma too many is an
+    error (pandas would shift it silently into an index). Rows whose cells are
+    all empty (blank lines, ``,,,``) are skipped. Returns None, with the
+    problems recorded, when the manifest cannot be used at all.
+    """
     mpath = path / MANIFEST
+    where = str(mpath)
+    if mpath.is_dir():
+        problems.append(Problem("error", where, "is a folder, not a CSV file", f"replace it with a manifest.csv file ({_DRAFT})"))
+        return None
     if not mpath.is_file():
-        problems.append(Problem("error", str(mpath), "the corpus folder has no manifest.csv",
-                                "create it with a header row id,file,… (`python -m analysis manifest DIR` drafts one)"))
+        problems.append(Problem("error", where, "the corpus folder has no manifest.csv",
+                                f"create it with a header row id,file,… and one row per document ({_DRAFT})"))
         return None
     try:
         text, _ = decode(mpath.read_bytes(), mpath)
     except DecodeError as exc:
-        problems.append(exc.problem)
+        fix = "save the sheet as “CSV UTF-8 (comma delimited)” under the name manifest.csv"
+        problems.append(Problem("error", where, exc.problem.problem, fix if "binary" in exc.problem.problem else exc.problem.fix))
         return None
+    except OSError as exc:
+        problems.append(Problem("error", where, f"cannot be read ({exc.strerror})", "check the file's permissions"))
+        return None
+    text = text.replace("\ufeff", "")
+    if not text.strip():
+        problems.append(Problem("error", where, "is empty",
+                                f"write a header row id,file,… and one row per document ({_DRAFT})"))
+        return None
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
+    line = 1
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        problems.append(Problem("error", str(mpath), f"is not valid CSV ({str(exc).strip()})",
-                                "check quoting and the number of commas on each line"))
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                records.append((line, [c.strip() for c in cells]))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem("error", where, f"is not valid CSV from line {line} on ({exc})",
+                                "close every quoted value with a second \" (write \"\" for a quote inside a value)"))
         return None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
-    if missing:
-        problems.append(Problem("error", str(mpath), f"is missing the required column(s) {', '.join(missing)}",
-                                f"add a header row with at least {', '.join(REQUIRED_COLUMNS)}"))
+    if not records:
+        problems.append(Problem("error", where, "is empty (no values on any line)",
+                                f"write a header row id,file,… and one row per document ({_DRAFT})"))
         return None
-    for col in df.columns:
-        df[col] = df[col].astype(str).str.strip()
+    (hline, header), rows = records[0], records[1:]
+    if not _header_ok(where, hline, header, rows, problems):
+        return None
+    width = len(header)
+    data, index, bad = [], [], False
+    for n, cells in rows:
+        extra = cells[width:]
+        if any(extra):
+            problems.append(Problem("error", where, f"line {n} has {len(cells)} values but the header has {width} columns",
+                                    "put values that contain a comma in double quotes, or remove the extra commas"))
+            bad = True
+            continue
+        data.append((cells + [""] * width)[:width])
+        index.append(n)
+    if bad:
+        return None
+    named = [i for i, name in enumerate(header) if name]  # unnamed columns are empty (checked above)
+    df = pd.DataFrame([[r[i] for i in named] for r in data], columns=[header[i] for i in named],
+                      index=pd.Index(index, name="line"), dtype=str)
+    if df.empty:
+        problems.append(Problem("error", where, "lists no documents (it has only a header row)",
+                                "add one row per document: id, file and your metadata"))
+        return None
+    df["file"] = [_normalise_file(f) for f in df["file"]]
     return df
 
 
+def _header_ok(where: str, line: int, header: list[str], rows: list, problems: list[Problem]) -> bool:
+    """Check the header row: required columns, no duplicates, no unnamed column with values."""
+    ok = True
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        hint = ""
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if len(header) == 1 and all(c in header[0].split(sep) for c in REQUIRED_COLUMNS):
+                hint = f"; it separates values with {name}"
+                fix = "save it as CSV with commas between values (“CSV UTF-8 (comma delimited)”)"
+                break
+        else:
+            near = [h for h in header if h.lower() in REQUIRED_COLUMNS and h not in REQUIRED_COLUMNS]
+            if near:
+                hint = f"; column names are case-sensitive and it has {', '.join(repr(h) for h in near)}"
+            fix = f"start the file with a header row naming at least the columns {', '.join(REQUIRED_COLUMNS)}"
+        problems.append(Problem("error", where, f"is missing the required column(s) {', '.join(missing)} "
+                                f"(header on line {line}: {','.join(header)[:80]}){hint}", fix))
+        ok = False
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem("error", where, f"has two columns named {name!r}", "give every column its own name"))
+            ok = False
+        seen.add(name)
+    for i, name in enumerate(header):
+        if not name and any(i < len(cells) and cells[i] for _, cells in rows):
+            problems.append(Problem("error", where, f"column {i + 1} has values but no name in the header (line {line})",
+                                    "name the column in the header row, or delete its values"))
+            ok = False
+    return ok
+
+
+def _normalise_file(value: str) -> str:
+    """A manifest path with Windows separators (``sub\\\\doc.txt``) turned into ``sub/doc.txt``."""
+    value = value.replace("\\", "/")
+    while value.startswith("./"):
+        value = value[2:]
+    return value
+
+
+def _outside(path: Path, value: str) -> str | None:
+    """Why the manifest path ``value`` is not a path inside the folder ``path`` (None if it is)."""
+    if value.startswith("/") or _WINDOWS_DRIVE.match(value):
+        return "is an absolute path"
+    root = path.resolve()
+    lexical = Path(os.path.normpath(path.resolve() / value))
+    if not lexical.is_relative_to(root):
+        return "points outside the corpus folder"
+    target = lexical.resolve()
+    if not target.is_relative_to(root):
+        return f"is a symbolic link to {target}, outside the corpus folder"
+    return None
+
+
 def _check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Check ids, files and dates row by row; return the rows that can be loaded.
+
+    ``df`` is indexed by manifest line number (see :func:`_read_manifest`).
+    """
     mpath = str(path / MANIFEST)
     ok = pd.Series(True, index=df.index)
-    for i, row in df.iterrows():
-        line = i + 2  # header is line 1
+    for line, row in df.iterrows():
         if not row["id"]:
             problems.append(Problem("error", mpath, f"line {line} has an empty id", "give every document a unique id"))
-            ok[i] = False
+            ok[line] = False
         if not row["file"]:
             problems.append(Problem("error", mpath, f"line {line} has an empty file", "name the document's .txt file"))
-            ok[i] = False
+            ok[line] = False
     dups = df[df["id"].duplicated(keep=False) & (df["id"] != "")]
     for doc_id, rows in dups.groupby("id"):
-        lines = ", ".join(str(i + 2) for i in rows.index)
+        lines = ", ".join(str(i) for i in rows.index)
         problems.append(Problem("error", mpath, f"the id {doc_id!r} is used more than once (lines {lines})",
                                 "make every id unique"))
         ok[rows.index] = False
     dupf = df[df["file"].duplicated(keep=False) & (df["file"] != "")]
     for fname, rows in dupf.groupby("file"):
-        lines = ", ".join(str(i + 2) for i in rows.index)
+        lines = ", ".join(str(i) for i in rows.index)
         problems.append(Problem("warning", mpath, f"the file {fname!r} is listed more than once (lines {lines})",
                                 "list each file once unless you mean to count it twice"))
-    root = path.resolve()
-    for i, row in df.iterrows():
+    for line, row in df.iterrows():
         if not row["file"]:
             continue
-        fpath = (path / row["file"]).resolve()
-        if Path(row["file"]).is_absolute() or not fpath.is_relative_to(root):
-            problems.append(Problem("error", mpath, f"line {i + 2}: the file {row['file']!r} points outside the corpus folder",
-                                    "copy the file into the corpus folder and give a path relative to it"))
-            ok[i] = False
+        why = _outside(path, row["file"])
+        fpath = path / row["file"]
+        if why:
+            problems.append(Problem("error", mpath, f"line {line}: the file {row['file']!r} {why}; "
+                                    "only files inside the corpus folder are read",
+                                    "copy the file into the corpus folder and give its path relative to the folder"))
+            ok[line] = False
+        elif fpath.is_dir():
+            problems.append(Problem("error", str(fpath), f"is a folder, not a file (manifest line {line})",
+                                    "list the .txt file inside it, for example folder/document.txt"))
+            ok[line] = False
         elif not fpath.is_file():
-            problems.append(Problem("error", str(path / row["file"]), f"is listed in the manifest (line {i + 2}) but does not exist",
-                                    "fix the file name in manifest.csv or add the file"))
-            ok[i] = False
+            problems.append(Problem("error", str(fpath), f"is listed in the manifest (line {line}) but does not exist",
+                                    _missing_fix(path, row["file"])))
+            ok[line] = False
     if "date" in df.columns:
-        for i, row in df.iterrows():
+        for line, row in df.iterrows():
             if row["date"] and not _valid_date(row["date"]):
-                problems.append(Problem("error", mpath, f"line {i + 2}: the date {row['date']!r} is not an ISO date",
+                problems.append(Problem("error", mpath, f"line {line}: the date {row['date']!r} is not an ISO date",
                                         "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
     listed = {(path / f).resolve() for f in df["file"] if f}
-    for txt in sorted(path.rglob("*.txt")):
-        if txt.resolve() not in listed and not any(part.startswith(".") for part in txt.relative_to(path).parts):
-            problems.append(Problem("warning", str(txt), "is not listed in manifest.csv and is ignored",
+    for other in sorted(path.rglob("*")):
+        rel = other.relative_to(path)
+        if any(part.startswith(".") for part in rel.parts) or other.resolve() in listed or not other.is_file():
+            continue
+        suffix = other.suffix.lower()
+        if suffix == ".txt":
+            problems.append(Problem("warning", str(other), "is not listed in manifest.csv and is ignored",
                                     "add a row for it to the manifest, or move it out of the folder"))
+        elif suffix in _DOCUMENT_SUFFIXES:
+            problems.append(Problem("warning", str(other), f"is a {suffix} file, not listed, and is ignored",
+                                    "extract its text into a UTF-8 .txt file and add a row for that to the manifest"))
     return df[ok]
+
+
+def _missing_fix(path: Path, value: str) -> str:
+    """Fix for a listed file that does not exist: name close matches when there are any."""
+    import difflib
+
+    present = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file() and p.name != MANIFEST)
+    same_case = [p for p in present if p.lower() == value.lower()]
+    close = same_case or difflib.get_close_matches(value, present, n=3, cutoff=0.75)
+    if close:
+        return f"fix the file name in manifest.csv (did you mean {', '.join(repr(c) for c in close)}?) or add the file"
+    return "fix the file name in manifest.csv or add the file"
 
 
 def _valid_date(value: str) -> bool:
@@ -233,57 +385,75 @@ def _valid_date(value: str) -> bool:
 
 
 def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document | None:
+    """Read, decode and clean one listed file; record its problems (None when it cannot be used)."""
     fpath = path / row["file"]
+    where = str(fpath)
     try:
-        raw, encoding = decode(fpath.read_bytes(), fpath)
+        data = fpath.read_bytes()
+        raw, encoding = decode(data, fpath)
     except DecodeError as exc:
         problems.append(exc.problem)
         return None
     except OSError as exc:
-        problems.append(Problem("error", str(fpath), f"cannot be read ({exc.strerror})", "check the file's permissions"))
+        problems.append(Problem("error", where, f"cannot be read ({exc.strerror})", "check the file's permissions"))
+        return None
+    if not raw.strip():
+        what = "is empty (0 bytes)" if not data else "contains only whitespace"
+        problems.append(Problem("error", where, what, "add the document's text or remove its manifest row"))
         return None
     result = clean(raw)
-    if not raw.strip():
-        problems.append(Problem("error", str(fpath), "is empty", "add the document's text or remove its manifest row"))
-        return None
     if not result.text.strip():
-        problems.append(Problem("error", str(fpath), "has no text left after cleaning (everything matched a boilerplate rule)",
-                                "check analysis/data/boilerplate.yaml or the file's content"))
+        removed = result.audit().groupby("rule")["chars_removed"].sum().sort_values(ascending=False)
+        rules = ", ".join(f"{rule} ({n:,} characters)" for rule, n in removed.items() if n > 0)
+        problems.append(Problem("error", where, f"has no text left after cleaning: the cleaning rules removed all of it ({rules})",
+                                "check the file's content, or the rules in analysis/data/boilerplate.yaml"))
         return None
-    n_cjk = len(CJK_RE.findall(result.text))
-    if n_cjk == 0:
-        problems.append(Problem("warning", str(fpath), "contains no Chinese characters",
+    head = raw.lstrip()[:200].lower()
+    n_cjk = CJK_RE.subn("", result.text)[1]
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or len(_TAG_RE.findall(raw[:20000])) > 20:
+        problems.append(Problem("warning", where, "looks like an HTML or XML page: its tags and scripts are counted as text",
+                                "save the page's text only (in a browser: select the article, copy, paste into a .txt file)"))
+    elif n_cjk == 0:
+        problems.append(Problem("warning", where, "contains no Chinese characters",
                                 "check that this is the right file; it adds nothing to Chinese word counts"))
-    elif n_cjk < 0.2 * len(result.text.replace("\n", "")):
-        problems.append(Problem("warning", str(fpath), f"is only {n_cjk / max(1, len(result.text)):.0%} Chinese characters",
+    elif (share := n_cjk / max(1, len(result.text) - result.text.count("\n"))) < 0.2:
+        problems.append(Problem("warning", where, f"is only {share:.0%} Chinese characters",
                                 "check for a wrong encoding or leftover markup"))
     return Document(row["id"], row["file"], dict(row), raw, encoding, result)
 
 
-def _load(path: Path) -> tuple[pd.DataFrame | None, list[Document], list[Problem]]:
+def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Problem]]:
+    """Load what can be loaded from a corpus folder and list every problem, in one pass.
+
+    Never raises for a problem of the folder, its manifest or its files: the
+    problems (errors and warnings: file, problem, fix) are returned with the
+    corpus of the documents that loaded (None when the manifest is unusable).
+    :func:`validate`, :func:`load_corpus` and ``python -m analysis check`` use it.
+    """
+    folder = corpus_dir(path)
     problems: list[Problem] = []
-    if not path.is_dir():
-        problems.append(Problem("error", str(path), "is not a folder",
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is a file, not a folder"
+        problems.append(Problem("error", str(folder), what,
                                 "pass the folder that holds manifest.csv and the .txt files (--corpus DIR or ANALYSIS_CORPUS)"))
-        return None, [], problems
-    df = _read_manifest(path, problems)
+        return None, problems
+    df = _read_manifest(folder, problems)
     if df is None:
-        return None, [], problems
-    df = _check_rows(path, df, problems)
+        return None, problems
+    df = _check_rows(folder, df, problems)
     docs = []
     for row in df.to_dict("records"):
-        doc = _load_document(path, row, problems)
+        doc = _load_document(folder, row, problems)
         if doc is not None:
             docs.append(doc)
     kept = {d.id for d in docs}
     df = df[df["id"].isin(kept)].reset_index(drop=True)
-    return df, docs, problems
+    return Corpus(folder, df, docs, problems), problems
 
 
 def validate(path: str | os.PathLike | None = None) -> list[Problem]:
     """Every problem of a corpus folder (errors and warnings), found in one pass."""
-    _, _, problems = _load(corpus_dir(path))
-    return problems
+    return scan(path)[1]
 
 
 def load_corpus(path: str | os.PathLike | None = None) -> Corpus:
@@ -300,14 +470,12 @@ def load_corpus(path: str | os.PathLike | None = None) -> Corpus:
         Listing every error (file, problem, fix). Warnings do not stop loading;
         they are kept in ``Corpus.problems`` and issued as Python warnings.
     """
-    folder = corpus_dir(path)
-    df, docs, problems = _load(folder)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or df is None:
-        raise CorpusError(problems, str(folder))
+    corp, problems = scan(path)
+    if corp is None or any(p.severity == "error" for p in problems):
+        raise CorpusError(problems, str(corpus_dir(path)))
     for p in problems:
         warnings.warn(str(p), UserWarning, stacklevel=2)
-    return Corpus(folder, df, docs, problems)
+    return corp
 
 
 def draft_manifest(path: str | os.PathLike, *, group_from: str | None = None) -> pd.DataFrame:

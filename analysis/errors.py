@@ -14,7 +14,9 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.severity.upper()}: {self.file}: {self.problem}. Fix: {self.fix}."
+        """``ERROR: FILE: problem. Fix: how.`` (one line, one full stop each)."""
+        problem, fix = self.problem.rstrip(". "), self.fix.rstrip(". ")
+        return f"{self.severity.upper()}: {self.file}: {problem}. Fix: {fix}."
 
 
 class AnalysisError(Exception):

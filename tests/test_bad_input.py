@@ -1,0 +1,211 @@
+"""Bad input: every case of tests/badinput.py loads correctly or fails with a clear message.
+
+A clear message names the file, says what is wrong and how to fix it
+(``ERROR: FILE: problem. Fix: how.``), and no traceback ever reaches the user.
+The CLI is run as users run it, ``python -m analysis check --corpus DIR``.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+import analysis
+import badinput as bi
+from analysis import cli
+from analysis.cleaning import clean, replay
+from analysis.corpus import scan
+from analysis.errors import CorpusError
+
+SAME = [c for c in bi.TEXT_CASES if c.outcome == "same"]
+FLAGGED = [c for c in bi.TEXT_CASES if c.outcome != "same"]
+LINE_RE = re.compile(r"^(ERROR|WARNING): (.+?): (.+)\. Fix: (.+)\.$")
+
+
+def run_check(folder: Path) -> subprocess.CompletedProcess:
+    """``python -m analysis check --corpus FOLDER`` in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "analysis", "check", "--corpus", str(folder)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+def problem_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(("ERROR: ", "WARNING: "))]
+
+
+@pytest.fixture(scope="module")
+def bad_corpus(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]]]:
+    """All text cases plus manifest problems in one folder (see badinput.build_bad_corpus)."""
+    return bi.build_bad_corpus(tmp_path_factory.mktemp("bad") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def bad_scan(bad_corpus):
+    return scan(bad_corpus[0])
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@pytest.mark.parametrize("case", [c for c in SAME if c.name not in bi.TOUCHED], ids=lambda c: c.name)
+def test_encoded_or_damaged_copy_loads_to_the_seed_text(case, bad_scan, seeds_corpus):
+    corp, problems = bad_scan
+    doc = corp[case.name]
+    assert doc.encoding == case.encoding
+    assert doc.text == seeds_corpus.docs[case.seed].text
+    assert not [p for p in problems if Path(p.file).name == case.file]
+
+
+def test_gbk_copy_on_its_own_loads_to_the_seed_text(tmp_path, seeds_corpus):
+    case = next(c for c in SAME if c.name == "gbk")  # in the bad corpus its id is duplicated
+    corp = analysis.load_corpus(bi.build_text_corpus(tmp_path / "gbk", [case]))
+    assert corp[case.name].encoding == case.encoding
+    assert corp[case.name].text == seeds_corpus.docs[case.seed].text
+
+
+@pytest.mark.parametrize("case", FLAGGED, ids=lambda c: c.name)
+def test_bad_document_is_named_with_problem_and_fix(case, bad_corpus, bad_scan):
+    corp, problems = bad_scan
+    mine = [p for p in problems if p.file == str(bad_corpus[0] / case.file)]
+    severity = case.outcome
+    assert any(p.severity == severity and re.search(case.message, str(p)) for p in mine), [str(p) for p in mine]
+    for p in mine:
+        assert LINE_RE.match(str(p)), str(p)
+        assert len(p.fix) > 10
+    assert (case.name in corp.ids) == (severity == "warning")
+
+
+def test_load_corpus_raises_one_error_listing_every_error(bad_corpus):
+    folder, expected = bad_corpus
+    with pytest.raises(CorpusError) as exc:
+        analysis.load_corpus(folder)
+    msg = str(exc.value)
+    errors = [e for e in expected if e[0] == "ERROR"]
+    assert f"has {len(errors)} error(s)" in msg
+    for _, name, pattern in errors:
+        assert any(name in line and re.search(pattern, line) for line in msg.splitlines()), (name, pattern)
+
+
+def test_check_cli_lists_every_problem_of_a_bad_corpus_in_one_run(bad_corpus, bad_scan):
+    folder, expected = bad_corpus
+    assert len({pattern for _, _, pattern in expected}) >= 20
+    res = run_check(folder)
+    out = res.stdout + res.stderr
+    assert res.returncode == 1
+    assert "Traceback" not in out
+    lines = problem_lines(res.stdout)
+    for severity, name, pattern in expected:
+        assert any(l.startswith(severity) and name in l and re.search(pattern, l) for l in lines), (name, pattern)
+    # nothing else, nothing twice: exactly the library's problems, errors before warnings
+    assert len(lines) == len(expected)
+    assert sorted(lines) == sorted(str(p) for p in bad_scan[1])
+    kinds = [l.split(":")[0] for l in lines]
+    assert kinds == sorted(kinds)
+    # the documents that load are listed with the encoding found
+    table = res.stdout.split("\n\n")[-2]
+    for case in SAME:
+        if case.name not in bi.TOUCHED:
+            row = next(l for l in table.splitlines() if l.split()[0] == case.name)
+            assert case.encoding in row.split()
+    assert f"{sum(e[0] == 'ERROR' for e in expected)} error(s), {sum(e[0] == 'WARNING' for e in expected)} warning(s)" \
+        in res.stdout
+
+
+def test_20_mb_single_line_document_loads_whole(tmp_path):
+    # about 20 MB of UTF-8 on one line: cleaning must stay linear (no regex backtracking
+    # over the line, no line-by-line work that is quadratic in the line's length)
+    unit = bi.huge_single_line(200_000).decode("utf-8")
+    unit = unit[: unit.rindex("。") + 1]
+    reps = 20_000_000 // len(unit.encode("utf-8"))
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "big.txt").write_bytes((unit * reps).encode("utf-8"))
+    bi.write_manifest(folder, [{"id": "big", "file": "big.txt", "region": "X"}])
+    assert (folder / "big.txt").stat().st_size > 19_000_000
+    corp = analysis.load_corpus(folder)
+    doc = corp["big"]
+    # cleaning one copy of the unit and repeating it gives the same text: nothing across the
+    # whole line was lost or changed beyond what cleaning does to one copy
+    one = clean(unit)
+    assert doc.text == one.text * reps
+    acc = corp.accounting().iloc[0]
+    assert acc["chars_in"] == len(unit) * reps
+    assert acc["chars_removed"] == (len(unit) - len(one.text)) * reps
+    assert acc["chars_in"] == acc["chars_kept"] + acc["chars_removed"]
+
+
+@pytest.mark.parametrize("text", [
+    "(" + "疫情防控工作" * 20_000,            # an unclosed parenthesis before a long line
+    "中" + " " * 100_000 + "x",                # a long run of spaces inside a line
+    "中" + "\u3000" * 100_000 + "，",          # ideographic spaces before Chinese punctuation
+    "|" + " \t" * 50_000 + "x",                # a pipe, then spaces and tabs
+    "http://" + "a" * 100_000 + "中",           # a very long URL
+    ("疫情防控，" * 20 + "\n") * 5_000,         # many lines
+])
+def test_cleaning_stays_linear_on_pathological_lines(text):
+    # each of these took minutes before the regexes were made linear (quadratic backtracking);
+    # the assertions check that the result is still right
+    result = clean(text)
+    assert replay(text, result.edits) == result.text
+    assert clean(result.text).text == result.text
+    assert "  " not in result.text and "\u3000" not in result.text
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def _matching(problems: list[str], case: bi.ManifestCase) -> list[str]:
+    return [p for p in problems if re.search(case.message, p) and case.names in p]
+
+
+@pytest.mark.parametrize("case", bi.MANIFEST_CASES, ids=lambda c: c.name)
+def test_manifest_case(case, tmp_path, seeds_corpus, capsys):
+    folder = bi.build_manifest_case(tmp_path, case)
+    if case.outcome == "error":
+        with pytest.raises(CorpusError) as exc:
+            analysis.load_corpus(folder)
+        assert _matching(str(exc.value).splitlines(), case), str(exc.value)
+    else:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            corp = analysis.load_corpus(folder)
+        messages = [str(w.message) for w in caught]
+        if case.outcome == "warning":
+            assert _matching(messages, case), messages
+        else:
+            assert not [m for m in messages if m.startswith("ERROR")]
+        if case.check is not None:
+            case.check(corp, seeds_corpus)
+    # the check command (in this process: same code path as the subprocess tests below)
+    code = cli.main(["check", "--corpus", str(folder)])
+    out = capsys.readouterr().out
+    assert code == (1 if case.outcome == "error" else 0)
+    lines = problem_lines(out)
+    assert all(LINE_RE.match(l) for l in lines), lines
+    if case.outcome != "ok":
+        assert _matching(lines, case), out
+
+
+def test_windows_backslashes_are_read_as_separators(tmp_path):
+    case = next(c for c in bi.MANIFEST_CASES if c.name == "windows_backslashes")
+    corp = analysis.load_corpus(bi.build_manifest_case(tmp_path, case))
+    assert all(f.startswith("docs/") and "\\" not in f for f in corp.manifest["file"])
+
+
+@pytest.mark.parametrize("name", ["manifest_empty", "unquoted_comma", "manifest_is_xlsx"])
+def test_check_cli_subprocess_on_bad_manifests(name, tmp_path):
+    case = next(c for c in bi.MANIFEST_CASES if c.name == name)
+    res = run_check(bi.build_manifest_case(tmp_path, case))
+    out = res.stdout + res.stderr
+    assert res.returncode == 1
+    assert "Traceback" not in out
+    assert _matching(problem_lines(res.stdout), case), out
+
+
+def test_check_cli_on_a_folder_that_is_not_there(tmp_path):
+    res = run_check(tmp_path / "nowhere")
+    assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
+    assert f"ERROR: {tmp_path / 'nowhere'}: does not exist. Fix: pass the folder" in res.stdout
