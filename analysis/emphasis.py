@@ -1313,7 +1313,8 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
 
     Sentences with at least one hit of ``category`` are compared with all
     other sentences. Each content word (:func:`analysis.tokenize` rules:
-    stopwords, punctuation, numbers and single characters dropped) gets a
+    stopwords, punctuation, numbers, single characters and proper nouns
+    dropped) gets a
     smoothed log2 ratio of its relative frequency in the two sets; words that
     contain a lexicon term or are contained in one are left out (they are
     the terms themselves). Read the result as leads to check with
@@ -1337,7 +1338,7 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
     in_cat = np.array([ci in t.categories for t in lex._terms])
     marked = np.zeros(len(tab.sent_len), dtype=bool)
     marked[tab.hit_sent[in_cat[tab.hit_term]]] = True
-    opts = TokenOptions()
+    opts = TokenOptions(drop_proper=True)  # places, people and organisations are not ways of speaking
     inside: dict[str, int] = {}
     outside: dict[str, int] = {}
     first_sent = np.searchsorted(tab.sent_doc, np.arange(len(tab.doc_ids)), side="left")

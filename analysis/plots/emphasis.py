@@ -137,9 +137,8 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
     for ax in list(axes.flat)[len(cats):]:
         ax.set_axis_off()
     xlabel = "per 1,000 characters" if value == "rate" else "% of sentences"
-    for ax in axes[-1]:
-        if ax.axison:
-            ax.set_xlabel(xlabel, fontsize=9)
+    for ax in list(axes.flat)[:len(cats)]:
+        ax.set_xlabel(xlabel, fontsize=8)
     if title is None:
         title = ("每千字频率 Rate per 1,000 characters with 95% bootstrap interval" if value == "rate"
                  else "含该类标记的句子比例 Share of sentences with a marker, 95% bootstrap interval")
