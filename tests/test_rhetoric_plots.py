@@ -88,8 +88,8 @@ def test_similarity_figures(prepared):
 
 def test_clouds(prepared):
     _, kw, _ = prepared
-    fig = R.comparison_cloud(kw, n=30)
+    fig = R.comparison_cloud(kw, n=20)
     legend = fig.axes[0].get_legend()
     assert sorted(t.get_text() for t in legend.get_texts()) == sorted(kw["group"].unique())
-    grid = R.keyness_clouds(kw, n=20)
+    grid = R.keyness_clouds(kw, n=10)
     assert [ax.get_title() for ax in grid.axes if ax.get_title()] == sorted(kw["group"].unique())
