@@ -45,6 +45,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,8 @@ _IS_HAN_CHAR = re.compile(f"[{_HAN_INTERNAL}]").match
 # letters and digits of any script outside the posseg class, and % -
 _SPECIAL_RE = re.compile(f"((?![{_HAN_INTERNAL}])(?:[%\\-]|[^\\W_]))")
 _ASCII_ALNUM = re.compile(r"[a-zA-Z0-9]+").fullmatch
+# runs of tokens jieba.posseg buffers: two or more single characters, or joined ASCII singles
+_RUN_RE = re.compile(r"S[SJ]+|J[SJ]*")
 # jieba.posseg's detail patterns (HMM part)
 _HAN_DETAIL_RE = re.compile("([\u4E00-\u9FD5]+)")
 _SKIP_DETAIL_RE = re.compile(r"([\.0-9]+|[a-zA-Z0-9]+)")
@@ -177,6 +180,7 @@ class _PosHMM:
             for ch, p in table.items():
                 self.emit_by_char.setdefault(ch, {})[idx[s]] = p
         self._emit_rows: dict[str, np.ndarray] = {}
+        self._padded = None
 
     def _emission(self, c: str):
         row = self._emit_rows.get(c)
@@ -226,9 +230,94 @@ class _PosHMM:
             route[t] = int(prev_states[i])
         return [self.states[s] for s in route]
 
-    def cut(self, sentence: str) -> list[tuple[str, str]]:
+    def _tables(self):
+        """Padded per-character state lists and emissions for :meth:`viterbi_many`."""
+        if self._padded is None:
+            chars = sorted(self.char_idx)
+            K = max(len(v) for v in self.char_idx.values())
+            D = self.n  # a dummy state: probability 0 everywhere
+            states = np.full((len(chars), K), D, dtype=np.int64)
+            emis = np.full((len(chars), K), _NEG_INF)
+            for i, c in enumerate(chars):
+                idx = self.char_idx[c]
+                states[i, :len(idx)] = idx
+                emis[i, :len(idx)] = self._emission(c)[idx]
+            trans = np.full((self.n + 1, self.n + 1), _NEG_INF)
+            trans[:self.n, :self.n] = self.trans
+            start = np.append(self.start, _NEG_INF)
+            self._padded = ({c: i for i, c in enumerate(chars)}, states, emis, trans, start, K)
+        return self._padded
+
+    def viterbi_many(self, seqs: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """:meth:`viterbi` of many strings at once, one numpy step per character position.
+
+        Each string's states are padded to the widest character's (a dummy
+        state of probability 0 fills the gaps, after the real states, so the
+        order that breaks ties is unchanged). Strings with a character the
+        HMM does not know, or whose characters cannot follow each other (where
+        jieba widens the allowed states), go through :meth:`viterbi`.
+        """
+        char_id, states, emis, trans, start, K = self._tables()
+        out: dict[str, list[tuple[str, str]]] = {}
+        batch = []
+        for s in seqs:
+            if all(c in char_id for c in s):
+                batch.append(s)
+            else:
+                try:
+                    out[s] = self.viterbi(s)
+                except _Fallback:  # left out: the caller falls back to the reference
+                    pass
+        if not batch:
+            return out
+        batch.sort(key=len, reverse=True)
+        B = len(batch)
+        lens = np.fromiter(map(len, batch), dtype=np.int64, count=B)
+        L = int(lens[0])
+        rows = np.repeat(np.arange(B), lens)
+        starts = np.cumsum(lens) - lens
+        cols = np.arange(int(lens.sum())) - np.repeat(starts, lens)
+        ids = np.zeros((B, L), dtype=np.int64)
+        ids[rows, cols] = [char_id[c] for s in batch for c in s]
+        cur = states[ids[:, 0]].copy()
+        V = start[cur] + emis[ids[:, 0]]
+        curs, picks = [cur.copy()], []
+        ok = np.ones(B, dtype=bool)
+        for t in range(1, L):
+            n = int((lens > t).sum())  # the strings still going on come first
+            cand = states[ids[:n, t]]
+            vals = (V[:n, :, None] + trans[cur[:n, :, None], cand[:, None, :]]) + emis[ids[:n, t]][:, None, :]
+            pick = K - 1 - vals[:, ::-1, :].argmax(axis=1)  # last maximum: the larger previous state
+            best = np.take_along_axis(vals, pick[:, None, :], axis=1)[:, 0, :]
+            keep = best > _NEG_INF
+            ok[:n] &= keep.any(axis=1)
+            cur[:n] = np.where(keep, cand, self.n)
+            V[:n] = np.where(keep, best, _NEG_INF)
+            curs.append(cur[:n].copy())
+            picks.append(pick)
+        # backtrack all strings at once, each from its own last position
+        i = K - 1 - V[:, ::-1].argmax(axis=1)  # ties: the larger state, as max over (prob, state)
+        route = np.zeros((B, L), dtype=np.int64)
+        for t in range(L - 1, -1, -1):
+            n = int((lens > t).sum())
+            r = np.arange(n)
+            route[:n, t] = curs[t][r, i[:n]]
+            if t:
+                i[:n] = picks[t - 1][r, i[:n]]
+        names = self.states
+        for b, (s, rt) in enumerate(zip(batch, route.tolist())):
+            if ok[b]:
+                out[s] = [names[y] for y in rt[:len(s)]]
+            else:
+                try:
+                    out[s] = self.viterbi(s)
+                except _Fallback:
+                    pass
+        return out
+
+    def cut(self, sentence: str, routes: dict | None = None) -> list[tuple[str, str]]:
         """jieba.posseg's ``__cut``: words and tags from the Viterbi states."""
-        pos_list = self.viterbi(sentence)
+        pos_list = routes[sentence] if routes and sentence in routes else self.viterbi(sentence)
         out = []
         begin = nexti = 0
         for i, char in enumerate(sentence):
@@ -245,12 +334,12 @@ class _PosHMM:
             out.append((sentence[nexti:], pos_list[nexti][1]))
         return out
 
-    def cut_detail(self, sentence: str) -> list[tuple[str, str]]:
+    def cut_detail(self, sentence: str, routes: dict | None = None) -> list[tuple[str, str]]:
         """jieba.posseg's ``__cut_detail`` for a run of unknown characters."""
         out = []
         for blk in _HAN_DETAIL_RE.split(sentence):
             if _HAN_DETAIL_RE.match(blk):
-                out.extend(self.cut(blk))
+                out.extend(self.cut(blk, routes))
             else:
                 for x in _SKIP_DETAIL_RE.split(blk):
                     if x:
@@ -347,8 +436,9 @@ class RjiebaSegmenter:
         else:
             self._tags = tags
             self._words = {w: tags.get(w, "x") for w, f in final.items() if f}
-        self._ascii_words = frozenset(w for w in self._words if len(w) > 1 and _ASCII_ALNUM(w))
-        self._han_char: dict[str, bool] = {}
+        # shape codes of known tokens (see _cut_piece) and the tags of tokens outside runs
+        self._codes: dict[str, str] = {}
+        self._tagx: dict[str, str] = dict(tags)
         self._hmm = _hmm()
         self._detail: dict[str, tuple[tuple[str, str], ...]] = {}
         self._detail_max = detail_cache
@@ -356,6 +446,18 @@ class RjiebaSegmenter:
     @property
     def version(self) -> str:
         return backend_version(self.name)
+
+    def _add_details(self, bufs) -> None:
+        """HMM segmentation of new runs of unknown characters, their Chinese blocks in one batch."""
+        blocks = {blk for b in bufs for blk in _HAN_DETAIL_RE.findall(b)}
+        routes = self._hmm.viterbi_many(sorted(blocks))
+        if len(self._detail) + len(bufs) > self._detail_max:
+            self._detail.clear()
+        for b in bufs:
+            try:
+                self._detail[b] = tuple(self._hmm.cut_detail(b, routes))
+            except _Fallback:
+                pass
 
     def _detail_pairs(self, buf: str):
         hit = self._detail.get(buf)
@@ -368,69 +470,80 @@ class RjiebaSegmenter:
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         """``(token, pos)`` pairs of ``text``, identical to the reference."""
-        out: list[tuple[str, str]] = []
-        pieces = _SPECIAL_RE.split(text)
-        for i, piece in enumerate(pieces):
+        # 1. rjieba's route for every piece between special characters, with shape codes
+        plan = []
+        new: set[str] = set()
+        detail, words = self._detail, self._words
+        for i, piece in enumerate(_SPECIAL_RE.split(text)):
             if not piece:
                 continue
             if i % 2:  # a special character: a symbol for jieba.posseg
+                plan.append((piece, None))
+                continue
+            toks = self._rj.cut(piece, False)
+            codes = list(map(self._codes.get, toks))
+            if None in codes:
+                codes = [c if c is not None else self._code(w) for w, c in zip(toks, codes)]
+            shape = "".join(codes)
+            if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
+                plan.append((piece, False))
+                continue
+            runs = [m.span() for m in _RUN_RE.finditer(shape)]
+            bufs = ["".join(toks[a:b]) for a, b in runs]
+            new.update(b for b in bufs if b not in detail and b not in words)
+            plan.append((piece, (toks, runs, bufs)))
+        # 2. the HMM for all new runs of unknown characters at once
+        if new:
+            self._add_details(new)
+        # 3. assemble
+        out: list[tuple[str, str]] = []
+        for piece, how in plan:
+            if how is None:
                 out.append((piece, "x"))
                 continue
+            n = len(out)
             try:
-                self._cut_piece(piece, out)
+                if how is False:
+                    raise _Fallback
+                self._assemble(how, out)
             except _Fallback:
+                del out[n:]
                 out.extend(_segmenter("jieba", self.lexicon, self.stamp).cut(piece))
         return out
 
-    def _cut_piece(self, piece: str, out: list) -> None:
-        # jieba.posseg's __cut_DAG over rjieba's route: runs of single characters
-        # are buffered; a run that is not a word goes through the HMM
-        words, tags, han = self._words, self._tags, self._han_char
-        start = len(out)
-        buf: list[str] = []
+    def _code(self, w: str) -> str:
+        """Shape code of a token rjieba returned and the code table missed (then remembered)."""
+        if len(w) == 1:
+            code = "S" if _IS_HAN_CHAR(w) else "x"
+            if code == "x":
+                self._tagx[w] = "x"  # symbols and spaces are "x" for jieba.posseg, whatever the dictionary says
+        elif w in self._words:
+            code = "A" if _ASCII_ALNUM(w) else "M"
+        elif _IS_HAN_CHAR(w[0]):
+            return "J"  # single ASCII letters/digits rjieba joined: not remembered (unbounded)
+        else:
+            return "x"  # "\r\n"
+        self._codes[w] = code
+        return code
 
-        def flush():
-            s = "".join(buf)
-            buf.clear()
-            if len(s) == 1:
-                out.append((s, tags.get(s, "x")))
-            elif s not in words:
-                try:
-                    out.extend(self._detail_pairs(s))
-                except _Fallback:
-                    del out[start:]
-                    raise
+    def _assemble(self, how, out: list) -> None:
+        # jieba.posseg's __cut_DAG over rjieba's route. Every token has a one-letter
+        # shape code (M word, S single Chinese character, J joined ASCII singles,
+        # x symbol or space, A ambiguous ASCII word); runs of S/J tokens are the
+        # runs of single characters jieba buffers; the rest is tagged in bulk.
+        toks, runs, bufs = how
+        tagx, tags, words = self._tagx, self._tags, self._words
+        at = 0
+        for (a, b), buf in zip(runs, bufs):
+            if a > at:
+                out.extend(zip(toks[at:a], map(tagx.get, toks[at:a], repeat("x"))))
+            if buf in words:
+                out.extend((ch, tags.get(ch, "x")) for ch in buf)
             else:
-                out.extend((ch, tags.get(ch, "x")) for ch in s)
-
-        for w in self._rj.cut(piece, False):
-            if len(w) == 1:
-                h = han.get(w)
-                if h is None:
-                    h = han[w] = bool(_IS_HAN_CHAR(w))
-                if h:
-                    buf.append(w)
-                    continue
-                if buf:
-                    flush()
-                out.append((w, "x"))
-                continue
-            tag = words.get(w)
-            if tag is not None:
-                if w in self._ascii_words:  # a dictionary word, or single characters rjieba joined?
-                    del out[start:]
-                    raise _Fallback
-                if buf:
-                    flush()
-                out.append((w, tag))
-            elif _IS_HAN_CHAR(w[0]):  # single ASCII letters/digits rjieba joined
-                buf.extend(w)
-            else:  # "\r\n"
-                if buf:
-                    flush()
-                out.append((w, "x"))
-        if buf:
-            flush()
+                out.extend(self._detail_pairs(buf))
+            at = b
+        if at < len(toks):
+            out.extend(zip(toks[at:], map(tagx.get, toks[at:], repeat("x"))))
 
 
 @lru_cache(maxsize=4)

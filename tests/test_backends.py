@@ -100,8 +100,12 @@ def test_viterbi_matches_jieba():
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
 
     hmm = backends._hmm()
-    for s in ["提质增效", "规上", "赋能", "王小明", "鿐字", "㐀㐁", "的的的的的", "一", "文旅融合发展"]:
-        assert hmm.viterbi(s) == viterbi(s, char_state_tab_P, start_P, trans_P, emit_P)[1], s
+    strings = ["提质增效", "规上", "赋能", "王小明", "鿐字", "㐀㐁", "的的的的的", "一", "文旅融合发展", "了了", "着力抓好"]
+    batch = hmm.viterbi_many(strings)  # one padded batch, strings of different lengths
+    for s in strings:
+        ref = viterbi(s, char_state_tab_P, start_P, trans_P, emit_P)[1]
+        assert hmm.viterbi(s) == ref, s
+        assert batch[s] == ref, s
 
 
 def test_backend_selection(monkeypatch):
