@@ -19,13 +19,18 @@ problems at once, to show that ``check`` lists them all in one run.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import shutil
 import struct
+import subprocess
+import sys
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -544,3 +549,63 @@ def build_bad_corpus(folder: Path) -> tuple[Path, list[tuple[str, str, str]]]:
 
 #: "same" cases whose documents the added manifest rows make fail (a duplicate id)
 TOUCHED = {"gbk"}
+
+
+# --------------------------------------------------------------------------- a fresh interpreter
+
+
+def fingerprint(corp) -> str:
+    """SHA-256 of every clean text and edit, every token list and the grouped document-term matrix."""
+    import analysis
+
+    h = hashlib.sha256()
+    for d in corp:
+        h.update(repr((d.id, d.encoding, d.text, [tuple(e) for e in d.result.edits])).encode("utf-8"))
+    for doc_id, toks in analysis.tokens(corp).items():
+        h.update(repr((doc_id, toks)).encode("utf-8"))
+    d = analysis.dfm(corp, by="region", drop_proper=True)
+    h.update(repr((d.rows, d.terms, d.matrix.toarray().tolist(), d.n_chars.tolist())).encode("utf-8"))
+    return h.hexdigest()
+
+
+_FRESH_SCRIPT = """
+import pkgutil, socket, sys, warnings
+def refuse(*args, **kwargs):
+    print("NETWORK", args, file=sys.stderr)
+    raise OSError("network access")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.create_connection = socket.getaddrinfo = socket.gethostbyname = refuse
+import analysis
+modules = sorted(m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis."))
+for name in modules:
+    if name != "analysis.__main__":
+        __import__(name)
+print(len(modules))
+sys.path.insert(0, sys.argv[1])
+from badinput import fingerprint
+from analysis.corpus import scan
+warnings.simplefilter("ignore")
+print(fingerprint(analysis.load_corpus()))
+print(fingerprint(scan(sys.argv[2])[0]))
+"""
+_KEEP: list = []
+
+
+@lru_cache(maxsize=1)
+def fresh_interpreter_run() -> tuple[Path, subprocess.CompletedProcess]:
+    """One run, per test session, of a fresh Python that blocks sockets before importing anything.
+
+    It imports every module of the package, then prints the number of modules and
+    :func:`fingerprint` of the seeds and of :func:`build_bad_corpus`, with another hash
+    seed than this process (other set and dict orders) and no on-disk cache. Returns
+    the bad-corpus folder (to fingerprint here too) and the finished process.
+    """
+    tmp = tempfile.TemporaryDirectory(prefix="analysis-fresh-")
+    _KEEP.append(tmp)  # removed when the test session ends
+    folder, _ = build_bad_corpus(Path(tmp.name) / "bad")
+    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
+    env = dict(os.environ, PYTHONHASHSEED=seed, ANALYSIS_CACHE="off", ANALYSIS_WORKERS="1")
+    env.pop("ANALYSIS_CORPUS", None)
+    res = subprocess.run([sys.executable, "-c", _FRESH_SCRIPT, str(Path(__file__).parent), str(folder)],
+                         capture_output=True, text=True, encoding="utf-8", env=env, timeout=600, cwd=str(ROOT))
+    return folder, res
