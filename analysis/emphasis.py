@@ -15,7 +15,8 @@ Matching (documented in the data file too):
   for at most one term, and a term declared in two categories credits both;
 * ``exclude`` contexts drop occurrences inside longer words (要 in 要求, 重要);
 * ``match: token`` keeps an occurrence only where jieba makes it a word of its
-  own (须 but not 须臾); only sentences containing the term are segmented.
+  own (须 but not 须臾); only the sentences of occurrences that would
+  otherwise count are segmented.
 
 Statistics:
 
@@ -56,6 +57,7 @@ from scipy import sparse
 from .corpus import Corpus
 from .errors import AnalysisError
 from .paths import data_file
+from .plots import SEED
 
 __all__ = [
     "LexiconError",
@@ -80,7 +82,8 @@ __all__ = [
     "KINDS",
 ]
 
-DEFAULT_SEED = 20220101
+#: The suite's seed (:data:`analysis.plots.SEED`), used when no ``seed`` is given.
+DEFAULT_SEED = SEED
 KINDS = ("topic", "force")
 #: Names of the rows that pool all categories of one kind (each stretch of text counted once).
 TOTALS = {"topic": "all_topic", "force": "all_force"}
