@@ -11,6 +11,13 @@ The lexicon (``data/lexicon.tsv``: term, freq, pos, gloss) keeps policy
 formulations such as 动态清零 or 外防输入 whole; edit the file, not the code.
 jieba is loaded once per process and per lexicon, on first use, with its log
 messages silenced.
+
+Segmentations are the same as ``jieba.posseg`` with the lexicon (HMM on),
+whichever backend computes them (:mod:`analysis.backends`: ``rjieba`` by
+default when installed, ``ANALYSIS_SEGMENTER=jieba`` for plain jieba). They
+are memoised in memory (bounded, ``$ANALYSIS_MEMORY_MB``) and on disk
+(:mod:`analysis.cache`, keyed by text, lexicon fingerprint and backend), so
+notebook kernels do not segment the same text twice.
 """
 from __future__ import annotations
 

@@ -33,6 +33,11 @@ def main(argv=None) -> int:
     from analysis.vectors import dfm
 
     t_import = time.perf_counter() - t0
+    def cpu():
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c1 = cpu()
     t1 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -40,12 +45,14 @@ def main(argv=None) -> int:
     t2 = time.perf_counter()
     d = dfm(corp)
     t3 = time.perf_counter()
+    c3 = cpu()
     kb = 1024
     out = {
         "import_s": t_import,
         "load_s": t2 - t1,
         "segment_count_s": t3 - t2,
         "total_s": t3 - t1,
+        "cpu_s": c3 - c1,
         "docs": len(corp),
         "chars": int(d.n_chars.sum()),
         "terms": len(d.terms),
