@@ -1065,9 +1065,7 @@ def emphasis_robustness(corp: Corpus, by: str = "region", *, lexicon=None, shrin
     chars = np.bincount(doc_gidx, weights=tab.doc_len, minlength=len(groups)).astype(np.float64)
     A = np.zeros((len(groups), len(lex._terms)))  # accepted hits, groups × terms
     np.add.at(A, (doc_gidx[tab.hit_doc], tab.hit_term), 1)
-    member = np.zeros((len(lex._terms), len(lex.category_ids)), dtype=bool)
-    for ti, t in enumerate(lex._terms):
-        member[ti, list(t.categories)] = True
+    member = _columns(lex, totals=False)[1] > 0  # terms × categories
     winners = [set(m.term[[m.detail[i] for i in np.flatnonzero(m.status == _INSIDE)]].tolist()) for m in tab.matches]
     frames = []
     for cname in wanted:
