@@ -185,12 +185,13 @@ class EmphasisLexicon:
         return pd.DataFrame(rows, columns=["shorter", "shorter_category", "longer", "longer_category"])
 
 
-def _as_str_list(value) -> list | None:
+def _as_str_list(value) -> list[str] | None:
+    """``value`` as a list of strings (None: empty; a string: one item), or None if it is not one."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
         return list(value)
     return None
 
@@ -228,7 +229,7 @@ def _parse(data: Mapping, source: str) -> EmphasisLexicon:
         if kind not in KINDS:
             errors.append(f"{where}: kind must be one of {', '.join(KINDS)} (got {kind!r})")
         examples = _as_str_list(c.get("examples"))
-        if examples is None or not all(isinstance(e, str) for e in examples):
+        if examples is None:
             errors.append(f"{where}: examples must be a list of strings")
             examples = []
         terms = c.get("terms")
@@ -257,7 +258,7 @@ def _parse(data: Mapping, source: str) -> EmphasisLexicon:
             if match not in _MATCH_MODES:
                 errors.append(f"{where}: term {term!r}: match must be one of {', '.join(_MATCH_MODES)} (got {match!r})")
             exclude = _as_str_list(spec.get("exclude"))
-            if exclude is None or not all(isinstance(x, str) for x in exclude):
+            if exclude is None:
                 errors.append(f"{where}: term {term!r}: exclude must be a list of strings")
                 exclude = []
             for ctx in exclude:
