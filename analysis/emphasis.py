@@ -42,8 +42,6 @@ import json
 import math
 import os
 import re
-import sys
-import types
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +56,7 @@ from .corpus import Corpus
 from .errors import AnalysisError
 from .paths import data_file
 from .plots import SEED
+from ._callable import make_callable
 
 __all__ = [
     "LexiconError",
@@ -1368,17 +1367,4 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
     return df.head(n).reset_index(drop=True)
 
 
-class _CallableModule(types.ModuleType):
-    """``analysis.emphasis`` names both this module and its main function.
-
-    Importing the submodule binds the module to ``analysis.emphasis`` and
-    hides the function that ``analysis/__init__`` exports lazily; calling the
-    module calls :func:`emphasis`, so ``analysis.emphasis(corp, ...)`` works
-    either way (as for ``analysis.keyness``).
-    """
-
-    def __call__(self, *args, **kwargs):
-        return emphasis(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "emphasis")  # see analysis/_callable.py

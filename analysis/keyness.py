@@ -51,8 +51,6 @@ its interval) and the concordance lines, not only significance.
 """
 from __future__ import annotations
 
-import sys
-import types
 from itertools import permutations
 from typing import Iterable
 
@@ -62,6 +60,7 @@ from scipy import stats
 
 from .corpus import Corpus
 from .vectors import Dfm, dfm
+from ._callable import make_callable
 
 __all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
            "KEYNESS_COLUMNS"]
@@ -390,17 +389,4 @@ def measure_agreement(table: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class _CallableModule(types.ModuleType):
-    """``analysis.keyness`` names both this module and its main function.
-
-    Importing the submodule (``from analysis.keyness import top_terms``) makes
-    Python bind the *module* to ``analysis.keyness``, hiding the function that
-    ``analysis/__init__`` exports lazily. Calling the module therefore calls
-    :func:`keyness`, so ``analysis.keyness(corp, ...)`` works in either case.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return keyness(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "keyness")  # see analysis/_callable.py
