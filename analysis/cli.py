@@ -293,6 +293,36 @@ def run_bench(args) -> int:
     return subprocess.call([sys.executable, str(script), *argv])
 
 
+# --------------------------------------------------------------------------- slogans
+
+
+def add_slogans(p):
+    _corpus_arg(p)
+    _by_arg(p)
+    p.add_argument("--top", type=int, default=50, metavar="N", help="print the N best-ranked slogans (default 50; 0 = all)")
+    _format_arg(p)
+    p.add_argument("--lexicon-candidates", metavar="FILE", default=None,
+                   help="also write mined formulations missing from the lexicon to FILE (TSV) for review; "
+                        "never edits the lexicon (docs/feeding-the-lexicon.md)")
+
+
+def run_slogans(args) -> int:
+    """Print the ranked formulations (提法) of the corpus: slogan, kind, family, count, n_docs, groups."""
+    from .slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
+
+    corp = _load(args)
+    df = find_slogans(corp, by=args.by)
+    top = df if not args.top else df.head(args.top)
+    cols = ["rank", "slogan", "kind", "family", "count", "n_docs", "n_groups", "groups", "score"]
+    _emit(top[cols], args.format)
+    if args.lexicon_candidates:
+        cand = lexicon_candidates(df, top=args.top or None)
+        path = write_lexicon_candidates(cand, args.lexicon_candidates)
+        print(f"wrote {len(cand)} lexicon candidate(s) to {path}: review them before pasting any into "
+              "analysis/data/lexicon.tsv", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- registry
 
 COMMANDS = {
@@ -304,6 +334,7 @@ COMMANDS = {
     "keyness": (add_keyness, run_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
     "emphasis": (add_emphasis, run_emphasis, "what each group stresses and how forcefully, per 1,000 characters with intervals"),
     "bench": (add_bench, run_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
+    "slogans": (add_slogans, run_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
 }
 
 

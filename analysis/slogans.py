@@ -65,6 +65,7 @@ __all__ = [
     "family_table",
     "lexicon_candidates",
     "write_lexicon_candidates",
+    "OCCURRENCE_COLUMNS",
     "load_glossary",
     "pinyin",
     "glossary_join",
@@ -1211,6 +1212,21 @@ def _families(ranked: Sequence[str], cands: Mapping[str, _Cand]) -> dict[str, st
     return family
 
 
+def _positions(idx: "_TextIndex", strings: Iterable[str], s: Settings) -> dict[str, np.ndarray]:
+    """Start positions (in ``idx.joined``) of every occurrence of each string.
+
+    A string that starts with a numeral is not counted where the numeral continues a
+    number (十大 inside 二十大).
+    """
+    found = idx.find(strings)
+    context = set(s.number_context + s.pair_numerals)
+    for t, pos in found.items():
+        if len(pos) and (t[0] in s.pair_numerals or t[0] in _DIGITS):
+            keep = np.array([p == 0 or idx.joined[p - 1] not in context for p in pos], dtype=bool)
+            found[t] = pos[keep]
+    return found
+
+
 def _drop_subsumed(rows: list[dict], share: float) -> list[dict]:
     """Keep formulations maximal: drop a text when a longer one contains it and accounts
     for at least ``share`` of its occurrences (四好农村 inside 四好农村路, 132 of 132)."""
@@ -1374,21 +1390,18 @@ def find_slogans(
     for t, c in cands.items():
         c.component = t in parts
     wanted = set(kinds) if kinds is not None else set(KINDS) - ({"title"} if not include_titles else set())
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kind(s) {sorted(unknown)}; use some of {', '.join(KINDS)}")
     cands = {t: c for t, c in cands.items() if c.kind() in wanted}
     idx = _TextIndex(texts)
-    found = idx.find(cands)
-    numeral_context = set(s.number_context + s.pair_numerals)
+    found = _positions(idx, cands, s)
     g_total = len(set(group_of.values()))
     rows = []
     for t, c in cands.items():
-        pos = found.get(t, np.zeros(0, dtype=np.int64))
+        pos = found[t]
         if not len(pos):
             continue
-        if t[0] in s.pair_numerals or t[0] in _DIGITS:
-            # 十大 is not counted inside 二十大: a numeral must not continue a number
-            pos = pos[[p == 0 or idx.joined[p - 1] not in numeral_context for p in pos]]
-            if not len(pos):
-                continue
         if c.kinds == {"ngram"} and not _aligned(idx, pos, len(t)):
             continue
         dix = idx.doc_of[pos]
@@ -1412,3 +1425,278 @@ def find_slogans(
     df.insert(2, "family", [family[t] for t in df["slogan"]])
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df[SLOGAN_COLUMNS]
+
+
+# --------------------------------------------------------------------------- where slogans occur
+
+OCCURRENCE_COLUMNS = ["rank", "slogan", "kind", "family", "doc_id", "group", "start", "end", "position"]
+
+
+def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = "region", *,
+                       top: int | None = None) -> pd.DataFrame:
+    """Every occurrence of the slogans in the clean texts: one row per occurrence.
+
+    Parameters
+    ----------
+    corp : Corpus
+    slogans : DataFrame
+        :func:`find_slogans`' result (or any frame with ``slogan``; ``rank``, ``kind``
+        and ``family`` are carried over when present).
+    by : str or None
+        Manifest column reported as ``group``.
+    top : int, optional
+        Only the ``top`` first rows of ``slogans``.
+
+    Returns
+    -------
+    DataFrame
+        rank, slogan, kind, family, doc_id, group, start, end, position (start divided
+        by the document's length, 0–1); in slogan order, then corpus order, then start.
+        Overlapping occurrences of different slogans are all kept.
+    """
+    s = load_settings()
+    sl = slogans.head(top) if top is not None else slogans
+    docs = list(corp)
+    ids = [d.id for d in docs]
+    groups = corp.group_column(by) if by else pd.Series([""] * len(ids), index=ids)
+    idx = _TextIndex([d.text for d in docs])
+    found = _positions(idx, sl["slogan"], s)
+    rows = []
+    for i, r in enumerate(sl.itertuples(index=False)):
+        text = r.slogan
+        for p in found.get(text, ()):
+            d, off = idx.local(int(p))
+            n = max(1, len(docs[d].text))
+            rows.append((getattr(r, "rank", i + 1), text, getattr(r, "kind", ""), getattr(r, "family", text),
+                         ids[d], str(groups[ids[d]]), off, off + len(text), round(off / n, 4)))
+    return pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
+
+
+def slogan_matrix(occurrences: pd.DataFrame, corp: Corpus | None = None, by: str | None = "region") -> pd.DataFrame:
+    """Document × slogan counts from :func:`slogan_occurrences`.
+
+    Rows are documents (index ``group``, ``doc_id``; every document of ``corp`` when it is
+    given, in group then corpus order), columns the slogans in rank order.
+    """
+    occ = occurrences
+    slog = occ.drop_duplicates("slogan").sort_values(["rank", "slogan"])["slogan"].tolist()
+    counts = occ.groupby(["group", "doc_id", "slogan"]).size()
+    wide = counts.unstack("slogan", fill_value=0) if len(counts) else pd.DataFrame()
+    if corp is not None:
+        ids = corp.ids
+        grp = corp.group_column(by) if by else pd.Series([""] * len(ids), index=ids)
+        order = sorted(range(len(ids)), key=lambda k: (str(grp[ids[k]]), k))
+        full = pd.MultiIndex.from_tuples([(str(grp[ids[k]]), ids[k]) for k in order], names=["group", "doc_id"])
+        wide = wide.reindex(full, fill_value=0)
+    wide = wide.reindex(columns=slog, fill_value=0).astype(int)
+    wide.columns.name = "slogan"
+    return wide
+
+
+def sharing(slogans: pd.DataFrame, groups: Iterable[str]) -> pd.DataFrame:
+    """Which slogans all groups share, which several share, which one group uses alone.
+
+    Parameters
+    ----------
+    slogans : DataFrame
+        :func:`find_slogans`' result (``groups`` holds the groups joined by ", ").
+    groups : iterable of str
+        Every group of the corpus (``corp.group_column(by).unique()``).
+
+    Returns
+    -------
+    DataFrame
+        rank, slogan, kind, family, n_groups, shared ("all groups", "2 groups", …,
+        "1 group") and one boolean column per group, in the order of ``slogans``.
+    """
+    allg = sorted({str(g) for g in groups})
+    out = slogans[[c for c in ("rank", "slogan", "kind", "family", "n_groups") if c in slogans]].copy()
+    members = slogans["groups"].fillna("").map(lambda x: set(filter(None, x.split(", "))))
+    out["shared"] = [
+        "all groups" if len(allg) > 1 and m >= set(allg) else f"{len(m)} group{'s' if len(m) != 1 else ''}"
+        for m in members
+    ]
+    for g in allg:
+        out[g] = [g in m for m in members]
+    return out.reset_index(drop=True)
+
+
+def family_table(slogans: pd.DataFrame, occurrences: pd.DataFrame, *, min_members: int = 2,
+                 top_families: int | None = None) -> pd.DataFrame:
+    """Variant families side by side: each member with its count in every group.
+
+    Parameters
+    ----------
+    slogans : DataFrame
+        :func:`find_slogans`' result.
+    occurrences : DataFrame
+        :func:`slogan_occurrences` for (at least) those slogans.
+    min_members : int
+        Only families with at least this many members.
+    top_families : int, optional
+        Only the best-ranked families.
+
+    Returns
+    -------
+    DataFrame
+        family, rank, slogan, kind and one count column per group; families in order of
+        their best member, members by rank.
+    """
+    sizes = slogans.groupby("family")["slogan"].transform("size")
+    fam = slogans[sizes >= min_members]
+    order = fam.groupby("family")["rank"].min().sort_values(kind="stable")
+    if top_families is not None:
+        order = order.head(top_families)
+    fam = fam[fam["family"].isin(order.index)]
+    counts = occurrences.groupby(["slogan", "group"]).size().unstack("group", fill_value=0)
+    table = fam[["family", "rank", "slogan", "kind"]].merge(counts, left_on="slogan", right_index=True, how="left")
+    gcols = [c for c in counts.columns]
+    table[gcols] = table[gcols].fillna(0).astype(int)
+    table["_f"] = table["family"].map(order)
+    table = table.sort_values(["_f", "rank"], kind="stable").drop(columns="_f")
+    return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- lexicon and glossary
+
+LEXICON_COLUMNS = ["term", "freq", "pos", "gloss"]
+
+
+def lexicon_candidates(slogans: pd.DataFrame, *, top: int | None = 100, min_docs: int = 1,
+                       lexicon: str | Path | None = None, glossary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mined formulations that the segmentation lexicon does not have yet, for review.
+
+    Never writes the lexicon: the rows are proposals for a person to check and paste
+    into ``data/lexicon.tsv`` (see ``docs/feeding-the-lexicon.md``).
+
+    A candidate term is a slogan among the ``top`` first (or an item of a series among
+    them) that is made only of Chinese characters, 3–12 long, found in at least
+    ``min_docs`` documents, is not in the lexicon, and that the segmenter (jieba with the
+    current lexicon) does not already keep whole.
+
+    Returns
+    -------
+    DataFrame
+        term, freq (empty: jieba picks the smallest frequency that keeps it whole), pos
+        (``l``: fixed expression or formulation), gloss (from the glossary, else empty: to
+        write), then the evidence for the reviewer: rank, kind, count, n_docs, source
+        (the slogan it comes from).
+    """
+    from .segmentation import is_word, load_lexicon
+
+    known = set(load_lexicon(lexicon)["term"])
+    gl = load_glossary() if glossary is None else glossary
+    gloss = dict(zip(gl["term"], gl["english"])) if len(gl) else {}
+    sl = slogans.head(top) if top is not None else slogans
+    sl = sl[sl["n_docs"] >= min_docs]
+    rows, seen = [], set()
+    only_cjk = re.compile(f"^[{CJK_CLASS}]{{3,12}}$")
+    for r in sl.itertuples(index=False):
+        terms = [(r.slogan, r.slogan)]
+        if "、" in r.slogan or "，" in r.slogan:
+            terms = [(it, r.slogan) for it in re.split("[、，]", r.slogan)]
+        for term, source in terms:
+            term = term.strip("“”「」")
+            if term in seen or term in known or not only_cjk.match(term):
+                continue
+            seen.add(term)
+            if is_word(term, lexicon):
+                continue
+            rows.append({"term": term, "freq": "", "pos": "l", "gloss": gloss.get(term, ""),
+                         "rank": int(r.rank), "kind": r.kind, "count": int(r.count), "n_docs": int(r.n_docs),
+                         "source": source})
+    return pd.DataFrame(rows, columns=LEXICON_COLUMNS + ["rank", "kind", "count", "n_docs", "source"])
+
+
+def write_lexicon_candidates(candidates: pd.DataFrame, path: str | Path) -> Path:
+    """Write :func:`lexicon_candidates` as a TSV for review (never into the lexicon itself).
+
+    The file has the lexicon's four columns; above each row a ``#`` comment gives the
+    evidence (rank, kind, count, documents, source), so reviewed rows can be pasted
+    into ``analysis/data/lexicon.tsv`` as they are. Refuses to overwrite the lexicon.
+    """
+    from .paths import data_file as _df
+
+    path = Path(path)
+    if path.resolve() == _df("lexicon.tsv").resolve():
+        raise ValueError("write the candidates to a review file, not into the lexicon itself")
+    lines = [
+        "# Lexicon candidates mined by analysis.slogans.find_slogans(); NOT part of the lexicon.",
+        "# Review each row (docs/feeding-the-lexicon.md): keep real formulations, write or check",
+        "# the English gloss, then paste the kept rows (without the comment lines) into",
+        "# analysis/data/lexicon.tsv.",
+        "\t".join(LEXICON_COLUMNS),
+    ]
+    for r in candidates.itertuples(index=False):
+        lines.append(f"# rank {r.rank} · {r.kind} · {r.count} occurrences in {r.n_docs} documents · from {r.source}")
+        lines.append("\t".join(str(getattr(r, c)) for c in LEXICON_COLUMNS))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GLOSSARY_COLUMNS = ["term", "pinyin", "english", "note"]
+
+
+def pinyin(text: str) -> str:
+    """Hanyu pinyin with tone marks, one syllable per character, separated by spaces.
+
+    Uses pypinyin's own dictionary of words for the readings of polyphones (重要 zhòng,
+    重复 chóng); punctuation and other characters are kept as they are.
+    """
+    from pypinyin import Style, pinyin as _pinyin
+
+    opening, tight = "“「『‘（", "“「『‘（、，。；：！？"
+    out = ""
+    for (syl,) in _pinyin(text, style=Style.TONE, errors=lambda x: [x]):
+        if not any(c.isalpha() for c in syl):  # a run of punctuation
+            if syl[0] in opening:
+                out += (" " if out and not out.endswith(" ") else "") + syl
+            else:
+                out = out.rstrip(" ") + syl
+        else:
+            out += ("" if not out or out[-1] in tight else " ") + syl
+    return out
+
+
+def load_glossary(path: str | Path | None = None) -> pd.DataFrame:
+    """The bilingual glossary of formulations (``data/glossary.tsv``).
+
+    Columns term, pinyin, english, note; an empty pinyin is generated with :func:`pinyin`.
+    Raises ValueError for a missing column, a duplicate term or a row without English.
+    """
+    path = Path(path) if path else data_file("glossary.tsv")
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    missing = set(GLOSSARY_COLUMNS) - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: the glossary needs the columns {', '.join(GLOSSARY_COLUMNS)}; missing {sorted(missing)}")
+    for c in GLOSSARY_COLUMNS:
+        df[c] = df[c].str.strip()
+    dup = sorted(df.loc[df["term"].duplicated(), "term"])
+    if dup:
+        raise ValueError(f"{path}: duplicate terms {dup}")
+    empty = df.loc[(df["term"] == "") | (df["english"] == ""), "term"].tolist()
+    if empty:
+        raise ValueError(f"{path}: every row needs a term and an English gloss (check {empty})")
+    df["pinyin"] = [p or pinyin(t) for t, p in zip(df["term"], df["pinyin"])]
+    return df[GLOSSARY_COLUMNS].reset_index(drop=True)
+
+
+def glossary_join(slogans: pd.DataFrame, glossary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Slogans with pinyin and their English gloss, for readers who do not read Chinese.
+
+    Every slogan keeps its row: ``pinyin`` is taken from the glossary or generated, and
+    ``english`` is empty (``glossed`` False) when the glossary has no entry yet, so
+    missing glosses show instead of disappearing (see :func:`missing_glosses`).
+    """
+    gl = load_glossary() if glossary is None else glossary
+    out = slogans.merge(gl.rename(columns={"term": "slogan"}), on="slogan", how="left")
+    out["glossed"] = out["english"].fillna("").ne("")
+    out["pinyin"] = [p if isinstance(p, str) and p else pinyin(t) for t, p in zip(out["slogan"], out["pinyin"])]
+    out[["english", "note"]] = out[["english", "note"]].fillna("")
+    return out
+
+
+def missing_glosses(slogans: pd.DataFrame, glossary: pd.DataFrame | None = None, *, top: int = 50) -> pd.DataFrame:
+    """The ``top`` best-ranked slogans that the glossary does not gloss yet (rank, slogan, kind, pinyin)."""
+    joined = glossary_join(slogans.head(top), glossary)
+    return joined.loc[~joined["glossed"], ["rank", "slogan", "kind", "pinyin"]].reset_index(drop=True)
