@@ -394,9 +394,9 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
     """Convert Traditional characters to Simplified with OpenCC's ``t2s`` configuration.
 
     One edit per run of changed characters. OpenCC converts phrases as well as
-    characters, so a run can change length; such runs are aligned with a
-    character diff inside their line, so the audit still accounts for every
-    character and a long document is never diffed as a whole.
+    characters, so a run can change length; then each sentence is converted and
+    aligned with a character diff on its own, so the audit still accounts for
+    every character and a long document is never diffed as a whole.
     """
     converted = _opencc().convert(text)
     if converted == text:
@@ -404,21 +404,25 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
     if len(converted) == len(text):
         return converted, _changed_runs(text, converted, 0)
     edits: list[Edit] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        new = _opencc().convert(line)
-        if new != line:
-            if len(new) == len(line):
-                edits.extend(_changed_runs(line, new, pos))
-            else:
-                sm = SequenceMatcher(None, line, new, autojunk=False)
-                edits.extend(
-                    Edit("simplified", "t2s", pos + i1, pos + i2, line[i1:i2], new[j1:j2])
-                    for tag, i1, i2, j1, j2 in sm.get_opcodes()
-                    if tag != "equal"
-                )
-        pos += len(line)
+    for m in _SENTENCE_RE.finditer(text):
+        part, pos = m.group(0), m.start()
+        new = _opencc().convert(part) if part else part
+        if new == part:
+            continue
+        if len(new) == len(part):
+            edits.extend(_changed_runs(part, new, pos))
+        else:
+            sm = SequenceMatcher(None, part, new, autojunk=False)
+            edits.extend(
+                Edit("simplified", "t2s", pos + i1, pos + i2, part[i1:i2], new[j1:j2])
+                for tag, i1, i2, j1, j2 in sm.get_opcodes()
+                if tag != "equal"
+            )
     return apply_edits(text, edits), edits
+
+
+# a sentence or line (a phrase OpenCC converts never spans one), the unit of the diff above
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;\n]?")
 
 
 def _changed_runs(old: str, new: str, offset: int) -> list[Edit]:

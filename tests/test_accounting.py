@@ -86,3 +86,21 @@ def test_second_pass_edits_are_accounted_and_replayed():
     assert passes[1] == {"edge_whitespace"} and passes[2] == {"breadcrumb", "blank_lines"}
     assert replay(raw, result.edits) == result.text
     assert len(raw) == len(result.text) + result.audit()["chars_removed"].sum()
+
+
+def test_traditional_conversion_that_changes_length_is_accounted(monkeypatch):
+    # OpenCC may turn a phrase into one of another length; the audit must still add up
+    from analysis import cleaning
+
+    class Stretching:
+        def convert(self, text):
+            return text.replace("們", "们们").replace("這樣", "这")
+
+    monkeypatch.setattr(cleaning, "_opencc", lambda: Stretching())
+    raw = "我們這樣做。\n他們說：這樣不行。" * 3
+    text, edits = cleaning.to_simplified(raw)
+    assert text == Stretching().convert(raw)
+    assert cleaning.apply_edits(raw, edits) == text
+    assert len(raw) == len(text) + sum(len(e.old) - len(e.new) for e in edits)
+    # each edit stays inside one sentence: a long document is never diffed as a whole
+    assert all("。" not in e.old[:-1] and "\n" not in e.old for e in edits)
