@@ -502,8 +502,8 @@ def _trim_options(seg: str, L: int, core: str, from_end: bool, s: Settings) -> l
         item = seg[off : off + n]
         if not _clean_item(item, s) or (core and not _fits(item, core)):
             continue
-        edge = item[0] if from_end else item[-1]  # the character at the cut
-        if not _has_tag(edge, ftags):
+        edge = item[0] if from_end else item[-1]  # the character at the cut, if there is one
+        if n == len(seg) or not _has_tag(edge, ftags):
             out.append((item, off))
     return out
 
@@ -760,7 +760,8 @@ def affix_patterns(text: str, *, settings: Settings | None = None) -> list[Match
     * frame: X M1 M2 X — 实而又实, 紧而又紧.
 
     The affix P is 1–``affix_max_chars`` characters, each slot 1–``slot_max_chars``
-    (a longer last slot must be a word: 抓具体). Word boundaries (jieba, general dictionary) decide where a pattern may start
+    (a longer last slot must be a word: 抓具体). A frame needs word boundaries around
+    its middle and at its end. Word boundaries (jieba, general dictionary) decide where a pattern may start
     and end and that each unit is a word or the affix a word of its own inside it
     (so 从严从紧从细落实 gives 从严从紧从细, and 放假不放松 gives nothing). Neither the
     affix nor a slot is a function word (``function_tags``), the affix is not a name
@@ -812,7 +813,9 @@ def affix_patterns(text: str, *, settings: Settings | None = None) -> list[Match
                     if typ == 0 and len(slots[-1]) > longest and not _is_dict_word(slots[-1]):
                         continue
                 bounds = _window_bounds(run, i, end)
-                if i not in bounds or end not in bounds:
+                # a frame may start inside a word (要紧而又紧: 要紧 is one word); its inner
+                # boundaries, checked below, show the frame itself
+                if (i not in bounds and typ != 2) or end not in bounds:
                     continue
                 if typ == 2:
                     if not (i + 1 in bounds and end - 1 in bounds):
