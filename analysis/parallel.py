@@ -110,11 +110,15 @@ def _init_worker(name: str, lex: str) -> None:
     get_segmenter(name, lex)
 
 
-def _segment_piece(args: tuple[str, str, str]) -> tuple[tuple[str, ...], tuple[str, ...], bytes]:
-    name, lex, text = args
+def _segment_piece(args: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bytes]:
+    """Segment one piece of text; a whole document is also written to the disk cache here."""
+    name, lex, text, key = args
     from .backends import get_segmenter
+    from .cache import write_segmentation
 
     seg = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+    if key is not None:
+        write_segmentation(key, seg, len(text))
     return seg.tokens, seg.pos, seg.seq.tobytes()
 
 
@@ -190,7 +194,11 @@ def iter_segmented(
         if _single_threaded():
             get_segmenter(name, lex)  # load once here; forked workers share it
         with _pool(n, _init_worker, (name, lex)) as pool:
-            futures = {i: [pool.submit(_segment_piece, (name, lex, p)) for p in pieces[i]] for i in todo}
+            futures = {
+                i: [pool.submit(_segment_piece, (name, lex, p, keys[i] if len(pieces[i]) == 1 else None))
+                    for p in pieces[i]]
+                for i in todo
+            }
             for i, text in enumerate(texts):
                 if found[i] is None:
                     parts = []
@@ -198,7 +206,8 @@ def iter_segmented(
                         toks, pos, seq = fut.result()
                         parts.append(Segmented(toks, pos, np.frombuffer(seq, dtype=np.uint32)))
                     found[i] = _concat(parts)
-                    _remember(text, lex, name, keys[i], found[i])
+                    # a document in one piece was written to the disk cache by its worker
+                    _remember(text, lex, name, keys[i] if len(parts) > 1 else None, found[i])
                 bar.update(len(text))
                 yield found[i]
                 found[i] = None

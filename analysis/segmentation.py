@@ -171,7 +171,7 @@ def stopwords(domain_path: str | None = None) -> frozenset[str]:
 # --------------------------------------------------------------------------- segmentation
 
 
-#: in-memory memo of segmentations, bounded by size (``$ANALYSIS_MEMORY_MB``, default 256)
+#: in-memory memo of segmentations, bounded by size (``$ANALYSIS_MEMORY_MB``, default 128)
 _MEMORY = None
 
 
@@ -180,7 +180,7 @@ def _memory():
     if _MEMORY is None:
         from .cache import MemoryCache
 
-        mb = float(os.environ.get("ANALYSIS_MEMORY_MB", "256") or 256)
+        mb = float(os.environ.get("ANALYSIS_MEMORY_MB", "128") or 128)
         _MEMORY = MemoryCache(int(mb * 2**20), sizeof=lambda v: v[1].nbytes() + 2 * len(v[0]))
     return _MEMORY
 

@@ -112,10 +112,12 @@ def raw_jieba(files: list[Path]) -> dict:
             "tokens": n_tokens, "init_s": t_init}
 
 
-def pipeline(corpus: Path, cache: Path, workers: int | None) -> dict:
+def pipeline(corpus: Path, cache: Path, workers: int | None, cold: bool) -> dict:
     """Run benchmarks/pipeline.py in a fresh process with ``ANALYSIS_CACHE=cache``."""
     env = dict(os.environ, ANALYSIS_CACHE=str(cache), ANALYSIS_PROGRESS="0")
     cmd = [sys.executable, str(Path(__file__).with_name("pipeline.py")), "--corpus", str(corpus)]
+    if cold:
+        cmd.append("--preload")
     if workers:
         cmd += ["--workers", str(workers)]
     t = time.perf_counter()
@@ -201,9 +203,9 @@ def main(argv=None) -> int:
         t_ref_corpus = corpus_bytes(base) / MB / ref["mb_per_s"]  # raw jieba time for the whole corpus
 
         print("pipeline cold …", flush=True)
-        cold = pipeline(base, tmp / "cache-base", args.workers)
+        cold = pipeline(base, tmp / "cache-base", args.workers, cold=True)
         print("pipeline warm …", flush=True)
-        warm = pipeline(base, tmp / "cache-base", args.workers)
+        warm = pipeline(base, tmp / "cache-base", args.workers, cold=False)
         c_ref_corpus = corpus_bytes(base) / MB / ref["cpu_mb_per_s"]
         results["corpus_run"] = {"mb": corpus_bytes(base) / MB, "cold": cold, "warm": warm,
                                  "raw_jieba_s": t_ref_corpus, "raw_jieba_cpu_s": c_ref_corpus,
@@ -214,10 +216,10 @@ def main(argv=None) -> int:
             print(f"scaling: {size:g} MB cold + warm …", flush=True)
             folder = make_corpus(files, tmp / f"synthetic-{size:g}", int(size * MB), seed=int(size))
             mb = corpus_bytes(folder) / MB
-            c = pipeline(folder, tmp / f"cache-{size:g}", args.workers)
-            w = pipeline(folder, tmp / f"cache-{size:g}", args.workers)
-            scaling.append({"mb": mb, "docs": c["docs"], "cold": c, "warm": w,
-                            "cold_s_per_mb": c["total_s"] / mb, "warm_s_per_mb": w["total_s"] / mb})
+            c = pipeline(folder, tmp / f"cache-{size:g}", args.workers, cold=True)
+            w = pipeline(folder, tmp / f"cache-{size:g}", args.workers, cold=False)
+            scaling.append({"mb": mb, "docs": c["docs"], "cold": c, "warm": w, "cold_s_per_mb": c["total_s"] / mb,
+                            "cold_steady_s_per_mb": c["steady_s"] / mb, "warm_s_per_mb": w["total_s"] / mb})
             shutil.rmtree(folder, ignore_errors=True)
         results["scaling"] = scaling
         if not args.no_equivalence:
@@ -243,18 +245,23 @@ def report(r: dict) -> None:
     print(f"corpus {c['mb']:.2f} MB: raw jieba {c['raw_jieba_s']:.1f} s wall, {c['raw_jieba_cpu_s']:.1f} s CPU")
     for name in ("cold", "warm"):
         x = c[name]
-        print(f"  {name:4}: {x['total_s']:6.2f} s (load {x['load_s']:.2f} + segment/count {x['segment_count_s']:.2f}) "
+        print(f"  {name:4}: {x['total_s']:6.2f} s (startup {x['startup_s']:.2f} + load {x['load_s']:.2f} + "
+              f"segment/count {x['segment_count_s']:.2f}) "
               f"= {c[name + '_ratio']:5.1f}x raw jieba · CPU {x['cpu_s']:.2f} s = {c[name + '_cpu_ratio']:.1f}x · "
               f"peak RSS {x['peak_rss_mb']:.0f} MB + workers {x['peak_rss_workers_mb']:.0f} MB")
     print("scaling (time per MB):")
-    print(f"  {'MB':>6} {'docs':>6} {'cold s':>8} {'cold s/MB':>10} {'warm s':>8} {'warm s/MB':>10} {'peak MB':>8} {'+workers':>9}")
+    print(f"  {'MB':>6} {'docs':>6} {'cold s':>8} {'startup':>8} {'cold s/MB':>10} {'w/o startup':>12} {'warm s':>8} "
+          f"{'warm s/MB':>10} {'peak MB':>8} {'+worker':>8}")
     for s in r["scaling"]:
-        print(f"  {s['mb']:6.1f} {s['docs']:6d} {s['cold']['total_s']:8.2f} {s['cold_s_per_mb']:10.3f} "
-              f"{s['warm']['total_s']:8.2f} {s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} "
-              f"{s['cold']['peak_rss_workers_mb']:9.0f}")
+        print(f"  {s['mb']:6.1f} {s['docs']:6d} {s['cold']['total_s']:8.2f} {s['cold']['startup_s']:8.2f} "
+              f"{s['cold_s_per_mb']:10.3f} {s['cold_steady_s_per_mb']:12.3f} {s['warm']['total_s']:8.2f} "
+              f"{s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} {s['cold']['peak_rss_workers_mb']:8.0f}")
     if len(r["scaling"]) > 1:
-        per = [s["cold_s_per_mb"] for s in r["scaling"]]
-        print(f"  cold s/MB spread: {min(per) / per[0] - 1:+.0%} … {max(per) / per[0] - 1:+.0%} relative to the smallest")
+        for key, label in (("cold_s_per_mb", "cold"), ("cold_steady_s_per_mb", "cold without startup"),
+                           ("warm_s_per_mb", "warm")):
+            per = [s[key] for s in r["scaling"]]
+            print(f"  {label} s/MB at each size relative to the smallest: "
+                  + ", ".join(f"{p / per[0] - 1:+.0%}" for p in per))
     eq = r.get("equivalence")
     if eq:
         if "note" in eq:

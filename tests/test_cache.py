@@ -197,6 +197,21 @@ def test_parallel_segmentation_equals_serial(seeds_corpus, monkeypatch):
     assert par == serial
 
 
+def test_parallel_segmentation_fills_the_disk_cache(seeds_corpus, monkeypatch, cache_root):
+    texts = [d.text for d in seeds_corpus]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PIECE_CHARS", 3000)  # long seeds in pieces (parent writes), short ones whole (worker writes)
+    first = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2)]
+    assert len(seg_files(cache_root)) == len(set(texts))
+    segmentation._memory().clear()
+
+    def boom(*a, **k):
+        raise AssertionError("should come from the disk cache")
+
+    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
+    assert [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2)] == first
+
+
 def test_workers_setting(monkeypatch):
     monkeypatch.setenv("ANALYSIS_WORKERS", "3")
     assert parallel.workers() == 3
