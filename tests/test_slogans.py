@@ -250,7 +250,28 @@ def test_occurrences_matrix_and_sharing(seeds, seed_manifest, mined):
         assert row.shared == ("all groups" if n == len(groups) else f"{n} group{'s' if n != 1 else ''}")
     ft = S.family_table(mined, S.slogan_occurrences(seeds, mined), min_members=2)
     assert (ft.groupby("family").size() >= 2).all()
-    assert (ft[groups].sum(axis=1).to_numpy() == ft.merge(mined, on="slogan")["count"].to_numpy()).all()
+    assert (ft[groups].sum(axis=1) == ft["count"]).all()
+    bygroup = S.slogan_matrix(occ, seeds, level="group")
+    assert bygroup.index.tolist() == groups and (bygroup.sum() == m.sum()).all()
+    top2 = S.slogan_matrix(occ, seeds, max_rows=2)
+    assert len(top2) == 2 and top2.sum(axis=1).min() >= m.sum(axis=1).nlargest(2).min()
+
+
+def test_position_profile_shares():
+    occ = pd.DataFrame({"group": ["A", "A", "A", "B"], "position": [0.1, 0.5, 0.99, 0.7]})
+    prof = S.position_profile(occ).set_index("group")
+    assert prof.loc["A", "occurrences"] == 3 and prof.loc["B", "occurrences"] == 1
+    assert prof.loc["A", ["1/3", "2/3", "3/3"]].tolist() == [0.333, 0.333, 0.333]
+    assert prof.loc["B", ["1/3", "2/3", "3/3"]].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_sharing_bands_for_many_groups():
+    groups = [f"g{i}" for i in range(10)]
+    sl = pd.DataFrame({"slogan": ["甲", "乙", "丙", "丁"], "kind": ["ngram"] * 4,
+                       "groups": [", ".join(groups), "g1, g2, g3, g4, g5, g6", "g1, g2", "g3"]})
+    sh = S.sharing(sl, groups)
+    assert sh["shared"].tolist() == ["all groups", "6 groups", "2 groups", "1 group"]
+    assert sh["band"].tolist() == ["all groups", "more than half", "2 groups to half", "1 group"]
 
 
 def test_plots_return_figures(seeds, mined):

@@ -48,7 +48,8 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     Parameters
     ----------
     matrix : DataFrame
-        :func:`analysis.slogans.slogan_matrix` (index ``group``, ``doc_id``).
+        :func:`analysis.slogans.slogan_matrix`: rows are documents (index ``group``,
+        ``doc_id``; groups are separated and labelled) or groups (``level="group"``).
     max_label : int
         Longer slogans are shortened with … in the column labels.
 
@@ -72,13 +73,15 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels([_short(str(s), max_label) for s in matrix.columns], rotation=90, fontsize=9)
     ax.set_yticks(range(n_rows))
-    ax.set_yticklabels([str(d) for d in matrix.index.get_level_values("doc_id")], fontsize=9)
+    multi = isinstance(matrix.index, pd.MultiIndex)
+    rows = matrix.index.get_level_values("doc_id") if multi else matrix.index
+    ax.set_yticklabels([str(d) for d in rows], fontsize=9)
     ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     ax.grid(which="minor", color="0.9", lw=0.5)
     ax.tick_params(which="minor", length=0)
-    groups = [str(g) for g in matrix.index.get_level_values("group")]
-    if len(set(groups)) > 1 or groups[0]:
+    groups = [str(g) for g in matrix.index.get_level_values("group")] if multi else [""]
+    if multi and len(set(groups)) > 1:
         _group_bands(ax, groups)
     ax.set_title(title)
     cb = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.09 if len(set(groups)) > 1 else 0.02)
@@ -86,7 +89,8 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     return fig
 
 
-def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None, seed: int = SEED,
+def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None, max_docs: int | None = 30,
+                     seed: int = SEED,
                      title: str = "提法在文中的位置 Where formulations occur along each document"):
     """Each occurrence as a mark at its relative position (0 = start, 1 = end) in its document.
 
@@ -96,6 +100,8 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
         :func:`analysis.slogans.slogan_occurrences` (doc_id, group, position, kind).
     docs : list of str, optional
         Documents to show, top to bottom (default: by group, then as they appear).
+    max_docs : int, optional
+        Without ``docs``, show at most this many documents: those with the most occurrences.
     seed : int
         Seeds the small vertical jitter that keeps overlapping marks apart.
 
@@ -111,6 +117,10 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
         order = occ.drop_duplicates("doc_id")[["group", "doc_id"]]
         order = order.assign(_o=range(len(order))).sort_values(["group", "_o"], kind="stable")
         docs = order["doc_id"].tolist()
+        if max_docs is not None and len(docs) > max_docs:
+            n = occ["doc_id"].value_counts()
+            keep = set(sorted(docs, key=lambda d: (-n[d], docs.index(d)))[:max_docs])
+            docs = [d for d in docs if d in keep]
     ypos = {d: i for i, d in enumerate(docs)}
     rng = np.random.default_rng(seed)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(docs) + 1.8))
@@ -144,14 +154,16 @@ def sharing_bars(shared: pd.DataFrame, *, title: str = "共用还是独用 Share
     Parameters
     ----------
     shared : DataFrame
-        :func:`analysis.slogans.sharing` (``shared`` and ``kind`` columns).
+        :func:`analysis.slogans.sharing` (``band`` or ``shared``, and ``kind``).
     """
     if shared.empty:
         raise ValueError("sharing_bars() needs at least one slogan")
-    table = shared.groupby(["shared", "kind"]).size().unstack("kind", fill_value=0)
+    col = "band" if "band" in shared.columns else "shared"
+    table = shared.groupby([col, "kind"]).size().unstack("kind", fill_value=0)
+    named = {"all groups": -1e9, "more than half": -1e8, "2 groups to half": -1e7}
 
     def order_key(label: str):
-        return (-1e9,) if label == "all groups" else (-int(label.split()[0]),)
+        return (named[label],) if label in named else (-int(label.split()[0]),)
 
     table = table.loc[sorted(table.index, key=order_key)]
     kinds = [k for k in KIND_COLORS if k in table.columns] + sorted(set(table.columns) - set(KIND_COLORS))
