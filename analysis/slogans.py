@@ -58,6 +58,7 @@ __all__ = [
     "enumerations",
     "affix_patterns",
     "recurring_ngrams",
+    "text_candidates",
     "find_slogans",
     "slogan_occurrences",
     "slogan_matrix",
@@ -854,6 +855,26 @@ def _filler(m: Match) -> str:
     rx = "^" + "".join("(.+?)" if c == "□" else re.escape(c) for c in m.core) + "$"
     g = re.match(rx, m.text)
     return g.group(1) if g else m.text
+
+
+def text_candidates(text: str, *, settings: Settings | None = None) -> pd.DataFrame:
+    """What the four text generators find in one text, before any counting or ranking.
+
+    Returns
+    -------
+    DataFrame
+        generator (quoted, numbered, enumeration, affix), start, end, text, core, items
+        (joined by " | "); in generator order, then by position. Suffix patterns and frames
+        are listed here although :func:`find_slogans` keeps them only when the corpus
+        confirms them.
+    """
+    s = settings or load_settings()
+    rows = []
+    for name, gen in (("quoted", quoted_phrases), ("numbered", numbered_formulations),
+                      ("enumeration", enumerations), ("affix", affix_patterns)):
+        for m in gen(text, settings=s):
+            rows.append((name, m.start, m.end, m.text, m.core, " | ".join(m.items)))
+    return pd.DataFrame(rows, columns=["generator", "start", "end", "text", "core", "items"])
 
 
 # --------------------------------------------------------------------------- hashing index

@@ -85,6 +85,10 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
         _group_bands(ax, groups)
     ax.set_title(title)
     cb = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.09 if len(set(groups)) > 1 else 0.02)
+    ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= vmax]
+    cb.set_ticks(ticks)
+    cb.set_ticklabels([str(t) for t in ticks])
+    cb.minorticks_off()
     cb.set_label("occurrences (log scale)")
     return fig
 
