@@ -160,13 +160,6 @@ def utf8_with_gbk_line(text: str, other: str) -> bytes:
         "\n" + "\n".join(lines[mid:])).encode("utf-8")
 
 
-def huge_single_line(n_bytes: int = 20_000_000) -> bytes:
-    """About ``n_bytes`` of UTF-8: the seeds' lines, repeated, with no line break at all."""
-    line = "".join(seed_raw(i).replace("\r", "").replace("\n", "") for i in (0, 3, 4))
-    reps = n_bytes // len(line.encode("utf-8")) + 1
-    return (line * reps).encode("utf-8")[:n_bytes].decode("utf-8", "ignore").encode("utf-8")
-
-
 @dataclass(frozen=True)
 class TextCase:
     name: str

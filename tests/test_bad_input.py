@@ -114,27 +114,28 @@ def test_check_cli_lists_every_problem_of_a_bad_corpus_in_one_run(bad_corpus, ba
         in res.stdout
 
 
-def test_20_mb_single_line_document_loads_whole(tmp_path):
-    # about 20 MB of UTF-8 on one line: cleaning must stay linear (no regex backtracking
-    # over the line, no line-by-line work that is quadratic in the line's length)
-    unit = bi.huge_single_line(200_000).decode("utf-8")
-    unit = unit[: unit.rindex("。") + 1]
-    reps = 20_000_000 // len(unit.encode("utf-8"))
+def test_20_mb_single_line_document_loads_whole(tmp_path, seeds_corpus):
+    # about 20 MB of UTF-8 on one line (the seeds' clean texts with their line breaks taken
+    # out, repeated): every rule scans the whole line, so cleaning must stay linear (no regex
+    # backtracking over the line, nothing quadratic in the line's length); the pathological
+    # lines below check the rules that once were not
+    unit = "".join(d.text.replace("\n", "") for d in seeds_corpus)
+    reps = 20_000_000 // len(unit.encode("utf-8")) + 1
     folder = tmp_path / "big"
     folder.mkdir()
     (folder / "big.txt").write_bytes((unit * reps).encode("utf-8"))
     bi.write_manifest(folder, [{"id": "big", "file": "big.txt", "region": "X"}])
-    assert (folder / "big.txt").stat().st_size > 19_000_000
+    assert (folder / "big.txt").stat().st_size >= 20_000_000
     corp = analysis.load_corpus(folder)
-    doc = corp["big"]
-    # cleaning one copy of the unit and repeating it gives the same text: nothing across the
-    # whole line was lost or changed beyond what cleaning does to one copy
-    one = clean(unit)
-    assert doc.text == one.text * reps
+    # the text is already clean, so nothing may change: not one character lost or added
+    assert corp["big"].text == unit * reps
     acc = corp.accounting().iloc[0]
-    assert acc["chars_in"] == len(unit) * reps
-    assert acc["chars_removed"] == (len(unit) - len(one.text)) * reps
-    assert acc["chars_in"] == acc["chars_kept"] + acc["chars_removed"]
+    assert acc["chars_in"] == acc["chars_kept"] == len(unit) * reps and acc["chars_removed"] == 0
+    # one copy of the raw seeds on one line: edits on a single line replay exactly
+    raw_line = "".join(bi.seed_raw(i).replace("\n", "") for i in range(len(seeds_corpus)))
+    result = clean(raw_line)
+    assert result.edits and "\n" not in result.text
+    assert replay(raw_line, result.edits) == result.text
 
 
 @pytest.mark.parametrize("text", [

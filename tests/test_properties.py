@@ -94,7 +94,7 @@ def test_cleaning_accounts_for_every_character_and_gives_tidy_text(text):
 # --------------------------------------------------------------------------- segmentation
 
 
-@settings(PROPS, max_examples=40)
+@settings(PROPS, max_examples=30)
 @given(documents)
 def test_segmentation_is_lossless_and_tokens_come_from_the_text(text):
     for t in (text, clean(text).text):
@@ -119,7 +119,7 @@ def count_vectors(draw):
     return a, b
 
 
-KEY = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+KEY = settings(max_examples=50, deadline=None, derandomize=True, database=None)
 
 
 @KEY
