@@ -60,28 +60,29 @@ def add_check(p):
 
 
 def run_check(args) -> int:
-    from .corpus import validate
+    """Print every problem of the corpus folder (errors first), then the documents that load.
+
+    Exit code 1 when there is an error, else 0 (warnings only).
+    """
+    from .corpus import scan
     from .paths import corpus_dir
 
     folder = corpus_dir(args.corpus)
-    problems = validate(folder)
+    corp, problems = scan(folder)
     errors = [q for q in problems if q.severity == "error"]
-    for q in problems:
+    for q in sorted(problems, key=lambda q: q.severity != "error"):
         print(q)
+    if corp is not None and len(corp):
+        df = corp.to_frame().merge(corp.accounting()[["doc_id", "chars_removed"]], left_on="id", right_on="doc_id")
+        cols = ["id", "file", "encoding", "n_chars_raw", "chars_removed", "n_chars"]
+        print(("\n" if problems else "") + df[cols].to_string(index=False))
+    n_chars = sum(len(d.text) for d in corp) if corp is not None else 0
+    n_docs = len(corp) if corp is not None else 0
     if errors:
-        print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s).")
+        print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s); "
+              f"{n_docs} document(s) load. Fix the errors and run the check again.")
         return 1
-    from .corpus import load_corpus
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        corp = load_corpus(folder)
-    df = corp.to_frame()
-    cols = [c for c in ("id", "file", "encoding", "n_chars_raw", "n_chars") if c in df.columns]
-    print(df[cols].to_string(index=False))
-    print(f"\n{folder}: OK · {len(corp)} documents · {int(df['n_chars'].sum()):,} characters · "
-          f"{len(problems)} warning(s).")
+    print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · {len(problems)} warning(s).")
     return 0
 
 
