@@ -333,8 +333,9 @@ def numbered_formulations(text: str, *, settings: Settings | None = None) -> lis
 
     Rules (settings in ``data/slogans.yaml``):
 
-    * the numeral is a run of ``numerals`` (or of digits) that starts a jieba word and
-      is not part of a larger number or an ordinal (第一, 二百, 十余);
+    * the numeral is a run of ``numerals`` (or of one or two digits) that starts a jieba
+      word and is not part of a larger number or an ordinal (第一, 二百, 十余), nor the start
+      of a name (三亚, 九江: jieba proper nouns);
     * a *pair template* N X M Y (三区两通道, 四不两直, 五位一体, 一人一策) is a candidate
       when it ends on a word boundary; otherwise a lone 一 (the indefinite article)
       is not a numbered formulation;
@@ -358,8 +359,8 @@ def numbered_formulations(text: str, *, settings: Settings | None = None) -> lis
         numeral = mnum.group(0)
         prev = text[i - 1] if i else ""
         if (prev and (prev in context or (prev.isascii() and prev.isalnum())))\
-                or any(c in "百千万亿〇零" for c in numeral):
-            continue
+                or any(c in "百千万亿〇零" for c in numeral) or (numeral.isdigit() and len(numeral) > 2):
+            continue  # part of a number, a large number, or a year (2023中国)
         n = run_rx.match(text, j).end()  # end of the run of Chinese characters and digits
         end, pair = None, False
         if j == i + 1:
@@ -380,9 +381,9 @@ def numbered_formulations(text: str, *, settings: Settings | None = None) -> lis
                 bounds = _window_bounds(text, i, hi)
                 if i in bounds:
                     for e in sorted(b for b in bounds if j < b <= hi):
-                        if e - i < s.numbered_min_chars:
-                            continue
-                        if text[e - 1] in nums:
+                        if not _CJK_ONLY_RE.match(text[j:e]):
+                            break  # the head is Chinese (两个15% is not 两个1)
+                        if e - i < s.numbered_min_chars or text[e - 1] in nums:
                             continue
                         end = e
                         break
@@ -394,6 +395,9 @@ def numbered_formulations(text: str, *, settings: Settings | None = None) -> lis
         toks = _cut(head)
         if _has_tag(toks[0], s.function_tags) or _has_tag(toks[-1], s.function_tags):
             continue
+        first = _cut(text[i:end])[0]
+        if not pair and len(first) > len(numeral) and _has_tag(first, s.proper_tags):
+            continue  # a name that begins with a numeral: 三亚, 六安, 九江
         out.append(Match(i, end, text[i:end], "numbered", regularity=1.0 if pair else 0.5))
         last_end = end
     return out

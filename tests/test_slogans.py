@@ -61,6 +61,7 @@ def test_numbered_formulations_crafted():
 @pytest.mark.parametrize("text", [
     "2月4日发现一名阳性人员。", "实行24小时值守。", "第一时间报告。", "统一思想，一是要快，二要加强。",
     "组织两轮核酸检测。", "波及四地。", "建党100周年。", "MU5735航空器。", "共设30多个采样点。",
+    "“两个15%”所得税政策。", "三亚海洋实验室揭牌。", "举办2023中国种子大会。",
 ])
 def test_numbered_formulations_reject_dates_quantities_and_list_markers(text):
     assert S.numbered_formulations(text) == []

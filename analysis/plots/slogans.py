@@ -81,10 +81,11 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     ax.grid(which="minor", color="0.9", lw=0.5)
     ax.tick_params(which="minor", length=0)
     groups = [str(g) for g in matrix.index.get_level_values("group")] if multi else [""]
-    if multi and len(set(groups)) > 1:
+    banded = multi and 1 < len(set(groups)) < n_rows  # no bands when every document is its own group
+    if banded:
         _group_bands(ax, groups)
     ax.set_title(title)
-    cb = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.09 if len(set(groups)) > 1 else 0.02)
+    cb = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.09 if banded else 0.02)
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= vmax]
     cb.set_ticks(ticks)
     cb.set_ticklabels([str(t) for t in ticks])
@@ -144,10 +145,10 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
     ax.set_xlabel("position in the document (0 = start, 1 = end)")
     gmap = dict(zip(sub["doc_id"], sub["group"].astype(str)))
     groups = [gmap.get(d, "") for d in docs]
-    if len(set(groups)) > 1:
+    banded = 1 < len(set(groups)) < len(docs)  # no bands when every document is its own group
+    if banded:
         _group_bands(ax, groups)
-    ax.legend(title="kind", loc="upper left", bbox_to_anchor=(1.0 if len(set(groups)) <= 1 else 1.12, 1.0),
-              fontsize=9)
+    ax.legend(title="kind", loc="upper left", bbox_to_anchor=(1.12 if banded else 1.0, 1.0), fontsize=9)
     ax.set_title(title)
     return fig
 
