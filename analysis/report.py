@@ -8,6 +8,7 @@ writes::
     OUT/NN_name.html          the notebook with code
     OUT/reader/NN_name.html   the same without code cells, for readers
     OUT/figures/*.png         every figure (also in the project's figures/)
+    OUT/fonts/                the Chinese font, so pages show Chinese without a CJK system font
 
 The committed notebooks are not modified. A failing cell stops the build with
 an error naming the notebook and the cell. Nothing is fetched from the network:
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .errors import AnalysisError
 from .paths import corpus_dir, figures_dir, project_root
+from .plots import font_path
 
 __all__ = ["build_report", "ReportError", "notebook_paths"]
 
@@ -110,7 +112,21 @@ def _card(nb) -> tuple[str, str]:
     return title, markdown2html(body)
 
 
-def _render(nb, exclude_input: bool) -> str:
+def _font_css(font_url: str) -> str:
+    """CSS that ships the suite's Chinese font with the site, so pages show Chinese
+    on machines without a CJK system font."""
+    return (
+        "<style>\n"
+        f"@font-face {{ font-family: 'Noto Sans SC'; src: url('{font_url}'); font-display: swap; }}\n"
+        "body, .jp-RenderedHTMLCommon, .jp-RenderedHTMLCommon table, .jp-OutputArea-output { font-family: "
+        "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans SC', sans-serif; }\n"
+        "pre, code, .jp-OutputArea-output pre, .highlight pre { font-family: 'SFMono-Regular', Menlo, Consolas, "
+        "'DejaVu Sans Mono', 'Liberation Mono', 'Noto Sans SC', monospace; }\n"
+        "</style>\n"
+    )
+
+
+def _render(nb, exclude_input: bool, font_url: str) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
@@ -118,7 +134,7 @@ def _render(nb, exclude_input: bool) -> str:
     exporter.exclude_input_prompt = exclude_input
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return body.replace("</head>", _font_css(font_url) + "</head>", 1)
 
 
 _INDEX = """<!DOCTYPE html>
@@ -126,7 +142,8 @@ _INDEX = """<!DOCTYPE html>
 <title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body {{ font-family: "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+@font-face {{ font-family: "Noto Sans SC"; src: url("fonts/{font}"); font-display: swap; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Noto Sans SC", sans-serif;
        max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
 h1 {{ font-weight: 600; }} .nb {{ border: 1px solid #ddd; border-radius: 6px; padding: 0.8em 1.2em; margin: 1em 0; }}
 .nb h2 {{ margin: 0.2em 0; font-size: 1.25em; }} .links a {{ margin-right: 1.2em; }}
@@ -182,14 +199,17 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "ANALYSIS_PROGRESS": "0"}
     # (the inline backend, whatever MPLBACKEND the caller has, so figures appear in the pages)
     (out / "reader").mkdir(parents=True, exist_ok=True)
+    (out / "fonts").mkdir(exist_ok=True)
+    font = out / "fonts" / font_path().name
+    shutil.copy2(font_path(), font)
     pages: list[Page] = []
     for path in notebooks or notebook_paths():
         t0 = time.perf_counter()
         progress(f"running {path.name} …")
         nb = _strip_widgets(_execute(path, env, timeout))
         name = path.stem
-        (out / f"{name}.html").write_text(_render(nb, exclude_input=False), encoding="utf-8")
-        (out / "reader" / f"{name}.html").write_text(_render(nb, exclude_input=True), encoding="utf-8")
+        (out / f"{name}.html").write_text(_render(nb, False, f"fonts/{font.name}"), encoding="utf-8")
+        (out / "reader" / f"{name}.html").write_text(_render(nb, True, f"../fonts/{font.name}"), encoding="utf-8")
         title, card = _card(nb)
         pages.append(Page(name, title, card, time.perf_counter() - t0))
     site_figs = out / "figures"
@@ -213,7 +233,7 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     index.write_text(
         _INDEX.format(title="Policy rhetoric, slogans and emphasis · 政策文本比较", corpus=html.escape(folder.name),
                       by=html.escape(by), n_docs=len(corp), seconds=time.perf_counter() - start,
-                      pages=blocks, gallery=gallery),
+                      pages=blocks, gallery=gallery, font=html.escape(font.name)),
         encoding="utf-8",
     )
     return index
