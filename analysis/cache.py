@@ -171,7 +171,7 @@ class Segmented:
             raise ValueError("token index out of range")
         if int(lens[seq].sum() if nk else 0) != n_chars:
             raise ValueError("tokens do not cover the text")
-        return cls(tokens, tuple(map(vocab.__getitem__, codes.tolist())), seq)
+        return cls(tokens, tuple(np.array(vocab, dtype=object)[codes]) if nt else (), seq)
 
 
 # --------------------------------------------------------------------------- disk

@@ -278,8 +278,12 @@ class TokenOptions:
     keep: frozenset[str] = field(default_factory=frozenset)
 
 
+_NUMBER_RE = re.compile("[" + re.escape("".join(sorted(_NUMERAL_CHARS))) + "]*")
+
+
 def _is_number(tok: str) -> bool:
-    return all(ch in _NUMERAL_CHARS for ch in tok)
+    """True when every character is a numeral (Arabic or Chinese), ``.``, ``%`` or 第."""
+    return _NUMBER_RE.fullmatch(tok) is not None
 
 
 def _filter_pair(tok: str, flag: str, options: TokenOptions, stop: frozenset) -> str | None:

@@ -7,6 +7,7 @@ corpus segments each document once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Iterable
 
 import numpy as np
@@ -136,14 +137,11 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     indptr, indices, data = [0], [], []
     for seg in segs:
         keys = list(zip(seg.tokens, seg.pos)) if by_pair else seg.tokens
-        ks = [decided.get(k) for k in keys]
-        if None in ks:
-            for j, k in enumerate(ks):
-                if k is None:
-                    key = keys[j]
-                    term = _filter_pair(seg.tokens[j], seg.pos[j], options, stop)
-                    ks[j] = decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
-        ids = np.array(ks, dtype=np.int64)
+        for key in filterfalse(decided.__contains__, keys):  # distinct tokens not seen in earlier documents
+            tok, flag = key if by_pair else (key, "")
+            term = _filter_pair(tok, flag, options, stop)
+            decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
+        ids = np.fromiter(map(decided.__getitem__, keys), dtype=np.int64, count=len(keys))
         col = ids[seg.seq] if len(seg.seq) else ids[:0]
         cols, counts = np.unique(col[col >= 0], return_counts=True)
         indices.append(cols)

@@ -258,6 +258,17 @@ def test_parallel_loader_equals_load_corpus(cache_root, monkeypatch):
     _same_corpus(warm, ref)
 
 
+def test_damaged_document_cache_is_reloaded(cache_root):
+    ref = analysis.load_corpus(SEEDS)
+    parallel.load_corpus(SEEDS)
+    docs = sorted((cache_root / "documents").rglob("*.doc"))
+    for k, path in enumerate(docs):
+        data = path.read_bytes()
+        path.write_bytes([b"", b"junk", data[: len(data) // 2], data[:-3]][k % 4])
+    _same_corpus(parallel.load_corpus(SEEDS), ref)
+    assert all(p.read_bytes().startswith(b"ADOC") and len(p.read_bytes()) > 100 for p in docs)  # rewritten
+
+
 def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
     from conftest import make_corpus
 
