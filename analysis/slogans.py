@@ -22,6 +22,14 @@ Generators (each also public, so it can be tried on a single text):
 * :func:`recurring_ngrams` — character n-grams inside punctuation-free runs that
   recur in several documents and are *closed* (kept maximal).
 
+Around the miner: :func:`slogan_occurrences` (every occurrence, tidy),
+:func:`slogan_matrix` (document × slogan counts), :func:`sharing` (shared by all
+groups, by some, by one), :func:`family_table` (variants side by side),
+:func:`position_profile` (where slogans sit along documents), the bilingual glossary
+(:func:`load_glossary`, :func:`glossary_join`, :func:`missing_glosses`, :func:`pinyin`)
+and :func:`lexicon_candidates` for the reviewed step into the segmentation lexicon.
+Figures are in :mod:`analysis.plots.slogans`.
+
 All settings (quotation marks, numerals, measure words, word classes, ranking
 weights) live in ``data/slogans.yaml``. Word boundaries come from jieba's own
 general dictionary, never from the project lexicon, so the miner is not told
@@ -684,14 +692,23 @@ def _names(items: Sequence[str], s: Settings) -> bool:
     """Are most items personal or place names (jieba's tagger with HMM, for unknown names)?"""
     if not all(2 <= len(it) <= 3 and not _is_dict_word(it) for it in items[:3]):
         return False  # names are short words that jieba's dictionary does not know
-    pos = _jieba()[2]
     tags = set(s.proper_tags)
     hits = 0
-    for it in items[:3]:
-        words = list(pos.cut(it))
-        if len(words) == 1 and words[0].flag in tags:
+    for k, it in enumerate(items[:3]):
+        if _tag_hmm(it) in tags:
             hits += 1
-    return hits >= 2
+            if hits >= 2:
+                return True
+        elif k == 1 and hits == 0:
+            return False  # neither of the first two is a name
+    return False
+
+
+@lru_cache(maxsize=50_000)
+def _tag_hmm(item: str) -> str | None:
+    """jieba's tag for ``item`` when its tagger (with HMM, for unknown words) keeps it whole."""
+    words = list(_jieba()[2].cut(item))
+    return words[0].flag if len(words) == 1 else None
 
 
 def _parse_prefix(run: str, i: int, plen: int, s: Settings) -> list[tuple[int, tuple[str, ...]]]:
@@ -1313,26 +1330,39 @@ def find_slogans(
     :data:`KINDS`) with every generator listed in ``evidence``. Every candidate is
     then counted wherever it occurs, quoted or not.
 
-    Ranking. Each slogan gets
+    Ranking. Each slogan gets (weights ``w`` in ``data/slogans.yaml``)
 
-        score = prior[kind] + w_s·regularity + w_e·(generators − 1)
-                + w_d·log2(n_docs) + w_g·log2(n_groups) + w_c·log2(count) − w_l·length_penalty
+        score = prior[kind]·strength + w_s·regularity + w_e·evidence
+                + w_d·log2(n_docs)/log2(N) + w_g·log2(n_groups)/log2(G)
+                + frequency − w_l·length_penalty
 
-    * ``prior``: how strong the kind's evidence of a fixed formulation is (a numeral
-      summarising a list or a repeated affix are deliberate constructions; quotation
-      marks are the author's own flag; a bare recurring n-gram is the weakest);
-    * ``regularity`` (0–1): structure — the share of characters an enumeration's items
-      share by position, equal item lengths and the number of items; the number of
-      repeated units of an affix pattern; 1 for a pair template such as 三区两通道;
-    * ``generators − 1``: agreement of independent generators (a quoted numbered
-      formulation that also recurs as an n-gram);
-    * spread: the number of documents and of groups that use it, and how often;
-    * ``length_penalty``: log2 distance of the (item) length from
-      ``ideal_min_chars``–``ideal_max_chars`` (2-character abbreviations and very long
-      quotations rank lower).
+    * ``prior[kind]``: how strong the kind's evidence of a fixed formulation is: a
+      numeral summarising a list and a repeated affix are deliberate constructions
+      (highest), a parallel series and quotation marks (the author's own flag) come next,
+      a bare recurring n-gram is the weakest (negative);
+    * ``strength`` (0–1): 1 for structural kinds; for a quotation the share of the
+      phrase's occurrences that are quoted (full from ``quote_share_full``), so a word
+      quoted once among thousands of uses is not a slogan;
+    * ``regularity`` (0–1): structure. Series: whether the items share a template, the
+      share of characters they share by position, equal lengths, the number of items.
+      Affix patterns: the number of units, whether their slots also take other affixes
+      (实: 压实, 落实, 抓实) and whether the affix takes several slots. Both lose
+      ``vocabulary_penalty`` when every item is an ordinary dictionary word (检验检测).
+      Pair templates (三区两通道) score 1, other numbered formulations 0.5. N-grams: their
+      length beyond ``ngram_min_chars`` (a long verbatim match is unlikely by chance);
+    * ``evidence``: the strengths of the other generators that found the same text
+      (四个意识 is quoted and numbered), plus 1 for an n-gram that is an item of a series;
+    * spread: the documents (out of N) and groups (out of G) that use it, on a log
+      scale relative to the corpus, so weights mean the same on 5 or 500 documents;
+    * ``frequency``: ``w_c·log2(1 + count/n_docs)`` for structured kinds; for a bare
+      n-gram ``−w_b·log2(count/n_docs)``, because repetition within documents marks a
+      topic (疫情防控 on every line), not a formulation;
+    * ``length_penalty``: log2 distance of the length in Chinese characters from
+      ``ideal_min_chars``–``ideal_max_chars``.
 
-    Weights are in ``data/slogans.yaml``. Ties are broken by the slogan's text, so the
-    order is deterministic.
+    Ties are broken by the slogan's text, so the order is deterministic. A text inside
+    a longer slogan that accounts for at least ``subsumed_share`` of its occurrences is
+    dropped, so a long formula is not also reported as its fragments.
 
     Families. Variants that share a core are one family (see :func:`_families`): same
     template or affix (守土□责; 从□ with a shared unit), two series sharing two items,
@@ -1347,8 +1377,8 @@ def find_slogans(
     kinds : iterable of str, optional
         Keep only these kinds (default: all but ``title``).
     min_docs : int, optional
-        Documents an n-gram must recur in (default ``ngram_min_docs`` of the settings,
-        capped at the number of documents).
+        Documents an n-gram must recur in (default: ``ngram_min_docs``, or
+        ``ngram_min_doc_share`` of the documents if that is more).
     include_titles : bool
         Also report document titles quoted in 《》 (kind ``title``).
     settings : Settings, optional

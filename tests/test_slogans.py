@@ -92,6 +92,7 @@ def test_enumerations_two_items_need_a_template():
     assert texts(S.enumerations("坚持“外防输入、内防反弹”总策略。")) == ["外防输入、内防反弹"]
     assert texts(S.enumerations("坚持人民至上、生命至上，坚定必胜信念。")) == ["人民至上、生命至上"]
     assert S.enumerations("加强党委、政府的领导。") == []
+    assert S.enumerations("徐海荣、蔡丽新、孙大光、周异决等参加会议。") == []  # a list of names
     assert texts(S.enumerations("疫情就是命令，防控就是责任。")) == ["疫情就是命令，防控就是责任"]
 
 
