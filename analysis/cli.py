@@ -146,8 +146,6 @@ def add_figures(p):
 
 def run_figures(args) -> int:
     """Write the corpus overview figures (lengths, cleaning, word cloud)."""
-    import warnings
-
     import matplotlib
 
     matplotlib.use("Agg")

@@ -1,7 +1,6 @@
 """Shared fixtures: the seed corpus (loaded once), crafted corpora, an isolated cache."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -66,20 +65,45 @@ def make_corpus(folder: Path, docs: dict[str, str | bytes], manifest: str | None
     return folder
 
 
-@pytest.fixture
-def city_sample(tmp_path):
-    """A copy of 12 city work reports with a drafted manifest (two coarse groups)."""
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
+def copy_city(dest: Path, files: list[Path], *, group_from: str | None = None) -> Path:
+    """Copy some city work reports (with the corpus LICENSE) into ``dest`` with a drafted
+    manifest and a coarse ``half`` column (A, B, A, …) to group by."""
     import analysis
 
-    dest = tmp_path / "city"
-    dest.mkdir()
-    files = sorted(CITY.glob("*.txt"))[:12]
+    if not CITY.is_dir():
+        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
+    dest.mkdir(parents=True, exist_ok=True)
     for f in files:
         shutil.copy(f, dest / f.name)
     shutil.copy(CITY / "LICENSE", dest / "LICENSE")
-    df = analysis.draft_manifest(dest)
+    df = analysis.draft_manifest(dest, group_from=group_from)
     df["half"] = ["A" if i % 2 == 0 else "B" for i in range(len(df))]
     df.to_csv(dest / "manifest.csv", index=False)
     return dest
+
+
+def city_files(n: int, *, shortest: bool = False) -> list[Path]:
+    """The first ``n`` city reports by name, or the ``n`` shortest."""
+    if not CITY.is_dir():
+        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
+    key = (lambda f: (f.stat().st_size, f.name)) if shortest else (lambda f: f.name)
+    return sorted(CITY.glob("*.txt"), key=key)[:n]
+
+
+@pytest.fixture
+def city_sample(tmp_path):
+    """A copy of 12 city work reports with a drafted manifest (two coarse groups in ``half``)."""
+    return copy_city(tmp_path / "city", city_files(12))
+
+
+def run_cli(args: list[str]) -> tuple[int, str, str]:
+    """Run ``python -m analysis ARGS`` in-process; return exit code, stdout, stderr."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import analysis
-from analysis.cli import main
 from analysis.emphasis import (
     LexiconError,
     _bootstrap_sums,
@@ -36,7 +34,7 @@ from analysis.emphasis import (
     token_check,
 )
 from analysis.paths import data_file
-from conftest import make_corpus
+from conftest import make_corpus, run_cli
 
 FILLER = "甲乙丙丁戊己庚辛壬癸"  # characters that form no lexicon term
 
@@ -55,11 +53,6 @@ def _tiny_lexicon(tmp_path: Path) -> Path:
     return path
 
 
-def _run_cli(args):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(args)
-    return code, out.getvalue(), err.getvalue()
 
 
 # --------------------------------------------------------------------------- the lexicon file
@@ -496,7 +489,7 @@ def test_token_check_and_suggestions(seeds_corpus):
 
 
 def test_cli_emphasis_on_seeds(seed_manifest):
-    code, out, err = _run_cli(["emphasis", "--format", "csv", "--n-boot", "300"])
+    code, out, err = run_cli(["emphasis", "--format", "csv", "--n-boot", "300"])
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
     for col in ("group", "category", "rate_per_1000", "ci_low", "ci_high", "count", "n_chars"):
@@ -504,19 +497,19 @@ def test_cli_emphasis_on_seeds(seed_manifest):
     assert sorted(df["group"].unique()) == sorted(seed_manifest["region"].unique())
     ref = emphasis(analysis.load_corpus(), n_boot=300)
     np.testing.assert_allclose(df["ci_high"], ref["ci_high"], rtol=1e-5)
-    code, _, err = _run_cli(["emphasis", "--n-boot", "-5"])
+    code, _, err = run_cli(["emphasis", "--n-boot", "-5"])
     assert code == 2 and "n_boot" in err
 
 
 def test_cli_emphasis_on_another_corpus(city_sample):
-    code, out, err = _run_cli(["emphasis", "--corpus", str(city_sample), "--by", "half", "--format", "csv",
+    code, out, err = run_cli(["emphasis", "--corpus", str(city_sample), "--by", "half", "--format", "csv",
                                "--n-boot", "200"])
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
     assert sorted(df["group"].unique()) == ["A", "B"]
     assert len(df) == 2 * len(dict.fromkeys(df["category"]))
     assert ((df["ci_low"] <= df["rate_per_1000"]) & (df["rate_per_1000"] <= df["ci_high"])).all()
-    code, out, err = _run_cli(["emphasis", "--corpus", str(city_sample), "--by", "id", "--n-boot", "0",
+    code, out, err = run_cli(["emphasis", "--corpus", str(city_sample), "--by", "id", "--n-boot", "0",
                                "--format", "csv"])
     assert code == 0, err
     assert pd.read_csv(io.StringIO(out))["group"].nunique() == 12

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
-from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pandas as pd
@@ -14,10 +12,9 @@ from hypothesis import strategies as st
 from scipy import sparse, stats
 
 import analysis
-from analysis.cli import main
 from analysis.keyness import KEYNESS_COLUMNS, REST, adjust_pvalues, keyness, keyness_dfm, keyness_stats, top_terms
 from analysis.vectors import Dfm
-from conftest import CITY
+from conftest import city_files, copy_city, run_cli
 
 Z95 = stats.norm.ppf(0.975)
 
@@ -353,15 +350,10 @@ def test_any_grouping_column(seeds_corpus, seed_manifest):
 # --------------------------------------------------------------------------- CLI
 
 
-def _run_cli(args):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(args)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_keyness_csv_on_seeds(seed_manifest):
-    code, out, err = _run_cli(["keyness", "--format", "csv", "--top", "5"])
+    code, out, err = run_cli(["keyness", "--format", "csv", "--top", "5"])
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
     for col in ("group", "term", "count", "ref_count", "g2", "p_value", "log_ratio"):
@@ -372,7 +364,7 @@ def test_cli_keyness_csv_on_seeds(seed_manifest):
 
 
 def test_cli_keyness_table_pairwise(seed_manifest):
-    code, out, _ = _run_cli(["keyness", "--pairwise", "--top", "2", "--side", "both", "--drop-proper"])
+    code, out, _ = run_cli(["keyness", "--pairwise", "--top", "2", "--side", "both", "--drop-proper"])
     assert code == 0
     assert out.splitlines()[0].split()[:3] == ["group", "reference", "term"]
     n_groups = seed_manifest["region"].nunique()
@@ -382,22 +374,12 @@ def test_cli_keyness_table_pairwise(seed_manifest):
 @pytest.fixture(scope="module")
 def small_city(tmp_path_factory):
     """The three shortest city work reports, copied with a drafted manifest and a coarse ``half`` column."""
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
-    dest = tmp_path_factory.mktemp("small_city")
-    files = sorted(CITY.glob("*.txt"), key=lambda f: (f.stat().st_size, f.name))[:3]
-    for f in files:
-        shutil.copy(f, dest / f.name)
-    shutil.copy(CITY / "LICENSE", dest / "LICENSE")
-    df = analysis.draft_manifest(dest)
-    df["half"] = ["A" if i % 2 == 0 else "B" for i in range(len(df))]
-    df.to_csv(dest / "manifest.csv", index=False)
-    return dest
+    return copy_city(tmp_path_factory.mktemp("small_city"), city_files(3, shortest=True))
 
 
 def test_cli_keyness_on_another_corpus(small_city):
     city_sample = small_city
-    code, out, err = _run_cli(["keyness", "--corpus", str(city_sample), "--by", "half", "--format", "csv",
+    code, out, err = run_cli(["keyness", "--corpus", str(city_sample), "--by", "half", "--format", "csv",
                                "--top", "10"])
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
@@ -413,10 +395,10 @@ def test_cli_keyness_on_another_corpus(small_city):
 
 def test_cli_keyness_errors(small_city):
     city_sample = small_city
-    code, _, err = _run_cli(["keyness", "--by", "no_such_column"])
+    code, _, err = run_cli(["keyness", "--by", "no_such_column"])
     assert code == 2 and "no_such_column" in err
     # a drafted manifest with an empty region column: a single group "(none)", nothing to compare
-    code, _, err = _run_cli(["keyness", "--corpus", str(city_sample)])
+    code, _, err = run_cli(["keyness", "--corpus", str(city_sample)])
     assert code == 2 and "at least two groups" in err
 
 
