@@ -643,7 +643,7 @@ def _one_series(sent: str, run: list[tuple[int, int, str]], sep: str, s: Setting
 
 def _check_series(sent, run, sep, interior, first, last, s: Settings) -> Match | None:
     """Validate one choice of edge items (everything but word boundaries)."""
-    first_seg, last_seg = sent[run[0][0] : run[0][1]], sent[run[-1][0] : run[-1][1]]
+    last_seg = sent[run[-1][0] : run[-1][1]]
     items = list(interior)
     if first is not None:
         items.insert(0, first[0])
