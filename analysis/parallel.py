@@ -265,7 +265,7 @@ def _pack_doc(doc, problems, fpath: str) -> bytes:
     raw = text = b""
     if doc is not None:
         header["encoding"] = doc.encoding
-        header["edits"] = [[e.step, e.rule, e.start, e.end, e.old, e.new] for e in doc.result.edits]
+        header["edits"] = [list(e) for e in doc.result.edits]  # every field, pass number included
         raw = doc.raw.encode("utf-8", "surrogatepass")
         text = doc.text.encode("utf-8", "surrogatepass")
         header["n_raw"], header["n_text"] = len(raw), len(text)
