@@ -58,6 +58,22 @@ DISK_MIN_CHARS = 500
 _OFF = {"0", "off", "false", "no", "none"}
 
 
+def pack_framed(magic: bytes, header: dict, *payload: bytes) -> bytes:
+    """``magic`` + length-prefixed JSON header + payload: the framing of every cache file."""
+    h = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    return b"".join([magic, struct.pack("<I", len(h)), h, *payload])
+
+
+def unpack_framed(blob: bytes, magic: bytes) -> tuple[dict, int]:
+    """Inverse of :func:`pack_framed`: the header and the offset where the payload starts."""
+    if not blob.startswith(magic):
+        raise ValueError("bad magic")
+    at = len(magic)
+    (hlen,) = struct.unpack_from("<I", blob, at)
+    at += 4
+    return json.loads(blob[at:at + hlen].decode("utf-8")), at + hlen
+
+
 def cache_enabled() -> bool:
     """False when ``$ANALYSIS_CACHE`` is ``off`` (or ``0``, ``false``, ``no``)."""
     return os.environ.get("ANALYSIS_CACHE", "").strip().lower() not in _OFF
@@ -120,15 +136,10 @@ class Segmented:
         lens = np.fromiter(map(len, self.tokens), dtype=np.uint32, count=len(self.tokens))
         text = (joined if sep is None else sep.join(self.tokens)).encode("utf-8", "surrogatepass")
         pos = np.fromiter(map(code.__getitem__, self.pos), dtype=np.uint16, count=len(self.pos))
-        header = json.dumps(
-            {"format": FORMAT, "n_types": len(self.tokens), "n_tokens": len(self.seq), "n_chars": n_chars,
-             "n_bytes": len(text), "pos": pos_vocab, "sep": sep},
-            ensure_ascii=True,
-        ).encode("ascii")
-        payload = b"".join(
-            [_MAGIC, struct.pack("<I", len(header)), header, (b"" if sep is not None else lens.tobytes()),
-             pos.tobytes(), self.seq.astype("<u4", copy=False).tobytes(), text]
-        )
+        header = {"format": FORMAT, "n_types": len(self.tokens), "n_tokens": len(self.seq), "n_chars": n_chars,
+                  "n_bytes": len(text), "pos": pos_vocab, "sep": sep}
+        payload = pack_framed(_MAGIC, header, (b"" if sep is not None else lens.tobytes()), pos.tobytes(),
+                              self.seq.astype("<u4", copy=False).tobytes(), text)
         return zlib.compress(payload, 1)
 
     @classmethod
@@ -138,13 +149,7 @@ class Segmented:
             raw = zlib.decompress(data)
         except zlib.error as exc:
             raise ValueError(f"not a compressed segmentation ({exc})") from None
-        if not raw.startswith(_MAGIC):
-            raise ValueError("bad magic")
-        at = len(_MAGIC)
-        (hlen,) = struct.unpack_from("<I", raw, at)
-        at += 4
-        header = json.loads(raw[at:at + hlen].decode("ascii"))
-        at += hlen
+        header, at = unpack_framed(raw, _MAGIC)
         nt, nk, nb, sep = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"]), header["sep"]
         if header.get("format") != FORMAT or int(header["n_chars"]) != n_chars:
             raise ValueError("format or length mismatch")

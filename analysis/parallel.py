@@ -17,7 +17,6 @@ notebook outputs or logs).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import struct
 import sys
@@ -31,7 +30,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .cache import Segmented, atomic_write, cache_enabled, file_digest
+from .cache import Segmented, atomic_write, cache_enabled, file_digest, pack_framed, unpack_framed
 from .paths import PACKAGE_DIR, cache_dir, corpus_dir
 
 __all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "load_corpus_parallel", "split_text"]
@@ -269,8 +268,7 @@ def _pack_doc(doc, problems, fpath: str) -> bytes:
         raw = doc.raw.encode("utf-8", "surrogatepass")
         text = doc.text.encode("utf-8", "surrogatepass")
         header["n_raw"], header["n_text"] = len(raw), len(text)
-    h = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    return b"".join([_DOC_MAGIC, struct.pack("<I", len(h)), h, raw, text])
+    return pack_framed(_DOC_MAGIC, header, raw, text)
 
 
 def _unpack_doc(data: bytes, row: dict, fpath: str):
@@ -279,13 +277,7 @@ def _unpack_doc(data: bytes, row: dict, fpath: str):
     from .errors import Problem
 
     blob = data
-    if not blob.startswith(_DOC_MAGIC):
-        raise ValueError("bad magic")
-    at = len(_DOC_MAGIC)
-    (hlen,) = struct.unpack_from("<I", blob, at)
-    at += 4
-    header = json.loads(blob[at:at + hlen].decode("utf-8"))
-    at += hlen
+    header, at = unpack_framed(blob, _DOC_MAGIC)
     problems = [Problem(sev, fpath if own else file, prob, fix) for sev, own, file, prob, fix in header["problems"]]
     if not header["ok"]:
         return None, problems
