@@ -136,11 +136,25 @@ def _get(lexicon: str | Path | None = None):
     return _tokenizers(path, _stamp(path))
 
 
+@lru_cache(maxsize=4)
+def _words(path: str, stamp: tuple | None = None) -> tuple[dict[str, int], frozenset[str]]:
+    """jieba's dictionary (word -> frequency, the last line wins as in jieba) and the lexicon's terms."""
+    from .backends import jieba_dictionary
+
+    words, freqs, _, _ = jieba_dictionary()
+    return dict(zip(words, freqs)), frozenset(load_lexicon(path)["term"])
+
+
 def is_word(s: str, lexicon: str | Path | None = None) -> bool:
-    """True when ``s`` is in jieba's dictionary or the project lexicon."""
+    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the project lexicon.
+
+    The same answer as ``jieba.Tokenizer.FREQ.get(s, 0) > 0`` after loading the
+    lexicon (a lexicon term always gets a frequency of at least 1), without
+    jieba's start-up.
+    """
     path = str(_lexicon_path(lexicon).resolve())
-    tk = _jieba_tokenizer(path, _stamp(path))
-    return tk.FREQ.get(s, 0) > 0
+    freq, terms = _words(path, _stamp(path))
+    return s in terms or freq.get(s, 0) > 0
 
 
 # --------------------------------------------------------------------------- stopwords

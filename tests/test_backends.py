@@ -85,6 +85,60 @@ def test_ascii_lexicon_term_is_handled(tmp_path):
         assert fast == ref
 
 
+def _resolved(lex):
+    from analysis.backends import _build_rjieba
+    from analysis.segmentation import _jieba_tokenizer, _stamp, load_lexicon
+
+    lex = str(Path(lex).resolve())
+    _, final, total, rows = _build_rjieba(lex, _stamp(lex))
+    tk = _jieba_tokenizer(lex, _stamp(lex))
+    terms = list(load_lexicon(lex)["term"])
+    return [final[t] for t in terms], total, [tk.FREQ[t] for t in terms], tk.total
+
+
+def test_lexicon_frequencies_resolved_as_jieba_does(tmp_path):
+    """The fast start-up replays jieba's add_word/suggest_freq: same frequency for every term, same total.
+
+    Crafted terms: already in the dictionary (with and without a frequency),
+    a prefix of a dictionary word, a term whose parts are lexicon terms added
+    just before, a term made of one-character words that are only prefixes,
+    a rare-character term, and characters jieba lists only as prefixes
+    of words (``FREQ.get(c, 1)`` is 0 for them, not 1).
+    """
+    lex = tmp_path / "lexicon.tsv"
+    lex.write_text(
+        "term\tfreq\tpos\tgloss\n"
+        "中华人\t\tn\tprefix of 中华人民共和国\n"
+        "发展\t\tv\talready a word\n"
+        "工作\t500\tvn\talready a word, explicit\n"
+        "动态清零\t\tl\tx\n"
+        "清零动态\t\tl\tx\n"
+        "动态清零清零动态\t\tl\tparts added just before\n"
+        "鿔鿕\t\tn\trare characters\n"
+        "鑞\t\tn\ta character that is only a prefix (FREQ 0 in jieba)\n"
+        "骒旴\t\tn\ttwo such characters\n"
+        "提质赋能\t12\tl\tx\n",
+        encoding="utf-8",
+    )
+    ours, total, ref, ref_total = _resolved(lex)
+    assert ours == ref
+    assert total == ref_total
+
+
+def test_project_lexicon_frequencies_resolved_as_jieba_does():
+    ours, total, ref, ref_total = _resolved(analysis.paths.data_file("lexicon.tsv"))
+    assert ours == ref and total == ref_total
+
+
+def test_is_word_matches_jieba(tmp_path):
+    from analysis.segmentation import _jieba_tokenizer, _stamp, is_word
+
+    lex = str(analysis.paths.data_file("lexicon.tsv"))
+    tk = _jieba_tokenizer(lex, _stamp(lex))
+    sample = [w for i, w in enumerate(tk.FREQ) if i % 97 == 0] + ["动态清零", "中华人", "不是词语吧", "x"]
+    assert [is_word(w) for w in sample] == [tk.FREQ.get(w, 0) > 0 for w in sample]
+
+
 alphabet = st.sampled_from(list("的是在有和了人中国发展工作推进建设全面坚持疫情防控动态清零提质赋能规上文旅㐀鿖豈"
                                 "abcXYZ0123456789.+#&_%-，。、：；！？“”（）《》 \t\n\r\u3000"))
 
