@@ -50,6 +50,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import Segmented
+
 __all__ = [
     "BACKENDS",
     "ENV_VAR",
@@ -83,6 +85,8 @@ _NUM_RE = re.compile(r"[\.0-9]+")
 _ENG_RE = re.compile(r"[a-zA-Z0-9]+")
 
 _MIN_FLOAT = -3.14e100
+#: batches of the HMM search by the widest character's number of states (see _PosHMM.viterbi_many)
+_WIDTH_BUCKETS = (8, 12, 16, 24, 32, 48)
 _NEG_INF = float("-inf")
 _EMPTY: dict = {}
 _PAD = "\ue000\ue001\ue002"  # placeholder word: private-use characters never occur in a block
@@ -155,6 +159,10 @@ class JiebaSegmenter:
         """``(token, pos)`` pairs of ``text``."""
         return [(p.word, p.flag) for p in self._pos.cut(text)]
 
+    def segment(self, text: str) -> Segmented:
+        """The segmentation of ``text`` in compact form (:class:`~analysis.cache.Segmented`)."""
+        return Segmented.from_pairs(self.cut(text))
+
 
 # --------------------------------------------------------------------------- fast
 
@@ -181,6 +189,7 @@ class _PosHMM:
                 self.emit_by_char.setdefault(ch, {})[idx[s]] = p
         self._emit_rows: dict[str, np.ndarray] = {}
         self._padded = None
+        self._width = None
 
     def _emission(self, c: str):
         row = self._emit_rows.get(c)
@@ -239,7 +248,7 @@ class _PosHMM:
             states = np.full((len(chars), K), D, dtype=np.int64)
             emis = np.full((len(chars), K), _NEG_INF)
             for i, c in enumerate(chars):
-                idx = self.char_idx[c]
+                idx = self.char_idx[c][::-1]  # larger states first: the first maximum breaks ties as jieba does
                 states[i, :len(idx)] = idx
                 emis[i, :len(idx)] = self._emission(c)[idx]
             trans = np.full((self.n + 1, self.n + 1), _NEG_INF)
@@ -270,6 +279,27 @@ class _PosHMM:
                     pass
         if not batch:
             return out
+        # strings of narrow characters go together: the work per position grows with
+        # the square of the widest character's state count in the batch
+        width = self._widths()
+        buckets: dict[int, list[str]] = {}
+        for s in batch:
+            w = max(map(width.__getitem__, s))
+            buckets.setdefault(next(b for b in _WIDTH_BUCKETS if b >= w) if w <= _WIDTH_BUCKETS[-1] else K, []).append(s)
+        for k, strings in sorted(buckets.items()):
+            self._viterbi_batch(strings, k, out)
+        return out
+
+    def _widths(self) -> dict[str, int]:
+        if self._width is None:
+            self._width = {c: len(v) for c, v in self.char_idx.items()}
+        return self._width
+
+    def _viterbi_batch(self, batch: list[str], k: int, out: dict) -> None:
+        """The batched Viterbi search over strings whose characters have at most ``k`` states."""
+        char_id, states, emis, trans, start, _ = self._tables()
+        K = k
+        states, emis = states[:, :K], emis[:, :K]  # the columns cut off are padding only
         batch.sort(key=len, reverse=True)
         B = len(batch)
         lens = np.fromiter(map(len, batch), dtype=np.int64, count=B)
@@ -287,8 +317,8 @@ class _PosHMM:
             n = int((lens > t).sum())  # the strings still going on come first
             cand = states[ids[:n, t]]
             vals = (V[:n, :, None] + trans[cur[:n, :, None], cand[:, None, :]]) + emis[ids[:n, t]][:, None, :]
-            pick = K - 1 - vals[:, ::-1, :].argmax(axis=1)  # last maximum: the larger previous state
-            best = np.take_along_axis(vals, pick[:, None, :], axis=1)[:, 0, :]
+            pick = vals.argmax(axis=1)  # first maximum: the larger previous state (states are in descending order)
+            best = vals.max(axis=1)
             keep = best > _NEG_INF
             ok[:n] &= keep.any(axis=1)
             cur[:n] = np.where(keep, cand, self.n)
@@ -296,7 +326,7 @@ class _PosHMM:
             curs.append(cur[:n].copy())
             picks.append(pick)
         # backtrack all strings at once, each from its own last position
-        i = K - 1 - V[:, ::-1].argmax(axis=1)  # ties: the larger state, as max over (prob, state)
+        i = V.argmax(axis=1)  # ties: the larger state, as max over (prob, state)
         route = np.zeros((B, L), dtype=np.int64)
         for t in range(L - 1, -1, -1):
             n = int((lens > t).sum())
@@ -313,7 +343,6 @@ class _PosHMM:
                     out[s] = self.viterbi(s)
                 except _Fallback:
                     pass
-        return out
 
     def cut(self, sentence: str, routes: dict | None = None) -> list[tuple[str, str]]:
         """jieba.posseg's ``__cut``: words and tags from the Viterbi states."""
@@ -563,6 +592,10 @@ class RjiebaSegmenter:
     def version(self) -> str:
         return backend_version(self.name)
 
+    def _key(self, tok: str, tag: str):
+        """A token's key in :meth:`segment`: the token itself when its tag is its usual one, else ``(token, tag)``."""
+        return tok if self._tagx.get(tok, "x") == tag else (tok, tag)
+
     def _add_details(self, bufs) -> None:
         """HMM segmentation of new runs of unknown characters, their Chinese blocks in one batch."""
         blocks = {blk for b in bufs for blk in _HAN_DETAIL_RE.findall(b)}
@@ -571,14 +604,14 @@ class RjiebaSegmenter:
             self._detail.clear()
         for b in bufs:
             try:
-                self._detail[b] = tuple(self._hmm.cut_detail(b, routes))
+                self._detail[b] = tuple(self._key(t, g) for t, g in self._hmm.cut_detail(b, routes))
             except _Fallback:
                 pass
 
-    def _detail_pairs(self, buf: str):
+    def _detail_keys(self, buf: str):
         hit = self._detail.get(buf)
         if hit is None:
-            hit = tuple(self._hmm.cut_detail(buf))
+            hit = tuple(self._key(t, g) for t, g in self._hmm.cut_detail(buf))
             if len(self._detail) >= self._detail_max:
                 self._detail.clear()
             self._detail[buf] = hit
@@ -586,6 +619,16 @@ class RjiebaSegmenter:
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         """``(token, pos)`` pairs of ``text``, identical to the reference."""
+        return list(self.segment(text).pairs())
+
+    def segment(self, text: str) -> Segmented:
+        """The segmentation of ``text`` in compact form (:class:`~analysis.cache.Segmented`).
+
+        Tokens are collected as keys: the token itself when its tag is the one
+        every occurrence outside a run of single characters gets (the
+        dictionary's, or ``x``), else a ``(token, tag)`` pair; so most tokens go
+        from rjieba's lists into the index without a tuple per token.
+        """
         # 1. rjieba's route for every piece between special characters, with shape codes
         plan = []
         new: set[str] = set()
@@ -604,6 +647,9 @@ class RjiebaSegmenter:
             if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
                 plan.append((piece, False))
                 continue
+            if "S" not in shape and "J" not in shape:
+                plan.append((piece, toks))
+                continue
             runs = [m.span() for m in _RUN_RE.finditer(shape)]
             bufs = ["".join(toks[a:b]) for a, b in runs]
             new.update(b for b in bufs if b not in detail and b not in words)
@@ -611,21 +657,32 @@ class RjiebaSegmenter:
         # 2. the HMM for all new runs of unknown characters at once
         if new:
             self._add_details(new)
-        # 3. assemble
-        out: list[tuple[str, str]] = []
+        # 3. assemble the keys
+        keys: list = []
         for piece, how in plan:
             if how is None:
-                out.append((piece, "x"))
-                continue
-            n = len(out)
-            try:
-                if how is False:
-                    raise _Fallback
-                self._assemble(how, out)
-            except _Fallback:
-                del out[n:]
-                out.extend(_segmenter("jieba", self.lexicon, self.stamp).cut(piece))
-        return out
+                keys.append(self._key(piece, "x"))
+            elif type(how) is list:
+                keys.extend(how)
+            else:
+                n = len(keys)
+                try:
+                    if how is False:
+                        raise _Fallback
+                    self._assemble(how, keys)
+                except _Fallback:
+                    del keys[n:]
+                    keys.extend(self._key(t, g) for t, g in _segmenter("jieba", self.lexicon, self.stamp).cut(piece))
+        # 4. the compact form: distinct (token, tag) pairs and one index per token
+        index: dict = {}
+        # index.setdefault(key, len(index)) for every key, in C: map() takes len(index) afresh for each key
+        seq = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), dtype=np.uint32, count=len(keys)) \
+            if keys else np.zeros(0, dtype=np.uint32)
+        tokens = list(index)
+        pos = list(map(self._tagx.get, tokens, repeat("x")))
+        for i in [i for i, k in enumerate(tokens) if type(k) is tuple]:  # the few (token, tag) keys
+            tokens[i], pos[i] = tokens[i]
+        return Segmented(tuple(tokens), tuple(pos), seq)
 
     def _code(self, w: str) -> str:
         """Shape code of a token rjieba returned and the code table missed (then remembered)."""
@@ -642,24 +699,26 @@ class RjiebaSegmenter:
         self._codes[w] = code
         return code
 
-    def _assemble(self, how, out: list) -> None:
+    def _assemble(self, how, keys: list) -> None:
         # jieba.posseg's __cut_DAG over rjieba's route. Every token has a one-letter
         # shape code (M word, S single Chinese character, J joined ASCII singles,
         # x symbol or space, A ambiguous ASCII word); runs of S/J tokens are the
-        # runs of single characters jieba buffers; the rest is tagged in bulk.
+        # runs of single characters jieba buffers, the rest keeps its usual tag.
+        # A run that is a word is split into characters with their dictionary tags
+        # (single Han-class characters: their usual tag).
         toks, runs, bufs = how
-        tagx, tags, words = self._tagx, self._tags, self._words
+        words = self._words
         at = 0
         for (a, b), buf in zip(runs, bufs):
             if a > at:
-                out.extend(zip(toks[at:a], map(tagx.get, toks[at:a], repeat("x"))))
+                keys.extend(toks[at:a])
             if buf in words:
-                out.extend((ch, tags.get(ch, "x")) for ch in buf)
+                keys.extend(buf)
             else:
-                out.extend(self._detail_pairs(buf))
+                keys.extend(self._detail_keys(buf))
             at = b
         if at < len(toks):
-            out.extend(zip(toks[at:], map(tagx.get, toks[at:], repeat("x"))))
+            keys.extend(toks[at:])
 
 
 @lru_cache(maxsize=4)

@@ -115,7 +115,7 @@ def _segment_piece(args: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bytes
     from .backends import get_segmenter
     from .cache import write_segmentation
 
-    seg = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+    seg = get_segmenter(name, lex).segment(text)
     if key is not None:
         write_segmentation(key, seg, len(text))
     return seg.tokens, seg.pos, seg.seq.tobytes()
@@ -183,7 +183,7 @@ def iter_segmented(
         if n <= 1 or n_todo < PARALLEL_MIN_CHARS:
             for i, text in enumerate(texts):
                 if found[i] is None:
-                    found[i] = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+                    found[i] = get_segmenter(name, lex).segment(text)
                     _remember(text, lex, name, keys[i], found[i])
                 bar.update(len(text))
                 yield found[i]

@@ -245,14 +245,13 @@ def segmented(text: str, lexicon: str | Path | None = None, backend: str | None 
     the same result) and stored in both. ``cache=False`` skips the disk.
     """
     from .backends import backend_name, get_segmenter
-    from .cache import Segmented
 
     name = backend_name(backend)
     lex = str(_lexicon_path(lexicon).resolve())
     found, key = _lookup(text, lex, name, cache)
     if found is not None:
         return found
-    result = Segmented.from_pairs(get_segmenter(name, lex).cut(text))
+    result = get_segmenter(name, lex).segment(text)
     _remember(text, lex, name, key, result)
     return result
 
