@@ -260,9 +260,12 @@ class _PosHMM:
     def viterbi_many(self, seqs: list[str]) -> dict[str, list[tuple[str, str]]]:
         """:meth:`viterbi` of many strings at once, one numpy step per character position.
 
-        Each string's states are padded to the widest character's (a dummy
-        state of probability 0 fills the gaps, after the real states, so the
-        order that breaks ties is unchanged). Strings with a character the
+        Each character's states are listed largest first, so numpy's first
+        maximum is jieba's tie-break (the larger state), and padded to the
+        widest character's of the batch with a dummy state of probability 0
+        after the real ones. Strings are batched by their widest character
+        (:data:`_WIDTH_BUCKETS`): the work per position grows with the square
+        of the width, and most strings have only narrow characters. Strings with a character the
         HMM does not know, or whose characters cannot follow each other (where
         jieba widens the allowed states), go through :meth:`viterbi`.
         """

@@ -8,8 +8,8 @@ redo it for the same texts. A segmentation is stored once per
 under :func:`analysis.paths.cache_dir` (``$ANALYSIS_CACHE``, else the user's
 cache folder). The files are safe to delete at any time; a damaged or
 unreadable file is recomputed (and replaced), never trusted and never a crash.
-Nothing is ever unpickled: a file is a zlib-compressed block of a JSON header,
-integer arrays and UTF-8 text. Writes go to a temporary file first and are
+Nothing is ever unpickled: a file is a JSON header, integer arrays and UTF-8
+text. Writes go to a temporary file first and are
 renamed into place, so a reader never sees half a file.
 
 Set ``ANALYSIS_CACHE=off`` to switch the disk caches off (in-memory memoising
@@ -28,7 +28,6 @@ import os
 import struct
 import tempfile
 import threading
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +50,13 @@ __all__ = [
     "DISK_MIN_CHARS",
 ]
 
-FORMAT = 2
-_MAGIC = b"ASEG2\n"
+FORMAT = 3
+_MAGIC = b"ASEG3\n"
 #: texts shorter than this are only memoised in memory (they are fast to segment)
 DISK_MIN_CHARS = 500
 _OFF = {"0", "off", "false", "no", "none"}
+#: the cache's subfolders: segmentations, cleaned documents, document-term counts
+_SUBFOLDERS = ("segments", "documents", "counts")
 
 
 def pack_framed(magic: bytes, header: dict, *payload: bytes) -> bytes:
@@ -128,6 +129,12 @@ class Segmented:
     # ------------------------------------------------------------------ bytes
 
     def to_bytes(self, n_chars: int) -> bytes:
+        """The file form: a JSON header, then token lengths (only if needed), POS codes, token indices, tokens.
+
+        Not compressed: reading a few more bytes from the page cache is faster
+        than inflating them, and a warm run is mostly reading. Token indices
+        take 2 bytes when a text has fewer than 65,536 distinct pairs, else 4.
+        """
         pos_vocab = sorted(set(self.pos))
         code = {p: i for i, p in enumerate(pos_vocab)}
         joined = "".join(self.tokens)
@@ -136,33 +143,30 @@ class Segmented:
         lens = np.fromiter(map(len, self.tokens), dtype=np.uint32, count=len(self.tokens))
         text = (joined if sep is None else sep.join(self.tokens)).encode("utf-8", "surrogatepass")
         pos = np.fromiter(map(code.__getitem__, self.pos), dtype=np.uint16, count=len(self.pos))
+        width = 2 if len(self.tokens) <= 0xFFFF else 4
         header = {"format": FORMAT, "n_types": len(self.tokens), "n_tokens": len(self.seq), "n_chars": n_chars,
-                  "n_bytes": len(text), "pos": pos_vocab, "sep": sep}
-        payload = pack_framed(_MAGIC, header, (b"" if sep is not None else lens.tobytes()), pos.tobytes(),
-                              self.seq.astype("<u4", copy=False).tobytes(), text)
-        return zlib.compress(payload, 1)
+                  "n_bytes": len(text), "pos": pos_vocab, "sep": sep, "index_bytes": width}
+        return pack_framed(_MAGIC, header, (b"" if sep is not None else lens.astype("<u4").tobytes()),
+                           pos.astype("<u2").tobytes(), self.seq.astype(f"<u{width}").tobytes(), text)
 
     @classmethod
     def from_bytes(cls, data: bytes, n_chars: int) -> "Segmented":
         """Parse :meth:`to_bytes` output; raises ``ValueError`` on anything unexpected."""
-        try:
-            raw = zlib.decompress(data)
-        except zlib.error as exc:
-            raise ValueError(f"not a compressed segmentation ({exc})") from None
-        header, at = unpack_framed(raw, _MAGIC)
+        header, at = unpack_framed(data, _MAGIC)
         nt, nk, nb, sep = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"]), header["sep"]
-        if header.get("format") != FORMAT or int(header["n_chars"]) != n_chars:
+        width = int(header["index_bytes"])
+        if header.get("format") != FORMAT or int(header["n_chars"]) != n_chars or width not in (2, 4):
             raise ValueError("format or length mismatch")
-        if len(raw) != at + (0 if sep is not None else 4 * nt) + 2 * nt + 4 * nk + nb:
+        if len(data) != at + (0 if sep is not None else 4 * nt) + 2 * nt + width * nk + nb:
             raise ValueError("truncated")
         if sep is None:
-            lens = np.frombuffer(raw, dtype="<u4", count=nt, offset=at).astype(np.int64)
+            lens = np.frombuffer(data, dtype="<u4", count=nt, offset=at).astype(np.int64)
             at += 4 * nt
-        codes = np.frombuffer(raw, dtype="<u2", count=nt, offset=at)
+        codes = np.frombuffer(data, dtype="<u2", count=nt, offset=at)
         at += 2 * nt
-        seq = np.frombuffer(raw, dtype="<u4", count=nk, offset=at).astype(np.uint32)
-        at += 4 * nk
-        text = raw[at:at + nb].decode("utf-8", "surrogatepass")
+        seq = np.frombuffer(data, dtype=f"<u{width}", count=nk, offset=at).astype(np.uint32)
+        at += width * nk
+        text = data[at:at + nb].decode("utf-8", "surrogatepass")
         if sep is None:
             ends = np.cumsum(lens).tolist()
             tokens = tuple(text[a:b] for a, b in zip([0] + ends[:-1], ends))
@@ -176,7 +180,7 @@ class Segmented:
             raise ValueError("token index out of range")
         if int(lens[seq].sum() if nk else 0) != n_chars:
             raise ValueError("tokens do not cover the text")
-        return cls(tokens, tuple(np.array(vocab, dtype=object)[codes]) if nt else (), seq)
+        return cls(tokens, tuple(map(vocab.__getitem__, codes.tolist())), seq)
 
 
 # --------------------------------------------------------------------------- disk
@@ -235,12 +239,71 @@ def write_segmentation(key: str, seg: Segmented, n_chars: int, root: Path | None
     return atomic_write(_path(root or segment_cache_dir(), key), seg.to_bytes(n_chars))
 
 
+# --------------------------------------------------------------------------- counts
+
+_COUNTS_MAGIC = b"ACNT1\n"
+
+
+def counts_path(key: str) -> Path:
+    """Where the document-term counts for ``key`` live (``<cache_dir>/counts``)."""
+    return cache_dir() / "counts" / key[:2] / f"{key[2:]}.cnt"
+
+
+def write_counts(key: str, matrix, terms: Sequence[str]) -> bool:
+    """Store a document-term count matrix (CSR) and its terms; False if the cache folder is not writable."""
+    joined = "".join(terms)
+    sep = next((c for c in "\x00\x01\x02\x03\x04\x05\x06\x07\x08" if c not in joined), None)
+    if sep is None:  # a term holds every separator: do not cache (never happens with real text)
+        return False
+    text = sep.join(terms).encode("utf-8", "surrogatepass")
+    header = {"n_rows": int(matrix.shape[0]), "n_terms": len(terms), "nnz": int(matrix.nnz), "sep": sep,
+              "n_bytes": len(text)}
+    data = pack_framed(_COUNTS_MAGIC, header, np.asarray(matrix.indptr, dtype="<i8").tobytes(),
+                       np.asarray(matrix.indices, dtype="<i4").tobytes(), np.asarray(matrix.data, dtype="<i8").tobytes(),
+                       text)
+    return atomic_write(counts_path(key), data)
+
+
+def read_counts(key: str, n_rows: int):
+    """``(csr_matrix, terms)`` cached for ``key``, or None (missing or damaged: a damaged file is removed)."""
+    from scipy import sparse
+
+    path = counts_path(key)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        header, at = unpack_framed(data, _COUNTS_MAGIC)
+        nr, nt, nnz, nb, sep = (int(header["n_rows"]), int(header["n_terms"]), int(header["nnz"]),
+                                int(header["n_bytes"]), header["sep"])
+        if nr != n_rows or len(data) != at + 8 * (nr + 1) + 4 * nnz + 8 * nnz + nb:
+            raise ValueError("truncated or not this corpus")
+        indptr = np.frombuffer(data, dtype="<i8", count=nr + 1, offset=at).astype(np.int64)
+        at += 8 * (nr + 1)
+        indices = np.frombuffer(data, dtype="<i4", count=nnz, offset=at).astype(np.int64)
+        at += 4 * nnz
+        counts = np.frombuffer(data, dtype="<i8", count=nnz, offset=at).astype(np.int64)
+        at += 8 * nnz
+        terms = data[at:at + nb].decode("utf-8", "surrogatepass").split(sep) if nt else []
+        if (len(terms) != nt or indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0)
+                or (nnz and (indices.min() < 0 or indices.max() >= nt or counts.min() < 1))):
+            raise ValueError("inconsistent counts")
+        return sparse.csr_matrix((counts, indices, indptr), shape=(nr, nt)), terms
+    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
 def clear_cache() -> int:
-    """Delete every cached file of the suite (segmentations and documents); return how many."""
+    """Delete every cached file of the suite (segmentations, documents, counts); return how many."""
     import shutil
 
     n = 0
-    for sub in ("segments", "documents"):
+    for sub in _SUBFOLDERS:
         folder = cache_dir() / sub
         if folder.is_dir():
             n += sum(1 for p in folder.rglob("*") if p.is_file())
@@ -251,7 +314,7 @@ def clear_cache() -> int:
 def cache_info() -> dict:
     """Where the cache is, whether it is on, and how many files and bytes it holds."""
     out = {"path": str(cache_dir()), "enabled": cache_enabled()}
-    for sub in ("segments", "documents"):
+    for sub in _SUBFOLDERS:
         folder = cache_dir() / sub
         files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
         out[f"{sub}_files"] = len(files)

@@ -285,18 +285,25 @@ def _normalise_file(value: str) -> str:
     return value
 
 
-def _outside(path: Path, value: str) -> str | None:
-    """Why the manifest path ``value`` is not a path inside the folder ``path`` (None if it is)."""
+def _outside(path: Path, value: str, root: str | None = None) -> str | None:
+    """Why the manifest path ``value`` is not a path inside the folder ``path`` (None if it is).
+
+    ``root`` is ``os.path.realpath(path)``, passed in when checking many rows.
+    """
     if value.startswith("/") or _WINDOWS_DRIVE.match(value):
         return "is an absolute path"
-    root = path.resolve()
-    lexical = Path(os.path.normpath(path.resolve() / value))
-    if not lexical.is_relative_to(root):
+    root = root or os.path.realpath(path)
+    lexical = os.path.normpath(os.path.join(root, value))
+    if not _inside(lexical, root):
         return "points outside the corpus folder"
-    target = lexical.resolve()
-    if not target.is_relative_to(root):
+    target = os.path.realpath(lexical)
+    if not _inside(target, root):
         return f"is a symbolic link to {target}, outside the corpus folder"
     return None
+
+
+def _inside(p: str, root: str) -> bool:
+    return p == root or p.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -306,7 +313,8 @@ def _check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Dat
     """
     mpath = str(path / MANIFEST)
     ok = pd.Series(True, index=df.index)
-    for line, row in df.iterrows():
+    records = list(zip(df.index, df.to_dict("records")))  # far faster than iterrows on long manifests
+    for line, row in records:
         if not row["id"]:
             problems.append(Problem("error", mpath, f"line {line} has an empty id", "give every document a unique id"))
             ok[line] = False
@@ -324,10 +332,11 @@ def _check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Dat
         lines = ", ".join(str(i) for i in rows.index)
         problems.append(Problem("warning", mpath, f"the file {fname!r} is listed more than once (lines {lines})",
                                 "list each file once unless you mean to count it twice"))
-    for line, row in df.iterrows():
+    root = os.path.realpath(path)
+    for line, row in records:
         if not row["file"]:
             continue
-        why = _outside(path, row["file"])
+        why = _outside(path, row["file"], root)
         fpath = path / row["file"]
         if why:
             problems.append(Problem("error", mpath, f"line {line}: the file {row['file']!r} {why}; "
@@ -343,14 +352,14 @@ def _check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Dat
                                     _missing_fix(path, row["file"])))
             ok[line] = False
     if "date" in df.columns:
-        for line, row in df.iterrows():
+        for line, row in records:
             if row["date"] and not _valid_date(row["date"]):
                 problems.append(Problem("error", mpath, f"line {line}: the date {row['date']!r} is not an ISO date",
                                         "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
-    listed = {(path / f).resolve() for f in df["file"] if f}
+    listed = {os.path.realpath(path / f) for f in df["file"] if f}
     for other in sorted(path.rglob("*")):
         rel = other.relative_to(path)
-        if any(part.startswith(".") for part in rel.parts) or other.resolve() in listed or not other.is_file():
+        if any(part.startswith(".") for part in rel.parts) or os.path.realpath(other) in listed or not other.is_file():
             continue
         suffix = other.suffix.lower()
         if suffix == ".txt":

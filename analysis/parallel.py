@@ -22,7 +22,6 @@ import struct
 import sys
 import threading
 import warnings
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -307,7 +306,7 @@ def _load_one(folder: str, row: dict, fp: str | None):
                 return _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
             except FileNotFoundError:
                 pass
-            except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error, UnicodeDecodeError):
+            except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
                 try:
                     _doc_path(key).unlink()
                 except OSError:
@@ -377,7 +376,7 @@ def load_corpus(
                 key = _doc_key(fpath.read_bytes(), fp)
                 results[i] = _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
                 continue
-            except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error, UnicodeDecodeError):
+            except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
                 pass
         todo.append(i)
     sizes = {i: _size(folder / rows[i]["file"]) for i in todo}

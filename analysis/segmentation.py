@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -301,38 +301,52 @@ def _is_number(tok: str) -> bool:
 
 def _filter_pair(tok: str, flag: str, options: TokenOptions, stop: frozenset) -> str | None:
     """The counted form of one ``(token, pos)`` pair, or None when :class:`TokenOptions` drop it."""
-    if tok in options.keep:
-        return tok
-    if not tok.strip():
-        return None
-    if _PUNCT_RE.match(tok):
-        return tok if options.punctuation else None
-    if not options.numbers and _is_number(tok):
-        return None
-    if len(tok) < options.min_chars:
-        return None
-    if tok in stop:
-        return None
-    if options.drop_proper and flag.startswith(PROPER_NOUN_POS):
-        return None
-    return tok.lower() if tok.isascii() else tok
+    return pair_filter(options, stop)(tok, flag)
+
+
+@lru_cache(maxsize=32)
+def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], str | None]:
+    """``decide(token, pos)``: the counted form of a pair, or None when ``options`` drop it.
+
+    The rules, in order: a ``keep`` word stays; whitespace goes; punctuation
+    stays only with ``punctuation=True``; numbers (Arabic or Chinese numerals,
+    ``.``, ``%``, 第) go unless ``numbers=True``; tokens shorter than
+    ``min_chars`` go; stopwords go; with ``drop_proper``, proper nouns go;
+    ASCII is lower-cased. Built once per set of options, so deciding a
+    token costs one call.
+    """
+    keep, punctuation, numbers = options.keep, options.punctuation, options.numbers
+    min_chars, drop_proper = options.min_chars, options.drop_proper
+    is_punct, is_number = _PUNCT_RE.match, _NUMBER_RE.fullmatch
+
+    def decide(tok: str, flag: str) -> str | None:
+        if tok in keep:
+            return tok
+        if not tok.strip():
+            return None
+        if is_punct(tok):
+            return tok if punctuation else None
+        if not numbers and is_number(tok) is not None:
+            return None
+        if len(tok) < min_chars or tok in stop:
+            return None
+        if drop_proper and flag.startswith(PROPER_NOUN_POS):
+            return None
+        return tok.lower() if tok.isascii() else tok
+
+    return decide
 
 
 def filter_tokens(pairs: Iterable[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str]:
     """Apply :class:`TokenOptions` to ``(token, pos)`` pairs and return the kept tokens."""
-    stop = stopwords() if options.stopwords else frozenset()
-    out = []
-    for tok, flag in pairs:
-        t = _filter_pair(tok, flag, options, stop)
-        if t is not None:
-            out.append(t)
-    return out
+    decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
+    return [t for t in (decide(tok, flag) for tok, flag in pairs) if t is not None]
 
 
 def filter_types(types: Sequence[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str | None]:
     """:func:`filter_tokens` for distinct pairs: the kept form of each, or None (same rules)."""
-    stop = stopwords() if options.stopwords else frozenset()
-    return [_filter_pair(tok, flag, options, stop) for tok, flag in types]
+    decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
+    return [decide(tok, flag) for tok, flag in types]
 
 
 def filter_segmented(seg, options: TokenOptions = TokenOptions()) -> list[str]:

@@ -7,7 +7,6 @@ corpus segments each document once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import filterfalse
 from typing import Iterable
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 
 from .corpus import Corpus
-from .segmentation import TokenOptions, _filter_pair, filter_segmented, segment_pairs, stopwords
+from .segmentation import TokenOptions, filter_segmented, pair_filter, segment_pairs, stopwords
 
 __all__ = ["tokens", "token_table", "Dfm", "dfm", "tfidf"]
 
@@ -125,11 +124,13 @@ def _build(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[st
 def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     """Document-term counts streamed from segmentations, one document at a time.
 
-    Each distinct ``(token, pos)`` pair is filtered once (same rules as
-    :func:`analysis.tokenize`) and counted with numpy, so memory holds the
-    vocabulary and the non-zero counts, never every document's tokens.
+    Each distinct ``(token, pos)`` pair is filtered once for the whole corpus
+    (same rules as :func:`analysis.tokenize`); per document, the counts of its
+    distinct pairs (``bincount`` of the token indices) are mapped to term ids
+    and summed. Memory holds the vocabulary and the non-zero counts, never
+    every document's tokens.
     """
-    stop = stopwords() if options.stopwords else frozenset()
+    decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
     vocab: dict[str, int] = {}
     # token (or (token, pos) when proper nouns are dropped) -> term id, -1 if dropped
     decided: dict = {}
@@ -137,13 +138,17 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     indptr, indices, data = [0], [], []
     for seg in segs:
         keys = list(zip(seg.tokens, seg.pos)) if by_pair else seg.tokens
-        for key in filterfalse(decided.__contains__, keys):  # distinct tokens not seen in earlier documents
-            tok, flag = key if by_pair else (key, "")
-            term = _filter_pair(tok, flag, options, stop)
-            decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
-        ids = np.fromiter(map(decided.__getitem__, keys), dtype=np.int64, count=len(keys))
-        col = ids[seg.seq] if len(seg.seq) else ids[:0]
-        cols, counts = np.unique(col[col >= 0], return_counts=True)
+        found = list(map(decided.get, keys))
+        if None in found:  # distinct tokens not seen in earlier documents
+            for i in [i for i, v in enumerate(found) if v is None]:
+                key = keys[i]
+                term = decide(*key) if by_pair else decide(key, "")
+                found[i] = decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
+        ids = np.array(found, dtype=np.int64)
+        per_type = np.bincount(seg.seq, minlength=len(keys)) if len(keys) else np.zeros(0, dtype=np.int64)
+        kept = ids >= 0
+        cols, inverse = np.unique(ids[kept], return_inverse=True)  # two pairs can give one term (case, tags)
+        counts = np.bincount(inverse.ravel(), weights=per_type[kept], minlength=len(cols)).astype(np.int64)
         indices.append(cols)
         data.append(counts)
         indptr.append(indptr[-1] + len(cols))
@@ -157,6 +162,47 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     return m, terms
 
 
+def _counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
+    """:func:`_count` of the texts' segmentations, through the on-disk cache of counts.
+
+    The key covers every text, the lexicon, the segmenter, the options and
+    the stopword list itself, so any change to them counts again (from the
+    cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
+    """
+    from .cache import cache_enabled, read_counts, write_counts
+    from .parallel import iter_segmented
+
+    key = _counts_key(texts, options) if texts and cache_enabled() else None
+    if key is not None:
+        hit = read_counts(key, len(texts))
+        if hit is not None:
+            return hit
+    m, terms = _count(iter_segmented(texts), options)
+    if key is not None:
+        write_counts(key, m, terms)
+    return m, terms
+
+
+def _counts_key(texts: list[str], options: TokenOptions) -> str:
+    import hashlib
+
+    from .backends import backend_name, backend_version
+    from .segmentation import _fingerprint, _lexicon_path, _stamp
+
+    lex = str(_lexicon_path(None).resolve())
+    stop = sorted(stopwords()) if options.stopwords else []
+    opts = [options.stopwords, options.punctuation, options.numbers, options.min_chars, options.drop_proper,
+            sorted(options.keep)]
+    h = hashlib.sha256(f"counts1\0{backend_version(backend_name())}\0{_fingerprint(lex, *_stamp(lex))}\0".encode())
+    h.update(repr(opts).encode("utf-8", "surrogatepass"))
+    h.update("\n".join(stop).encode("utf-8", "surrogatepass"))
+    for t in texts:
+        b = t.encode("utf-8", "surrogatepass")
+        h.update(b"\0%d\0" % len(b))
+        h.update(b)
+    return h.hexdigest()
+
+
 def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     """Count matrix of content tokens, one row per document or per group of ``by``.
 
@@ -168,9 +214,7 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     **options
         Passed to :func:`analysis.tokenize`.
     """
-    from .parallel import iter_segmented
-
-    m, terms = _count(iter_segmented(d.text for d in corp), _options(options))
+    m, terms = _counts([d.text for d in corp], _options(options))
     n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import warnings
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +59,7 @@ def test_segmented_round_trip_with_control_characters():
 
 def test_file_format_is_not_pickle():
     seg = Segmented.from_pairs(segment_pairs(TEXT))
-    raw = zlib.decompress(seg.to_bytes(len(TEXT)))
+    raw = seg.to_bytes(len(TEXT))
     assert raw.startswith(b"ASEG")
     assert b"\x80\x04\x95" not in raw[:16]  # no pickle protocol header
 
@@ -98,7 +97,7 @@ def test_damaged_file_is_recomputed(cache_root, damage):
         path.write_bytes(data[: len(data) // 2])
     elif damage == "empty":
         path.write_bytes(b"")
-    else:  # a valid zlib stream of a different segmentation of the same length
+    else:  # a valid file of a different segmentation (and length)
         other = Segmented.from_pairs([(ch, "x") for ch in TEXT])
         path.write_bytes(other.to_bytes(len(TEXT) + 1))
     segmentation._memory().clear()
@@ -328,3 +327,58 @@ def test_streaming_dfm_by_group(seeds_corpus, seed_manifest):
     assert by.rows == sorted(seed_manifest["region"].unique())
     plain = dfm(seeds_corpus)
     assert int(by.matrix.sum()) == int(plain.matrix.sum())
+
+
+# --------------------------------------------------------------------------- cached counts
+
+
+def count_files(root: Path) -> list[Path]:
+    return sorted((root / "counts").rglob("*.cnt")) if (root / "counts").is_dir() else []
+
+
+def test_counts_are_cached_and_reused(seeds_corpus, cache_root, monkeypatch):
+    from analysis import vectors
+
+    first = dfm(seeds_corpus)
+    assert len(count_files(cache_root)) == 1
+
+    def boom(*a, **k):
+        raise AssertionError("should come from the cache of counts")
+
+    monkeypatch.setattr(vectors, "_count", boom)
+    again = dfm(seeds_corpus)
+    assert again.terms == first.terms and (again.matrix != first.matrix).nnz == 0
+    assert again.matrix.dtype == np.int64
+    with pytest.raises(AssertionError):  # other options: another key, counted afresh
+        dfm(seeds_corpus, min_chars=1)
+
+
+def test_counts_key_follows_texts_options_and_stopwords(monkeypatch):
+    from analysis import vectors
+    from analysis.segmentation import TokenOptions
+
+    base = vectors._counts_key(["一", "二"], TokenOptions())
+    assert base == vectors._counts_key(["一", "二"], TokenOptions())
+    assert base != vectors._counts_key(["一二"], TokenOptions())  # texts are delimited
+    assert base != vectors._counts_key(["一", "二"], TokenOptions(min_chars=1))
+    assert base != vectors._counts_key(["一", "二"], TokenOptions(keep=frozenset({"的"})))
+    monkeypatch.setattr(vectors, "stopwords", lambda: frozenset({"的"}))
+    assert base != vectors._counts_key(["一", "二"], TokenOptions())
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "indices"])
+def test_damaged_counts_are_recounted(seeds_corpus, cache_root, damage):
+    first = dfm(seeds_corpus)
+    (path,) = count_files(cache_root)
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"ACNT1\nnonsense")
+    elif damage == "truncate":
+        path.write_bytes(data[:-7])
+    else:  # an index past the last term: same length, wrong content
+        header, at = cache.unpack_framed(data, b"ACNT1\n")
+        pos = at + 8 * (header["n_rows"] + 1)
+        path.write_bytes(data[:pos] + np.array([10**9], dtype="<i4").tobytes() + data[pos + 4:])
+    again = dfm(seeds_corpus)
+    assert again.terms == first.terms and (again.matrix != first.matrix).nnz == 0
+    assert len(count_files(cache_root)) == 1
