@@ -437,7 +437,8 @@ def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Pro
     Never raises for a problem of the folder, its manifest or its files: the
     problems (errors and warnings: file, problem, fix) are returned with the
     corpus of the documents that loaded (None when the manifest is unusable).
-    :func:`validate`, :func:`load_corpus` and ``python -m analysis check`` use it.
+    :func:`validate` and ``python -m analysis check`` use it; :func:`load_corpus` gives the same result
+    (see :mod:`analysis.parallel`).
     """
     folder = corpus_dir(path)
     problems: list[Problem] = []
@@ -465,13 +466,30 @@ def validate(path: str | os.PathLike | None = None) -> list[Problem]:
     return scan(path)[1]
 
 
-def load_corpus(path: str | os.PathLike | None = None) -> Corpus:
+def load_corpus(
+    path: str | os.PathLike | None = None,
+    *,
+    n_workers: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+) -> Corpus:
     """Load and clean a corpus folder.
+
+    Documents are cleaned on all cores when there is enough text, and each
+    cleaned document is cached on disk (keyed by the file's bytes and the
+    cleaning code and rules), so loading the same folder again, in any
+    notebook kernel, reads the cache. See :mod:`analysis.parallel`.
 
     Parameters
     ----------
     path : str or Path, optional
         The folder. Default: ``$ANALYSIS_CORPUS``, else the project's ``seeds/``.
+    n_workers : int, optional
+        Worker processes (default ``$ANALYSIS_WORKERS``, else the usable CPUs).
+    cache : bool
+        Read and write the document cache (also off with ``ANALYSIS_CACHE=off``).
+    progress : bool, optional
+        Progress bar (by default only on a terminal).
 
     Raises
     ------
@@ -479,6 +497,13 @@ def load_corpus(path: str | os.PathLike | None = None) -> Corpus:
         Listing every error (file, problem, fix). Warnings do not stop loading;
         they are kept in ``Corpus.problems`` and issued as Python warnings.
     """
+    from .parallel import load_corpus as load
+
+    return load(path, n_workers=n_workers, cache=cache, progress=progress, _stacklevel=3)
+
+
+def _load_serial(path: str | os.PathLike | None = None) -> Corpus:
+    """The reference loader: one process, no cache (what :func:`load_corpus` must equal)."""
     corp, problems = scan(path)
     if corp is None or any(p.severity == "error" for p in problems):
         raise CorpusError(problems, str(corpus_dir(path)))

@@ -5,7 +5,8 @@
   others are segmented by a pool of worker processes when there is enough
   text to be worth it (long texts are cut at line breaks, which never changes
   a segmentation: jieba never joins tokens across a line break).
-* :func:`load_corpus` is :func:`analysis.load_corpus` with the same result,
+* :func:`load_corpus` is what :func:`analysis.load_corpus` runs: the same
+  result as the one-process reference (``analysis.corpus._load_serial``),
   reading and cleaning documents in parallel and caching each cleaned
   document on disk, keyed by the file's bytes and the cleaning code and rules.
 
@@ -329,8 +330,9 @@ def load_corpus(
     n_workers: int | None = None,
     cache: bool = True,
     progress: bool | None = None,
+    _stacklevel: int = 2,
 ):
-    """:func:`analysis.load_corpus`, faster: documents are cleaned in parallel and cached.
+    """:func:`analysis.load_corpus`: documents are cleaned in parallel and cached.
 
     Same folder rules, same :class:`~analysis.corpus.Corpus`, same errors and
     warnings. A cleaned document is cached on disk keyed by the file's bytes
@@ -412,7 +414,7 @@ def load_corpus(
     if any(p.severity == "error" for p in problems):
         raise CorpusError(problems, str(folder))
     for p in problems:
-        warnings.warn(str(p), UserWarning, stacklevel=2)
+        warnings.warn(str(p), UserWarning, stacklevel=_stacklevel)
     return Corpus(folder, df, docs, problems)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import analysis
 from analysis import cache, parallel, segmentation
+from analysis import corpus as corpus_module
 from analysis.cache import MemoryCache, Segmented
 from analysis.segmentation import pairs_to_tokens, segment_pairs, segmented
 from analysis.vectors import _build, dfm, tokens
@@ -242,7 +243,7 @@ def _same_corpus(a, b):
 
 
 def test_parallel_loader_equals_load_corpus(cache_root, monkeypatch):
-    ref = analysis.load_corpus(SEEDS)
+    ref = corpus_module._load_serial(SEEDS)
     cold = parallel.load_corpus(SEEDS)
     _same_corpus(cold, ref)
     assert len(list((cache_root / "documents").rglob("*.doc"))) == len(ref)
@@ -250,15 +251,13 @@ def test_parallel_loader_equals_load_corpus(cache_root, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("should come from the document cache")
 
-    from analysis import corpus as corpus_module
-
     monkeypatch.setattr(corpus_module, "_load_document", boom)
     warm = parallel.load_corpus(SEEDS)
     _same_corpus(warm, ref)
 
 
 def test_damaged_document_cache_is_reloaded(cache_root):
-    ref = analysis.load_corpus(SEEDS)
+    ref = corpus_module._load_serial(SEEDS)
     parallel.load_corpus(SEEDS)
     docs = sorted((cache_root / "documents").rglob("*.doc"))
     for k, path in enumerate(docs):
@@ -279,7 +278,7 @@ def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
     (folder / "stray.txt").write_text("不在清单里", encoding="utf-8")
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        ref = analysis.load_corpus(folder)
+        ref = corpus_module._load_serial(folder)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
     for _ in range(2):  # cold in 2 processes, then warm from the cache
         with pytest.warns(UserWarning):
@@ -292,7 +291,7 @@ def test_parallel_loader_errors_like_load_corpus(tmp_path):
 
     folder = make_corpus(tmp_path / "bad", {"a.txt": "疫情防控。" * 10, "b.txt": ""})
     with pytest.raises(analysis.CorpusError) as ref:
-        analysis.load_corpus(folder)
+        corpus_module._load_serial(folder)
     with pytest.raises(analysis.CorpusError) as got:
         parallel.load_corpus(folder)
     assert got.value.problems == ref.value.problems
