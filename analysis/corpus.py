@@ -472,6 +472,7 @@ def load_corpus(
     n_workers: int | None = None,
     cache: bool = True,
     progress: bool | None = None,
+    segment: bool = True,
 ) -> Corpus:
     """Load and clean a corpus folder.
 
@@ -490,6 +491,10 @@ def load_corpus(
         Read and write the document cache (also off with ``ANALYSIS_CACHE=off``).
     progress : bool, optional
         Progress bar (by default only on a terminal).
+    segment : bool
+        Let the worker processes segment the documents into the disk cache
+        as they clean them (the segmentation is needed by nearly every
+        analysis; ``False`` only cleans).
 
     Raises
     ------
@@ -499,7 +504,7 @@ def load_corpus(
     """
     from .parallel import load_corpus as load
 
-    return load(path, n_workers=n_workers, cache=cache, progress=progress, _stacklevel=3)
+    return load(path, n_workers=n_workers, cache=cache, progress=progress, segment=segment, _stacklevel=3)
 
 
 def _load_serial(path: str | os.PathLike | None = None) -> Corpus:

@@ -320,8 +320,32 @@ def _load_one(folder: str, row: dict, fp: str | None):
 
 
 def _load_rows(args):
-    folder, rows, fp = args
-    return [_load_one(folder, row, fp) for row in rows]
+    """Load a batch of documents in a worker; with ``seg``, also segment each into the disk cache.
+
+    Segmenting right after cleaning, in the same worker, keeps both cores busy
+    through one pool instead of two; the parent then reads the segmentations
+    from the cache like a warm run.
+    """
+    folder, rows, fp, seg = args
+    out = [_load_one(folder, row, fp) for row in rows]
+    if seg is not None:
+        name, lex = seg
+        for doc, _ in out:
+            if doc is not None:
+                _segment_into_cache(doc.text, name, lex)
+    return out
+
+
+def _segment_into_cache(text: str, name: str, lex: str) -> None:
+    from .backends import get_segmenter
+    from .cache import DISK_MIN_CHARS, _path, segment_cache_dir, write_segmentation
+    from .segmentation import _cache_key
+
+    if len(text) < DISK_MIN_CHARS:
+        return
+    key = _cache_key(text, lex, name)
+    if not _path(segment_cache_dir(), key).exists():
+        write_segmentation(key, get_segmenter(name, lex).segment(text), len(text))
 
 
 def load_corpus(
@@ -330,6 +354,7 @@ def load_corpus(
     n_workers: int | None = None,
     cache: bool = True,
     progress: bool | None = None,
+    segment: bool = True,
     _stacklevel: int = 2,
 ):
     """:func:`analysis.load_corpus`: documents are cleaned in parallel and cached.
@@ -350,6 +375,10 @@ def load_corpus(
         Read and write the document cache (also off with ``ANALYSIS_CACHE=off``).
     progress : bool, optional
         Progress bar (see :func:`progress_bar`).
+    segment : bool
+        When documents are cleaned in worker processes and the disk cache is
+        on, the workers also segment them into the cache, so what comes next
+        (:func:`analysis.dfm`, :func:`analysis.tokens` …) finds them there.
     """
     from .corpus import Corpus, _check_rows, _read_manifest
     from .errors import CorpusError, Problem
@@ -391,13 +420,18 @@ def load_corpus(
                 results[i] = _load_one(str(folder), rows[i], fp)
                 bar.update(1)
         else:
-            from .segmentation import is_word
+            from .backends import backend_name, get_segmenter
+            from .segmentation import _lexicon_path, is_word
 
-            if _single_threaded():
-                is_word("中")  # load jieba once here; forked workers share it
+            # segment in the same workers when the segmentations can be cached (see _load_rows)
+            seg = (backend_name(None), str(_lexicon_path(None).resolve())) if segment and fp is not None else None
+            if _single_threaded():  # load the dictionaries once here; forked workers share them
+                is_word("中")
+                if seg is not None:
+                    get_segmenter(*seg)
             batches = _batches(todo, sizes, 4 * n)
             with _pool(n) as pool:
-                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], fp))) for b in batches]
+                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], fp, seg))) for b in batches]
                 for b, fut in futs:
                     for i, res in zip(b, fut.result()):
                         results[i] = res

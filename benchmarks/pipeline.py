@@ -31,7 +31,7 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     import analysis  # noqa: F401
-    from analysis.parallel import load_corpus
+    from analysis import load_corpus
     from analysis.vectors import dfm
 
     t_import = time.perf_counter() - t0

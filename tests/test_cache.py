@@ -286,6 +286,32 @@ def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
         _same_corpus(got, ref)
 
 
+def test_parallel_loader_segments_into_the_cache(tmp_path, monkeypatch, cache_root):
+    """Workers that clean a document also segment it into the disk cache; dfm then needs no segmenter."""
+    from conftest import make_corpus
+
+    folder = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}次会议强调，坚持动态清零不动摇。\n" * 60 for k in range(4)})
+    ref = corpus_module._load_serial(folder)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    got = analysis.load_corpus(folder, n_workers=2)
+    _same_corpus(got, ref)
+    assert len(seg_files(cache_root)) == 4
+    segmentation._memory().clear()
+
+    def boom(*a, **k):
+        raise AssertionError("the workers should have segmented this")
+
+    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
+    counted = dfm(got)
+    assert counted.matrix.sum() > 0
+    assert [segment_pairs(d.text) for d in got]  # from the cache too
+    # segment=False only cleans
+    other = make_corpus(tmp_path / "d", {"a.txt": "全面推进乡村振兴。\n" * 200, "b.txt": "提质赋能。\n" * 200})
+    before = len(seg_files(cache_root))
+    analysis.load_corpus(other, n_workers=2, segment=False)
+    assert len(seg_files(cache_root)) == before
+
+
 def test_parallel_loader_errors_like_load_corpus(tmp_path):
     from conftest import make_corpus
 
