@@ -87,6 +87,8 @@ _ENG_RE = re.compile(r"[a-zA-Z0-9]+")
 _MIN_FLOAT = -3.14e100
 #: batches of the HMM search by the widest character's number of states (see _PosHMM.viterbi_many)
 _WIDTH_BUCKETS = (8, 12, 16, 24, 32, 48)
+#: the table of tokens' shape codes stops growing at this many entries
+_MAX_CODES = 2_000_000
 _NEG_INF = float("-inf")
 _EMPTY: dict = {}
 _PAD = "\ue000\ue001\ue002"  # placeholder word: private-use characters never occur in a block
@@ -645,7 +647,8 @@ class RjiebaSegmenter:
             toks = self._rj.cut(piece, False)
             codes = list(map(self._codes.get, toks))
             if None in codes:
-                codes = [c if c is not None else self._code(w) for w, c in zip(toks, codes)]
+                for k in [k for k, c in enumerate(codes) if c is None]:
+                    codes[k] = self._code(toks[k])
             shape = "".join(codes)
             if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
                 plan.append((piece, False))
@@ -677,14 +680,15 @@ class RjiebaSegmenter:
                     del keys[n:]
                     keys.extend(self._key(t, g) for t, g in _segmenter("jieba", self.lexicon, self.stamp).cut(piece))
         # 4. the compact form: distinct (token, tag) pairs and one index per token
-        index: dict = {}
-        # index.setdefault(key, len(index)) for every key, in C: map() takes len(index) afresh for each key
-        seq = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), dtype=np.uint32, count=len(keys)) \
-            if keys else np.zeros(0, dtype=np.uint32)
+        index = dict.fromkeys(keys)  # distinct keys in order of first occurrence
+        for i, k in enumerate(index):
+            index[k] = i
+        seq = np.fromiter(map(index.__getitem__, keys), dtype=np.uint32, count=len(keys))
         tokens = list(index)
         pos = list(map(self._tagx.get, tokens, repeat("x")))
-        for i in [i for i, k in enumerate(tokens) if type(k) is tuple]:  # the few (token, tag) keys
-            tokens[i], pos[i] = tokens[i]
+        if tuple in set(map(type, tokens)):
+            for i in [i for i, k in enumerate(tokens) if type(k) is tuple]:  # the few (token, tag) keys
+                tokens[i], pos[i] = tokens[i]
         return Segmented(tuple(tokens), tuple(pos), seq)
 
     def _code(self, w: str) -> str:
@@ -695,8 +699,10 @@ class RjiebaSegmenter:
                 self._tagx[w] = "x"  # symbols and spaces are "x" for jieba.posseg, whatever the dictionary says
         elif w in self._words:
             code = "A" if _ASCII_ALNUM(w) else "M"
-        elif _IS_HAN_CHAR(w[0]):
-            return "J"  # single ASCII letters/digits rjieba joined: not remembered (unbounded)
+        elif _IS_HAN_CHAR(w[0]):  # single ASCII letters/digits rjieba joined (numbers, mostly)
+            if len(self._codes) < _MAX_CODES:  # remembered up to a bound: they are unlimited
+                self._codes[w] = "J"
+            return "J"
         else:
             return "x"  # "\r\n"
         self._codes[w] = code
