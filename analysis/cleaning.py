@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -323,13 +325,313 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
+# ------------------------------------------------------------ scanning less text
+#
+# Most rules find nothing in most documents, yet a regex scan visits every position of the
+# text, twice (the second pass). Two facts read off a pattern's parse tree, for any pattern
+# (derived, never written down), make most scans cheap or unnecessary, with the very same
+# matches:
+#
+# * Literals every match needs. A match of ``当前位置[:：]`` needs "当前位置" somewhere in the
+#   text, and ``str.__contains__`` finds (or misses) a literal far faster than the regex
+#   engine scans: when one is missing, the rule is not scanned for (:func:`_cannot_match`).
+# * Matches only at line starts. A pattern that begins with ``^`` is tried, and fails, at
+#   every position of the text; the same pattern behind a ``\n`` has a literal prefix, which
+#   the regex engine skips to in C, so it is tried at line starts only (:func:`_finditer`).
+#
+# The analysis is conservative: a construct it does not understand adds no literal and no
+# anchor, so a pattern it cannot read is simply scanned as before.
+
+try:  # the regex parser and compiler of the standard library (private modules)
+    from re import _compiler as _sre_compile, _constants as _sre, _parser as _sre_parse
+
+    _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+    _LINE_START_ATS = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_LINE, _sre.AT_BEGINNING_STRING)  # ^ (any flags), \A
+except (ImportError, AttributeError):  # pragma: no cover - a Python whose re is built otherwise: scan as before
+    _sre_parse = None
+
+_MAX_CLASS_CHARS = 16  # a character class of more characters than this is no useful condition
+
+
+def _class_chars(items) -> tuple[str, ...] | None:
+    """The characters a (non-negated) character class ``[...]`` matches, when few and all listed."""
+    chars: dict[str, None] = {}
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars[chr(av)] = None
+        elif op is _sre.RANGE and av[1] - av[0] < _MAX_CLASS_CHARS:
+            chars.update(dict.fromkeys(map(chr, range(av[0], av[1] + 1))))
+        else:  # NEGATE, CATEGORY (\d, \s …), a wide range
+            return None
+        if len(chars) > _MAX_CLASS_CHARS:
+            return None
+    return tuple(chars)
+
+
+def _seq_literals(items) -> list[tuple[str, ...]]:
+    """Conditions that every match of the sequence ``items`` (parse-tree nodes) satisfies.
+
+    Each condition is a tuple of strings of which the text must contain at least one;
+    the sequence satisfies all of them. Consecutive literal characters make one string.
+    """
+    conditions: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if op in _REPEATS and av[0] >= 1 and len(av[2]) == 1 and av[2][0][0] is _sre.LITERAL:
+            # c{m,n} (as in \n\n+): at least m c's, which end the run before and begin the run after
+            run.extend(chr(av[2][0][1]) * av[0])
+            if av[1] != av[0]:
+                conditions.append(("".join(run),))
+                run = [chr(av[2][0][1])] * av[0]
+            continue
+        if run:
+            conditions.append(("".join(run),))
+            run = []
+        conditions.extend(_node_literals(op, av))
+    if run:
+        conditions.append(("".join(run),))
+    return conditions
+
+
+def _node_literals(op, av) -> list[tuple[str, ...]]:
+    """Conditions (see :func:`_seq_literals`) that every match of one parse-tree node satisfies."""
+    if op is _sre.IN:
+        chars = _class_chars(av)
+        return [chars] if chars else []
+    if op is _sre.SUBPATTERN:  # a group: (group, add_flags, del_flags, pattern)
+        if av[1] & _sre.SRE_FLAG_IGNORECASE:  # (?i:...) literals match in other cases too
+            return []
+        return _seq_literals(av[3])
+    if op in _REPEATS:  # (min, max, pattern)
+        return _seq_literals(av[2]) if av[0] >= 1 else []  # x{0,n} needs nothing
+    if op is _sre.ASSERT:  # (direction, pattern): a look-ahead or -behind only matches text that is there
+        return _seq_literals(av[1])
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_literals(av)
+    if op is _sre.BRANCH:
+        # one alternative matches: the text holds a string of one of them (take from
+        # each alternative its most selective condition: the one of the longest strings)
+        strings: dict[str, None] = {}
+        for alternative in av[1]:
+            conditions = _seq_literals(alternative)
+            if not conditions:
+                return []
+            strings.update(dict.fromkeys(max(conditions, key=lambda c: min(map(len, c)))))
+        return [tuple(strings)]
+    # AT (^ $ \b), ANY, NOT_LITERAL, CATEGORY, ASSERT_NOT, GROUPREF, GROUPREF_EXISTS …
+    return []
+
+
+def _starts_lines(items) -> bool:
+    """True when every match of the sequence ``items`` begins with ``^`` or ``\\A``.
+
+    ``^`` is at a line start (after ``\\n``) or at the start of the text, whatever
+    the flags, so such a pattern can only match at a line start.
+    """
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is _sre.AT:
+        return av in _LINE_START_ATS
+    if op is _sre.SUBPATTERN:
+        return _starts_lines(av[3])
+    if op is _sre.ATOMIC_GROUP:
+        return _starts_lines(av)
+    if op is _sre.BRANCH:
+        return all(_starts_lines(alternative) for alternative in av[1])
+    return False
+
+
+def _unroll_first_repeat(items) -> bool:
+    """Turn a leading ``c{m,n}`` (one literal or class ``c``, m >= 1) into ``c c{m-1,n-1}``; True if done.
+
+    Both match the same text the same way (greedy, lazy or possessive: ``c`` can
+    only take one character, so the lengths are tried in the same order), but
+    only the second begins with a character class, which the regex engine skips
+    to quickly instead of trying the pattern at every position of the text.
+    """
+    if not len(items) or items[0][0] not in _REPEATS:
+        return False
+    op, (lo, hi, body) = items[0]
+    if lo < 1 or len(body) != 1 or body[0][0] not in (_sre.LITERAL, _sre.IN):
+        return False
+    rest = hi if hi == _sre.MAXREPEAT else hi - 1
+    items[0:1] = [body[0], (op, (lo - 1, rest, body))]
+    return True
+
+
+def _runs_along_lines(items) -> bool:
+    """For a pattern that begins with ``^``: True when, after ``^`` (and spaces), it repeats a
+    broad class such as ``[^\\n]*``, and so reads every line to its end before it can fail.
+
+    Other such patterns fail within a few characters at almost every line start, so
+    trying them at line starts (:func:`_finditer`) costs less than looking for their
+    literals in the whole text: :func:`_pattern_facts` gives them none to look for.
+    (Only a matter of speed: either way the matches are the same.)
+    """
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is _sre.SUBPATTERN:
+        return _runs_along_lines(av[3])
+    if op is _sre.ATOMIC_GROUP:
+        return _runs_along_lines(av)
+    if op is _sre.BRANCH:
+        return any(_runs_along_lines(alternative) for alternative in av[1])
+    for op, av in list(items)[1:]:  # after the ^
+        if op not in _REPEATS or len(av[2]) != 1:
+            return False
+        body_op, body = av[2][0]
+        if body_op is _sre.LITERAL or (body_op is _sre.IN and _class_chars(body) is not None):
+            continue  # a few listed characters, such as [ \t]*: look further
+        return av[1] > 1
+    return False
+
+
+class _PatternFacts(NamedTuple):
+    #: conditions: for each tuple of strings, any text the pattern matches in contains one of them
+    literals: tuple[tuple[str, ...], ...] = ()
+    #: the pattern behind a ``\n`` (same groups), when every match begins at a line start
+    after_newline: re.Pattern | None = None
+    #: the pattern with its leading repeat unrolled (same groups and matches), to scan with
+    unrolled: re.Pattern | None = None
+
+
+def _simplest(condition: tuple[str, ...]) -> tuple[str, ...]:
+    """The condition without strings that contain another of its strings (they add nothing)."""
+    return tuple(s for s in condition if not any(t != s and t in s for t in condition))
+
+
+@lru_cache(maxsize=1024)
+def _pattern_facts(pattern: re.Pattern) -> _PatternFacts:
+    """What :func:`_cannot_match` and :func:`_finditer` need to know about ``pattern`` (see the note above).
+
+    No literals for a case-insensitive pattern; nothing for a bytes pattern or when
+    the parse tree cannot be read.
+    """
+    if _sre_parse is None or not isinstance(pattern.pattern, str):
+        return _PatternFacts()
+    flags = pattern.flags & ~re.DEBUG  # (compiling again must not print the pattern again)
+    try:
+        tree = _sre_parse.parse(pattern.pattern, flags)
+    except Exception:  # an unexpected parser version: scan as before
+        return _PatternFacts()
+    literals: tuple[tuple[str, ...], ...] = ()
+    starts_lines = _starts_lines(tree.data)
+    if not tree.state.flags & _sre.SRE_FLAG_IGNORECASE and (not starts_lines or _runs_along_lines(tree.data)):
+        try:
+            conditions: dict[frozenset[str], tuple[str, ...]] = {}
+            for condition in _seq_literals(tree.data):
+                conditions.setdefault(frozenset(condition), _simplest(condition))
+            # cheap conditions (few strings to look for) first: a missing one ends the check
+            literals = tuple(sorted(conditions.values(), key=len))
+        except Exception:
+            literals = ()
+    after_newline = unrolled = None
+    try:
+        if starts_lines:
+            tree.data.insert(0, (_sre.LITERAL, ord("\n")))
+            tree.width = None  # (a cached width would be one short)
+            after_newline = _sre_compile.compile(tree, flags)
+        elif _unroll_first_repeat(tree.data):
+            tree.width = None
+            unrolled = _sre_compile.compile(tree, flags)
+    except Exception:
+        after_newline = unrolled = None
+    return _PatternFacts(literals, after_newline, unrolled)
+
+
+def _finditer(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``: the same matches, found faster.
+
+    A pattern that begins with a repeat is scanned for in its unrolled form (see
+    :func:`_unroll_first_repeat`), one whose matches all begin at line starts
+    from line start to line start (see :func:`_line_start_matches`).
+    """
+    facts = _pattern_facts(pattern)
+    if facts.after_newline is not None:
+        return _line_start_matches(pattern, facts.after_newline, text)
+    return (facts.unrolled or pattern).finditer(text)
+
+
+def _line_start_matches(pattern: re.Pattern, after_newline: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern that can only match at line starts.
+
+    Such a pattern matches at position 0 or right after a ``\\n``. Behind a ``\\n``
+    (``after_newline``), the regex engine jumps from newline to newline instead of
+    trying every position, and where it matches, the pattern itself matches after
+    that newline (its ``^`` and look-behinds see the same text). Each match is then
+    taken from ``pattern.match`` at that line start, and the search goes on from its
+    end, as ``finditer`` does. An empty match, after which ``finditer`` searches on
+    in its own way, hands the rest of the scan over to ``finditer``.
+    """
+    pos, n = 0, len(text)
+    while pos <= n:
+        m = pattern.match(text, pos) if pos == 0 or text[pos - 1] == "\n" else None
+        if m is None:  # the next line start where the pattern matches
+            found = after_newline.search(text, pos)
+            if found is None:
+                return
+            m = pattern.match(text, found.start() + 1)
+        if m is None or m.end() == m.start():  # (never None) an empty match: finditer knows what follows
+            yield from pattern.finditer(text, pos)
+            return
+        yield m
+        pos = m.end()
+
+
+# The text literals were last looked up in, and what was found. A step that changes nothing
+# hands its input on as the same object, so the next step, and the next pass, reuse these
+# lookups instead of repeating them (in a pass that changes nothing, each literal is looked
+# up once). Keyed by identity, with a reference held, so a lookup is never applied to another
+# text; the pair is swapped as a whole, so threads can share it.
+_last_lookups: tuple[str, dict[str, bool]] = ("", {})
+
+
+def _lookups(text: str) -> dict[str, bool]:
+    """Which literals ``text`` is known to contain (``True``) or not (``False``), to add to."""
+    global _last_lookups
+    looked_up_in, found = _last_lookups
+    if looked_up_in is not text:
+        found = {}
+        _last_lookups = (text, found)
+    return found
+
+
+def _forget_lookups() -> None:
+    """Drop the reference to the last text (a whole document) that :func:`_lookups` holds."""
+    global _last_lookups
+    _last_lookups = ("", {})
+
+
+def _cannot_match(text: str, pattern: re.Pattern, found: dict[str, bool]) -> bool:
+    """True when ``pattern`` has no match in ``text``: a literal every match needs is missing.
+
+    ``found`` (from :func:`_lookups`) remembers which literals ``text`` contains:
+    rules share literals (a colon, a space), and steps share texts.
+    """
+    for strings in _pattern_facts(pattern).literals:
+        for s in strings:
+            hit = found.get(s)
+            if hit is None:
+                hit = found[s] = s in text
+            if hit:
+                break
+        else:
+            return True
+    return False
+
+
 def _regex_edits(
     text: str, step: str, rule: str, pattern: re.Pattern, repl: str | Callable[[re.Match], str] = ""
 ) -> list[Edit]:
     if not callable(repl) and "\\" not in repl:  # a literal replacement: no template to expand
-        return [Edit(step, rule, m.start(), m.end(), m[0], repl) for m in pattern.finditer(text) if m[0] != repl]
+        return [Edit(step, rule, m.start(), m.end(), m[0], repl) for m in _finditer(pattern, text) if m[0] != repl]
     edits = []
-    for m in pattern.finditer(text):
+    for m in _finditer(pattern, text):
         new = repl(m) if callable(repl) else m.expand(repl)
         if m.group(0) != new:
             edits.append(Edit(step, rule, m.start(), m.end(), m.group(0), new))
@@ -337,13 +639,21 @@ def _regex_edits(
 
 
 def _run_rules(text: str, step: str, rules: Iterable[tuple[str, re.Pattern, object]]):
-    """Apply regex rules one after another; return the text and all edits."""
+    """Apply regex rules one after another; return the text and all edits.
+
+    A rule is not scanned for when a literal its every match needs is not in the
+    text (see :func:`_pattern_facts`): it could not have found anything.
+    """
     all_edits: list[Edit] = []
+    found = _lookups(text)
     for rule, pattern, repl in rules:
+        if _cannot_match(text, pattern, found):
+            continue
         edits = _regex_edits(text, step, rule, pattern, repl)  # type: ignore[arg-type]
         if edits:
             text = apply_edits(text, edits)
             all_edits.extend(edits)
+            found = _lookups(text)
     return text, all_edits
 
 
@@ -547,12 +857,15 @@ def _width(s: str) -> float:
 
 def _line_width(lines: list[str]) -> float | None:
     """Typical width of a hard-wrapped text, or None when lines are not hard-wrapped."""
-    widths = [round(_width(l.strip())) for l in lines if l.strip()]
+    # (_width inlined: a function call per line costs as much as the arithmetic)
+    widths = [round(len(s) - 0.5 * len(s.encode("ascii", "ignore"))) for s in map(str.strip, lines) if s]
     if len(widths) < 8:
         return None
-    counts = pd.Series(widths).value_counts()
-    # the most common width is the page's line length when most lines are full
-    mode = int(counts.sort_index(ascending=False).idxmax())
+    counts = Counter(widths)
+    # the most common width is the page's line length when most lines are full (a tie
+    # goes to the widest); counted in plain Python, as a pandas Series costs more per document
+    top = max(counts.values())
+    mode = max(w for w, n in counts.items() if n == top)
     near = sum(1 for w in widths if mode - 3 <= w <= mode + 3)
     return float(mode) if near >= 0.4 * len(widths) and mode >= 10 else None
 
@@ -570,9 +883,11 @@ def _should_join(prev: str, nxt: str, width: float | None) -> bool:
     p, n = prev.rstrip(), nxt.strip()
     if not p or not n:
         return False
-    if _INDENT_RE.match(nxt) or _HEADING_RE.match(n) or _POINT_RE.match(n) or _DATE_LINE_RE.match(n):
+    # Most lines end a sentence: that test comes first, as it needs no regex (both say no),
+    # and a line that ends in a terminal mark (which is no closer, space or bar) ends one.
+    if p[-1] in TERMINAL or _ends_sentence(p):
         return False
-    if _ends_sentence(p):
+    if _INDENT_RE.match(nxt) or _HEADING_RE.match(n) or _POINT_RE.match(n) or _DATE_LINE_RE.match(n):
         return False
     if p[-1] in SOFT:
         return True
@@ -617,10 +932,7 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     width = _line_width(lines)
     content = [i for i, l in enumerate(lines) if l.strip()]
     # offsets of each line start in ``text``
-    starts, pos = [], 0
-    for l in lines:
-        starts.append(pos)
-        pos += len(l) + 1
+    starts = [0, *accumulate(len(l) + 1 for l in lines)]
     edits = []
     for a, b in zip(content, content[1:]):
         if _should_join(lines[a], lines[b], width):
@@ -630,6 +942,8 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
             end = starts[b] + (len(nxt) - len(nxt.lstrip()))
             glue = " " if left[-1].isascii() and left[-1].isalnum() and nxt.lstrip()[0].isascii() else ""
             edits.append(Edit("lines", "join_broken_line", start, end, text[start:end], glue))
+    if not edits:  # the same object: the next step reuses what is known about it (see _lookups)
+        return text, edits
     return apply_edits(text, edits), edits
 
 
@@ -708,6 +1022,7 @@ def clean(text: str, steps: Iterable[Callable[[str], tuple[str, list[Edit]]]] = 
             edits.extend(step_edits if pass_no == 1 else [e._replace(pass_no=pass_no) for e in step_edits])
         if len(edits) == n_before:
             break
+    _forget_lookups()
     return CleanResult(text, edits)
 
 

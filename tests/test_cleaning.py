@@ -165,6 +165,43 @@ def test_bad_boilerplate_pattern_is_reported(tmp_path):
         cleaning.load_boilerplate_rules(rules_file)
 
 
+# Patterns of every shape the fast scans treat specially (anchored at line starts, empty
+# matches, leading repeats, look-arounds, groups and back-references, case-insensitive,
+# possessive and atomic), and some they leave alone.
+FAST_SCAN_PATTERNS = [
+    r"^[ \t]*(?:当前位置|您的位置)[ \t]*[:：][^\n]*$", r"^[^\n]*(?:版权所有|Copyright)[^\n]*$",
+    r"[|｜]+[ \t]*$|^[ \t]*[|｜]+[ \t]*", r"^", r"^$", r"^(?:|a)", r"^a*", r"\Aab", r"(?m:^b)|^a",
+    r"^(a)\1", r"(^ab|^\n)", r"^(?>a+)b", r"^a++", r"^(?<=\n)a", r"(?i)^AB", r"^(?i:a)b", r"a+", r"[ab]{2,3}?b",
+    r"\n\n+", r"a{2}b", r"x|ab", r"(?<=a)b", r"(?=ab)a", r"(?!a)b", r"ab$", r"[^a]b", r"\d+年", r"(?x) ^ a  b",
+]
+FAST_SCAN_TEXTS = ["", "\n", "ab", "aab\nab\n", "\nab\n\nAb\naab", "b\na\n\n\nb", "当前位置：首页\n正文|\n ｜版权所有 2024",
+                   "2022年\nab ab\n  |x|  \n", "Copyright\nxab"]
+
+
+@pytest.mark.parametrize("pattern", FAST_SCAN_PATTERNS)
+def test_fast_scans_find_exactly_what_finditer_finds(pattern):
+    compiled = re.compile(pattern, re.MULTILINE)
+    for text in FAST_SCAN_TEXTS:
+        want = [(m.span(), m.groups()) for m in compiled.finditer(text)]
+        assert [(m.span(), m.groups()) for m in cleaning._finditer(compiled, text)] == want
+        if cleaning._cannot_match(text, compiled, {}):  # a rule is skipped only when it finds nothing
+            assert want == []
+
+
+def test_fast_scans_facts():
+    facts = cleaning._pattern_facts
+    copyright = facts(re.compile(r"^[^\n]*(?:版权所有|Copyright)[^\n]*$", re.M))
+    assert copyright.literals == (("版权所有", "Copyright"),) and copyright.after_newline is not None
+    assert facts(re.compile(r"\n\n+")).literals == (("\n\n",), ("\n",))
+    assert facts(re.compile("(?i)abc")).literals == ()  # other cases match too
+    assert facts(re.compile("a(?:b)?c|d")).literals == (("a", "d"),)
+    assert facts(re.compile("[ab]+c")).unrolled is not None
+    # rules that cannot match are not scanned for, and the result is the same
+    text = "正文。\n广告：买一送一\n结尾。"
+    rules = [cleaning.BoilerplateRule(n, re.compile(p, re.M), "") for n, p in [("a", "^广告.*$"), ("b", "^版权.*$")]]
+    assert remove_boilerplate(text, rules) == ("正文。\n\n结尾。", [cleaning.Edit("boilerplate", "a", 4, 11, "广告：买一送一", "")])
+
+
 def test_whitespace_between_chinese_and_digits():
     text, _ = tidy_whitespace("  2022 年 1 月 1 日\n\n\n关于 2022 年元旦  \n")
     assert text == "2022年1月1日\n关于2022年元旦"
