@@ -442,6 +442,13 @@ def jieba_dictionary() -> tuple[list[str], list[int], list[str], int]:
     return words, freqs, tags, sum(freqs)
 
 
+@lru_cache(maxsize=1)
+def jieba_word_freqs() -> dict[str, int]:
+    """jieba's default dictionary as ``word -> frequency`` (the last line wins, as in jieba). Do not modify."""
+    words, freqs, _, _ = jieba_dictionary()
+    return dict(zip(words, freqs))
+
+
 class _FreqView:
     """``jieba.Tokenizer.FREQ.get(s, 1)`` without jieba's table of prefixes.
 
@@ -518,7 +525,7 @@ def _build_rjieba(lexicon: str, stamp: tuple | None):
     for word, freq in zip(words, freqs):
         if freq:
             add(word, freq, "x")
-    final = dict(zip(words, freqs))  # the last line wins, as in jieba
+    final = dict(jieba_word_freqs())  # a copy: the lexicon is added to it
     known = sum(final.values())
     padded = False
 
@@ -590,6 +597,8 @@ class RjiebaSegmenter:
         self._codes: dict[str, str] = {}
         self._tagx: dict[str, str] = dict(tags)
         self._hmm = _hmm()
+        self._hmm._tables()  # built once here: worker processes forked later share them
+        self._hmm._widths()
         self._detail: dict[str, tuple[tuple[str, str], ...]] = {}
         self._detail_max = detail_cache
 

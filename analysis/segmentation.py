@@ -139,10 +139,9 @@ def _get(lexicon: str | Path | None = None):
 @lru_cache(maxsize=4)
 def _words(path: str, stamp: tuple | None = None) -> tuple[dict[str, int], frozenset[str]]:
     """jieba's dictionary (word -> frequency, the last line wins as in jieba) and the lexicon's terms."""
-    from .backends import jieba_dictionary
+    from .backends import jieba_word_freqs
 
-    words, freqs, _, _ = jieba_dictionary()
-    return dict(zip(words, freqs)), frozenset(load_lexicon(path)["term"])
+    return jieba_word_freqs(), frozenset(load_lexicon(path)["term"])
 
 
 def is_word(s: str, lexicon: str | Path | None = None) -> bool:
