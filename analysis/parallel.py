@@ -320,32 +320,8 @@ def _load_one(folder: str, row: dict, fp: str | None):
 
 
 def _load_rows(args):
-    """Load a batch of documents in a worker; with ``seg``, also segment each into the disk cache.
-
-    Segmenting right after cleaning, in the same worker, keeps both cores busy
-    through one pool instead of two; the parent then reads the segmentations
-    from the cache like a warm run.
-    """
-    folder, rows, fp, seg = args
-    out = [_load_one(folder, row, fp) for row in rows]
-    if seg is not None:
-        name, lex = seg
-        for doc, _ in out:
-            if doc is not None:
-                _segment_into_cache(doc.text, name, lex)
-    return out
-
-
-def _segment_into_cache(text: str, name: str, lex: str) -> None:
-    from .backends import get_segmenter
-    from .cache import DISK_MIN_CHARS, _path, segment_cache_dir, write_segmentation
-    from .segmentation import _cache_key
-
-    if len(text) < DISK_MIN_CHARS:
-        return
-    key = _cache_key(text, lex, name)
-    if not _path(segment_cache_dir(), key).exists():
-        write_segmentation(key, get_segmenter(name, lex).segment(text), len(text))
+    folder, rows, fp = args
+    return [_load_one(folder, row, fp) for row in rows]
 
 
 def load_corpus(
@@ -376,9 +352,11 @@ def load_corpus(
     progress : bool, optional
         Progress bar (see :func:`progress_bar`).
     segment : bool
-        When documents are cleaned in worker processes and the disk cache is
-        on, the workers also segment them into the cache, so what comes next
-        (:func:`analysis.dfm`, :func:`analysis.tokens` …) finds them there.
+        When documents are cleaned in worker processes (a corpus of more than
+        :data:`PARALLEL_MIN_CHARS` characters to clean), also segment them on
+        all cores into the caches, so what comes next (:func:`analysis.dfm`,
+        :func:`analysis.tokens` …) finds them there. The segmenter is built
+        in this process while the workers clean.
     """
     from .corpus import Corpus, _check_rows, _read_manifest
     from .errors import CorpusError, Problem
@@ -420,22 +398,27 @@ def load_corpus(
                 results[i] = _load_one(str(folder), rows[i], fp)
                 bar.update(1)
         else:
-            from .backends import backend_name, get_segmenter
-            from .segmentation import _lexicon_path, is_word
+            from .backends import get_segmenter
+            from .segmentation import is_word
 
-            # segment in the same workers when the segmentations can be cached (see _load_rows)
-            seg = (backend_name(None), str(_lexicon_path(None).resolve())) if segment and fp is not None else None
-            if _single_threaded():  # load the dictionaries once here; forked workers share them
-                is_word("中")
-                if seg is not None:
-                    get_segmenter(*seg)
+            forking = _single_threaded()
+            if forking:
+                is_word("中")  # cleaning's dictionary, loaded once here: forked workers share it
             batches = _batches(todo, sizes, 4 * n)
             with _pool(n) as pool:
-                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], fp, seg))) for b in batches]
+                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], fp))) for b in batches]
+                if segment and forking:
+                    get_segmenter()  # built while the workers clean, ready for the segmenting workers
                 for b, fut in futs:
                     for i, res in zip(b, fut.result()):
                         results[i] = res
                     bar.update(len(b))
+            if segment:
+                # segment what was just cleaned, on all cores, into the caches (disk, and memory for
+                # what comes next in this process): nearly every analysis needs it
+                new = [results[i][0].text for i in todo if results[i][0] is not None]
+                for _ in iter_segmented(new, n_workers=n_workers, progress=progress, cache=cache):
+                    pass
     finally:
         bar.close()
     docs = []
