@@ -123,8 +123,8 @@ class Segmented:
         return len(self.seq)
 
     def nbytes(self) -> int:
-        """Approximate memory held, for the in-memory cache's budget."""
-        return int(self.seq.nbytes) + 64 * len(self.tokens)
+        """Approximate memory held, for the in-memory cache's budget (a distinct token costs about 96 bytes)."""
+        return int(self.seq.nbytes) + 96 * len(self.tokens)
 
     # ------------------------------------------------------------------ bytes
 

@@ -35,8 +35,12 @@ from .paths import PACKAGE_DIR, cache_dir, corpus_dir
 
 __all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "load_corpus_parallel", "split_text"]
 
-#: below this many characters still to segment, one process does it all
-PARALLEL_MIN_CHARS = 400_000
+#: below this many characters to clean or segment, one process does it all (workers forked
+#: from this process start at once)
+PARALLEL_MIN_CHARS = 100_000
+#: the same where workers must be spawned (in a Jupyter kernel, on macOS and Windows): each
+#: imports the package and loads the dictionaries itself, a few seconds of start-up
+PARALLEL_MIN_CHARS_SPAWN = 1_500_000
 #: long texts are cut into pieces of about this many characters for the workers
 PIECE_CHARS = 100_000
 
@@ -126,6 +130,15 @@ def _single_threaded() -> bool:
     return all(t is threading.main_thread() or t.name == "tqdm_monitor" for t in threading.enumerate())
 
 
+def _min_chars() -> int:
+    """Characters of work below which a pool is not worth starting (see :data:`PARALLEL_MIN_CHARS`)."""
+    import multiprocessing as mp
+
+    if "fork" in mp.get_all_start_methods() and _single_threaded():
+        return PARALLEL_MIN_CHARS
+    return max(PARALLEL_MIN_CHARS, PARALLEL_MIN_CHARS_SPAWN)
+
+
 def _pool(n: int, initializer=None, initargs=()):
     import multiprocessing as mp
 
@@ -156,7 +169,8 @@ def iter_segmented(
         The segmenter (default ``$ANALYSIS_SEGMENTER``, else the fastest).
     n_workers : int, optional
         Worker processes for what is not cached (default :func:`workers`).
-        Fewer than :data:`PARALLEL_MIN_CHARS` characters to segment are done
+        Fewer than :data:`PARALLEL_MIN_CHARS` characters to segment
+        (:data:`PARALLEL_MIN_CHARS_SPAWN` where workers are spawned) are done
         in this process.
     progress : bool, optional
         Progress bar (see :func:`progress_bar`).
@@ -180,7 +194,7 @@ def iter_segmented(
     n = min(workers(n_workers), max(1, n_todo // PIECE_CHARS))
     bar = progress_bar(total=sum(len(t) for t in texts), desc="segmenting", unit="char", progress=progress)
     try:
-        if n <= 1 or n_todo < PARALLEL_MIN_CHARS:
+        if n <= 1 or n_todo < _min_chars():
             for i, text in enumerate(texts):
                 if found[i] is None:
                     found[i] = get_segmenter(name, lex).segment(text)
@@ -353,7 +367,7 @@ def load_corpus(
         Progress bar (see :func:`progress_bar`).
     segment : bool
         When documents are cleaned in worker processes (a corpus of more than
-        :data:`PARALLEL_MIN_CHARS` characters to clean), also segment them on
+        :data:`PARALLEL_MIN_CHARS` characters to clean, see :func:`_min_chars`), also segment them on
         all cores into the caches, so what comes next (:func:`analysis.dfm`,
         :func:`analysis.tokens` …) finds them there. The segmenter is built
         in this process while the workers clean.
@@ -393,7 +407,7 @@ def load_corpus(
     bar = progress_bar(total=len(rows), desc="loading", unit="doc", progress=progress)
     bar.update(len(rows) - len(todo))
     try:
-        if n <= 1 or sum(sizes.values()) < PARALLEL_MIN_CHARS:
+        if n <= 1 or sum(sizes.values()) < _min_chars():
             for i in todo:
                 results[i] = _load_one(str(folder), rows[i], fp)
                 bar.update(1)

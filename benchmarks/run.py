@@ -16,7 +16,10 @@ In one run, on the same text, it measures
    (cleaned documents, segmentations and counts), and a third one with the
    cached counts deleted, so the counts are made again from the cached
    segmentations;
-4. peak memory (this pipeline process and its worker processes);
+4. peak memory: resident size of the pipeline process and of its largest
+   worker, and (Linux) the proportional set size of the whole process tree,
+   sampled every 50 ms, which counts pages the workers share with the parent
+   once;
 5. time per MB at 1, 8 and 64 MB (``--sizes``), on corpora made at run time
    in a temporary folder from the real corpus: each synthetic document is a
    seeded random draw of lines of the real reports, so every document is new
@@ -130,13 +133,46 @@ def pipeline(corpus: Path, cache: Path, workers: int | None, preload: bool = Fal
     if workers:
         cmd += ["--workers", str(workers)]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        proc = subprocess.Popen(cmd, env=env, stdout=out_f, stderr=err_f, text=True)
+        peak_pss = 0.0
+        while proc.poll() is None:  # sample the memory of the process tree (Linux: proportional set size)
+            peak_pss = max(peak_pss, tree_pss_mb(proc.pid))
+            time.sleep(0.05)
+        wall = time.perf_counter() - t
+        out_f.seek(0)
+        err_f.seek(0)
+        stdout, stderr = out_f.read(), err_f.read()
     if proc.returncode != 0:
-        raise SystemExit(f"pipeline failed on {corpus}:\n{proc.stderr}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"pipeline failed on {corpus}:\n{stderr}")
+    out = json.loads(stdout.strip().splitlines()[-1])
     out["process_wall_s"] = wall
+    out["peak_tree_pss_mb"] = peak_pss or None
     return out
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Memory of a process and all its descendants, in MB, counting shared pages once (0 off Linux).
+
+    PSS (proportional set size) splits each shared page between the processes
+    sharing it, so the sum over a process tree is the memory the tree really
+    holds: forked workers share the parent's dictionaries.
+    """
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
 
 
 def _check_docs(texts: list[str]) -> list[int]:
@@ -255,6 +291,10 @@ def main(argv=None) -> int:
     return 1 if eq and eq["differing"] else 0
 
 
+def _mb(x) -> str:
+    return f"{x:.0f} MB" if x else "n/a"
+
+
 def report(r: dict) -> None:
     c = r["corpus_run"]
     ref = r["raw_jieba"]
@@ -270,16 +310,18 @@ def report(r: dict) -> None:
         print(f"  {label}: {x['total_s']:6.2f} s (startup {x['startup_s']:.2f} + load {x['load_s']:.2f} + "
               f"segment/count {x['segment_count_s']:.2f}) "
               f"= {c[name + '_ratio']:5.1f}x raw jieba · CPU {x['cpu_s']:.2f} s = {c[name + '_cpu_ratio']:.1f}x · "
-              f"peak RSS {x['peak_rss_mb']:.0f} MB + workers {x['peak_rss_workers_mb']:.0f} MB")
+              f"peak RSS {x['peak_rss_mb']:.0f} MB + workers {x['peak_rss_workers_mb']:.0f} MB · "
+              f"all processes {_mb(x.get('peak_tree_pss_mb'))}")
     print(f"  cold without the start-up (the reference does not count jieba's dictionary load either): "
           f"{c['cold_split']['steady_s']:.2f} s = {c['cold_steady_ratio']:.1f}x raw jieba")
     print("scaling (time per MB; cold runs with the start-up timed apart):")
     print(f"  {'MB':>6} {'docs':>6} {'cold s':>8} {'startup':>8} {'cold s/MB':>10} {'w/o startup':>12} {'warm s':>8} "
-          f"{'warm s/MB':>10} {'peak MB':>8} {'+worker':>8}")
+          f"{'warm s/MB':>10} {'peak MB':>8} {'+worker':>8} {'all MB':>8}")
     for s in r["scaling"]:
         print(f"  {s['mb']:6.1f} {s['docs']:6d} {s['cold']['total_s']:8.2f} {s['cold']['startup_s']:8.2f} "
               f"{s['cold_s_per_mb']:10.3f} {s['cold_steady_s_per_mb']:12.3f} {s['warm']['total_s']:8.2f} "
-              f"{s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} {s['cold']['peak_rss_workers_mb']:8.0f}")
+              f"{s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} {s['cold']['peak_rss_workers_mb']:8.0f} "
+              f"{_mb(s['cold'].get('peak_tree_pss_mb')):>8}")
     if len(r["scaling"]) > 1:
         for key, label in (("cold_s_per_mb", "cold"), ("cold_steady_s_per_mb", "cold without startup"),
                            ("warm_s_per_mb", "warm")):

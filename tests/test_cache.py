@@ -192,6 +192,7 @@ def test_parallel_segmentation_equals_serial(seeds_corpus, monkeypatch):
     serial = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=1, cache=False)]
     segmentation._memory().clear()
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
     monkeypatch.setattr(parallel, "PIECE_CHARS", 2000)  # several pieces per document
     par = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2, cache=False)]
     assert par == serial
@@ -200,6 +201,7 @@ def test_parallel_segmentation_equals_serial(seeds_corpus, monkeypatch):
 def test_parallel_segmentation_fills_the_disk_cache(seeds_corpus, monkeypatch, cache_root):
     texts = [d.text for d in seeds_corpus]
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
     monkeypatch.setattr(parallel, "PIECE_CHARS", 3000)  # long seeds in pieces (parent writes), short ones whole (worker writes)
     first = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2)]
     assert len(seg_files(cache_root)) == len(set(texts))
@@ -280,6 +282,7 @@ def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
         warnings.simplefilter("always")
         ref = corpus_module._load_serial(folder)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
     for _ in range(2):  # cold in 2 processes, then warm from the cache
         with pytest.warns(UserWarning):
             got = parallel.load_corpus(folder, n_workers=2)
@@ -293,6 +296,7 @@ def test_parallel_loader_segments_into_the_cache(tmp_path, monkeypatch, cache_ro
     folder = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}次会议强调，坚持动态清零不动摇。\n" * 60 for k in range(4)})
     ref = corpus_module._load_serial(folder)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
     got = analysis.load_corpus(folder, n_workers=2)
     _same_corpus(got, ref)
     assert len(seg_files(cache_root)) == 4
