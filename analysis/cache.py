@@ -206,12 +206,21 @@ def read_segmentation(key: str, n_chars: int, root: Path | None = None) -> Segme
         return None
     try:
         return Segmented.from_bytes(data, n_chars)
-    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        return None
+    except _DAMAGED:
+        return _discard(path)
+
+
+#: what parsing a damaged or foreign cache file raises
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError)
+
+
+def _discard(path: Path) -> None:
+    """Remove a damaged cache file (it is recomputed); return None for the caller's miss."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+    return None
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
@@ -290,12 +299,8 @@ def read_counts(key: str, n_rows: int):
                 or (nnz and (indices.min() < 0 or indices.max() >= nt or counts.min() < 1))):
             raise ValueError("inconsistent counts")
         return sparse.csr_matrix((counts, indices, indptr), shape=(nr, nt)), terms
-    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        return None
+    except _DAMAGED:
+        return _discard(path)
 
 
 def clear_cache() -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import struct
 import sys
 import threading
 import warnings
@@ -30,7 +29,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .cache import Segmented, atomic_write, cache_enabled, file_digest, pack_framed, unpack_framed
+from .cache import _DAMAGED, Segmented, _discard, atomic_write, cache_enabled, file_digest, pack_framed, unpack_framed
 from .paths import PACKAGE_DIR, cache_dir, corpus_dir
 
 __all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "load_corpus_parallel", "split_text"]
@@ -321,11 +320,8 @@ def _load_one(folder: str, row: dict, fp: str | None):
                 return _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
             except FileNotFoundError:
                 pass
-            except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
-                try:
-                    _doc_path(key).unlink()
-                except OSError:
-                    pass
+            except (OSError, *_DAMAGED):
+                _discard(_doc_path(key))
     problems: list = []
     doc = _load_document(Path(folder), row, problems)
     if key is not None:
@@ -399,7 +395,7 @@ def load_corpus(
                 key = _doc_key(fpath.read_bytes(), fp)
                 results[i] = _unpack_doc(_doc_path(key).read_bytes(), row, str(fpath))
                 continue
-            except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
+            except (OSError, *_DAMAGED):
                 pass
         todo.append(i)
     sizes = {i: _size(folder / rows[i]["file"]) for i in todo}
