@@ -316,6 +316,21 @@ def test_parallel_loader_segments_into_the_cache(tmp_path, monkeypatch, cache_ro
     assert len(seg_files(cache_root)) == before
 
 
+def test_spawned_workers_give_the_same_corpus_and_segmentations(tmp_path, monkeypatch, cache_root):
+    """In a Jupyter kernel (threads running) workers are spawned, not forked: each loads what it needs itself."""
+    from conftest import make_corpus
+
+    folder = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}季度，全面推进乡村振兴、提质赋能。\n" * 80 for k in range(3)})
+    ref = corpus_module._load_serial(folder)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
+    monkeypatch.setattr(parallel, "_single_threaded", lambda: False)  # as in a kernel: spawn
+    got = analysis.load_corpus(folder, n_workers=2)
+    _same_corpus(got, ref)
+    assert len(seg_files(cache_root)) == 3
+    assert [segment_pairs(d.text) for d in got] == [segment_pairs(d.text, backend="jieba") for d in ref]
+
+
 def test_parallel_loader_errors_like_load_corpus(tmp_path):
     from conftest import make_corpus
 
