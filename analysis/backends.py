@@ -599,7 +599,7 @@ class RjiebaSegmenter:
         self._hmm = _hmm()
         self._hmm._tables()  # built once here: worker processes forked later share them
         self._hmm._widths()
-        self._detail: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._detail: dict[str, tuple] = {}  # run of unknown characters -> its keys (see segment)
         self._detail_max = detail_cache
 
     @property

@@ -492,9 +492,9 @@ def load_corpus(
     progress : bool, optional
         Progress bar (by default only on a terminal).
     segment : bool
-        Let the worker processes segment the documents into the disk cache
-        as they clean them (the segmentation is needed by nearly every
-        analysis; ``False`` only cleans).
+        When the documents were cleaned in worker processes (a large corpus),
+        also segment the newly cleaned ones on all cores into the caches, as
+        nearly every analysis needs it (``False`` only cleans).
 
     Raises
     ------

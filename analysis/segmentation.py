@@ -293,16 +293,6 @@ class TokenOptions:
 _NUMBER_RE = re.compile("[" + re.escape("".join(sorted(_NUMERAL_CHARS))) + "]*")
 
 
-def _is_number(tok: str) -> bool:
-    """True when every character is a numeral (Arabic or Chinese), ``.``, ``%`` or 第."""
-    return _NUMBER_RE.fullmatch(tok) is not None
-
-
-def _filter_pair(tok: str, flag: str, options: TokenOptions, stop: frozenset) -> str | None:
-    """The counted form of one ``(token, pos)`` pair, or None when :class:`TokenOptions` drop it."""
-    return pair_filter(options, stop)(tok, flag)
-
-
 @lru_cache(maxsize=32)
 def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], str | None]:
     """``decide(token, pos)``: the counted form of a pair, or None when ``options`` drop it.

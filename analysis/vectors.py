@@ -7,6 +7,7 @@ corpus segments each document once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -165,9 +166,9 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
 def _counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     """:func:`_count` of the texts' segmentations, through the on-disk cache of counts.
 
-    The key covers every text, the lexicon, the segmenter, the options and
-    the stopword list itself, so any change to them counts again (from the
-    cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
+    The key covers every text, the lexicon, the segmenter, the options, the
+    stopword list itself and the counting code, so any change to them counts
+    again (from the cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
     """
     from .cache import cache_enabled, read_counts, write_counts
     from .parallel import iter_segmented
@@ -183,7 +184,17 @@ def _counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix,
     return m, terms
 
 
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of the code that filters and counts tokens: editing it counts again."""
+    from .cache import file_digest
+    from .paths import PACKAGE_DIR
+
+    return file_digest([PACKAGE_DIR / "segmentation.py", PACKAGE_DIR / "vectors.py"])
+
+
 def _counts_key(texts: list[str], options: TokenOptions) -> str:
+    """Key of a corpus's counts: the counting code, segmenter, lexicon, options, stopwords and every text."""
     import hashlib
 
     from .backends import backend_name, backend_version
@@ -193,7 +204,8 @@ def _counts_key(texts: list[str], options: TokenOptions) -> str:
     stop = sorted(stopwords()) if options.stopwords else []
     opts = [options.stopwords, options.punctuation, options.numbers, options.min_chars, options.drop_proper,
             sorted(options.keep)]
-    h = hashlib.sha256(f"counts1\0{backend_version(backend_name())}\0{_fingerprint(lex, *_stamp(lex))}\0".encode())
+    h = hashlib.sha256(f"counts1\0{_code_fingerprint()}\0{backend_version(backend_name())}\0"
+                       f"{_fingerprint(lex, *_stamp(lex))}\0".encode())
     h.update(repr(opts).encode("utf-8", "surrogatepass"))
     h.update("\n".join(stop).encode("utf-8", "surrogatepass"))
     for t in texts:
