@@ -59,7 +59,6 @@ _EXPORTS = {
     "save_fig": "plots",
     "segmented": "segmentation",
     "iter_segmented": "parallel",
-    "load_corpus_parallel": "parallel",
     "clear_cache": "cache",
     "cache_info": "cache",
     "CorpusError": "errors",

@@ -32,7 +32,7 @@ import numpy as np
 from .cache import _DAMAGED, Segmented, _discard, atomic_write, cache_enabled, file_digest, pack_framed, unpack_framed
 from .paths import PACKAGE_DIR, cache_dir, corpus_dir
 
-__all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "load_corpus_parallel", "split_text"]
+__all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "split_text"]
 
 #: below this many characters to clean or segment, one process does it all (workers forked
 #: from this process start at once)
@@ -466,4 +466,3 @@ def _batches(todo: list[int], sizes: dict[int, int], n_batches: int) -> list[lis
     if cur:
         out.append(cur)
     return out
-load_corpus_parallel = load_corpus  # the name exported as analysis.load_corpus_parallel
