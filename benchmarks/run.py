@@ -1,7 +1,7 @@
 """Benchmark the suite's pipeline against raw jieba, cold and warm, from 1 MB to 64 MB.
 
-    .venv/bin/python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # a smaller run (about 2 minutes)
+    .venv/bin/python benchmarks/run.py            # full run (about 3 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # a smaller run (about 1 minute)
     .venv/bin/python -m analysis bench [--quick]  # the same, through the CLI
 
 In one run, on the same text, it measures
@@ -9,16 +9,19 @@ In one run, on the same text, it measures
 1. raw ``jieba.lcut`` throughput on the corpus files (the reference; jieba's
    dictionary load is not counted);
 2. the suite's pipeline **cold**, in a fresh process with an empty cache:
-   ``analysis.load_corpus`` (read, decode, clean; the workers also segment)
-   then ``analysis.dfm`` (segment what is left, count, build the
-   document-term matrix); everything counted, dictionary loading included;
+   ``analysis.load_corpus`` (read, decode and clean in worker processes while
+   this one builds the segmenter, then segment on all cores) and
+   ``analysis.dfm`` (count, build the document-term matrix); everything
+   counted, dictionary loading included; and again with the start-up timed
+   apart. Each pipeline measurement on the corpus runs ``--repeat`` times
+   (3 by default) and the median run is reported;
 3. the same pipeline **warm**: a second fresh process reusing the cache
    (cleaned documents, segmentations and counts), and a third one with the
    cached counts deleted, so the counts are made again from the cached
    segmentations;
 4. peak memory: resident size of the pipeline process and of its largest
    worker, and (Linux) the proportional set size of the whole process tree,
-   sampled every 50 ms, which counts pages the workers share with the parent
+   sampled every 250 ms, which counts pages the workers share with the parent
    once;
 5. time per MB at 1, 8 and 64 MB (``--sizes``), on corpora made at run time
    in a temporary folder from the real corpus: each synthetic document is a
@@ -138,7 +141,7 @@ def pipeline(corpus: Path, cache: Path, workers: int | None, preload: bool = Fal
         peak_pss = 0.0
         while proc.poll() is None:  # sample the memory of the process tree (Linux: proportional set size)
             peak_pss = max(peak_pss, tree_pss_mb(proc.pid))
-            time.sleep(0.05)
+            time.sleep(0.25)  # reading smaps costs CPU: sample sparingly, not to slow what is measured
         wall = time.perf_counter() - t
         out_f.seek(0)
         err_f.seek(0)
@@ -149,6 +152,11 @@ def pipeline(corpus: Path, cache: Path, workers: int | None, preload: bool = Fal
     out["process_wall_s"] = wall
     out["peak_tree_pss_mb"] = peak_pss or None
     return out
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median total time (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda r: r["total_s"])[(len(runs) - 1) // 2]
 
 
 def tree_pss_mb(pid: int) -> float:
@@ -221,6 +229,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: all usable CPUs)")
     ap.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each pipeline measurement on the corpus; the median is reported (default 3)")
     args = ap.parse_args(argv)
 
     src = find_corpus(args.corpus)
@@ -247,25 +257,29 @@ def main(argv=None) -> int:
               f"dictionary load {ref['init_s']:.1f} s not counted)", flush=True)
         t_ref_corpus = corpus_bytes(base) / MB / ref["mb_per_s"]  # raw jieba time for the whole corpus
 
-        print("pipeline cold …", flush=True)
-        cold = pipeline(base, tmp / "cache-base", args.workers)
-        print("pipeline cold, start-up timed apart …", flush=True)
-        cold_split = pipeline(base, tmp / "cache-split", args.workers, preload=True)
-        shutil.rmtree(tmp / "cache-split", ignore_errors=True)
-        print("pipeline warm …", flush=True)
-        warm = pipeline(base, tmp / "cache-base", args.workers)
+        k = args.repeat
+        print(f"pipeline cold ({k}×, each with an empty cache) …", flush=True)
+        colds = [pipeline(base, tmp / f"cache-cold-{i}", args.workers) for i in range(k)]
+        print(f"pipeline cold, start-up timed apart ({k}×) …", flush=True)
+        splits = [pipeline(base, tmp / f"cache-split-{i}", args.workers, preload=True) for i in range(k)]
+        print(f"pipeline warm ({k}×) …", flush=True)
+        warms = [pipeline(base, tmp / "cache-cold-0", args.workers) for _ in range(k)]
         # the same without the cached counts: documents and segmentations from the cache, counted again
-        shutil.rmtree(tmp / "cache-base" / "counts", ignore_errors=True)
-        print("pipeline warm, counting again from cached segmentations …", flush=True)
-        warm_seg = pipeline(base, tmp / "cache-base", args.workers)
+        print(f"pipeline warm, counting again from cached segmentations ({k}×) …", flush=True)
+        warm_segs = []
+        for _ in range(k):
+            shutil.rmtree(tmp / "cache-cold-0" / "counts", ignore_errors=True)
+            warm_segs.append(pipeline(base, tmp / "cache-cold-0", args.workers))
         c_ref_corpus = corpus_bytes(base) / MB / ref["cpu_mb_per_s"]
-        run = {"mb": corpus_bytes(base) / MB, "cold": cold, "cold_split": cold_split, "warm": warm,
-               "warm_seg": warm_seg, "raw_jieba_s": t_ref_corpus, "raw_jieba_cpu_s": c_ref_corpus}
+        run = {"mb": corpus_bytes(base) / MB, "cold": median_run(colds), "cold_split": median_run(splits),
+               "warm": median_run(warms), "warm_seg": median_run(warm_segs), "repeat": k,
+               "cold_all_s": [r["total_s"] for r in colds], "warm_all_s": [r["total_s"] for r in warms],
+               "raw_jieba_s": t_ref_corpus, "raw_jieba_cpu_s": c_ref_corpus}
         for name in ("cold", "cold_split", "warm", "warm_seg"):
             run[f"{name}_ratio"] = t_ref_corpus / run[name]["total_s"]
             run[f"{name}_cpu_ratio"] = c_ref_corpus / run[name]["cpu_s"]
         # the reference does not count jieba's dictionary load: the same ratio without the suite's start-up
-        run["cold_steady_ratio"] = t_ref_corpus / cold_split["steady_s"]
+        run["cold_steady_ratio"] = t_ref_corpus / run["cold_split"]["steady_s"]
         results["corpus_run"] = run
         scaling = []
         for size in sizes:
@@ -302,7 +316,9 @@ def report(r: dict) -> None:
     print(f"machine: {r['machine']['cpus']} worker CPU(s), Python {r['machine']['python']}; "
           f"load average before {r['load_before'][0]:.2f}, after {r['load_after'][0]:.2f}")
     print(f"raw jieba.lcut: {ref['mb_per_s']:.2f} MB/s wall, {ref['cpu_mb_per_s']:.2f} MB/s CPU (reference, one core)")
-    print(f"corpus {c['mb']:.2f} MB: raw jieba {c['raw_jieba_s']:.1f} s wall, {c['raw_jieba_cpu_s']:.1f} s CPU")
+    print(f"corpus {c['mb']:.2f} MB: raw jieba {c['raw_jieba_s']:.1f} s wall, {c['raw_jieba_cpu_s']:.1f} s CPU; "
+          f"pipeline: median of {c['repeat']} runs each (cold: {', '.join(f'{x:.2f}' for x in c['cold_all_s'])} s; "
+          f"warm: {', '.join(f'{x:.2f}' for x in c['warm_all_s'])} s)")
     labels = {"cold": "cold", "cold_split": "cold, start-up first", "warm": "warm",
               "warm_seg": "warm, counted again from cached segmentations"}
     for name, label in labels.items():
