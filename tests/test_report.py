@@ -69,9 +69,20 @@ def test_pair_keyness_is_directional(seeds_corpus):
 
 
 def _text_outputs(nb) -> list[str]:
+    """Each cell's text outputs; consecutive stream outputs of one stream are joined (as nbval does), because
+    how printed text is cut into messages depends on timing, not on the results."""
     out = []
     for cell in nb.cells:
+        last_stream = None
         for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                if last_stream == o.get("name"):
+                    out[-1] = json.dumps(json.loads(out[-1]) + o.get("text", ""))
+                else:
+                    out.append(json.dumps(o.get("text", "")))
+                last_stream = o.get("name")
+                continue
+            last_stream = None
             data = o.get("data", {})
             out.append(json.dumps({k: v for k, v in data.items() if k.startswith("text/")} or o.get("text", ""), sort_keys=True))
     return out
