@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 import numpy as np
@@ -122,43 +123,82 @@ def _build(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[st
     return m[:, order].tocsr(), [terms[i] for i in order]
 
 
-def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
-    """Document-term counts streamed from segmentations, one document at a time.
+#: documents are counted in chunks of about this many distinct (document, token) pairs:
+#: memory holds one chunk's pairs at a time besides the counts
+COUNT_CHUNK_TYPES = 1_000_000
 
-    Each distinct ``(token, pos)`` pair is filtered once for the whole corpus
-    (same rules as :func:`analysis.tokenize`); per document, the counts of its
-    distinct pairs (``bincount`` of the token indices) are mapped to term ids
-    and summed. Memory holds the vocabulary and the non-zero counts, never
+
+def _chunks(segs, size: int):
+    """Lists of consecutive segmentations with about ``size`` types each (at least one segmentation)."""
+    chunk, n = [], 0
+    for seg in segs:
+        chunk.append(seg)
+        n += len(seg.tokens)
+        if n >= size:
+            yield chunk
+            chunk, n = [], 0
+    if chunk:
+        yield chunk
+
+
+def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
+    """Document-term counts streamed from segmentations, a chunk of documents at a time.
+
+    Each distinct token (``(token, pos)`` pair with ``drop_proper``) is
+    filtered once for the whole corpus (same rules as
+    :func:`analysis.tokenize`). Per chunk, the documents' types are numbered
+    with :func:`pandas.factorize` (hashing in C, not a dictionary lookup per
+    type), each type's count is one ``bincount`` over the chunk's token
+    indices, and the (document, term, count) triples go into a sparse matrix,
+    which sums those of two types that give one term (case, tags). Memory
+    holds the vocabulary, the non-zero counts and one chunk's types, never
     every document's tokens.
     """
     decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
-    vocab: dict[str, int] = {}
-    # token (or (token, pos) when proper nouns are dropped) -> term id, -1 if dropped
-    decided: dict = {}
     by_pair = options.drop_proper
-    indptr, indices, data = [0], [], []
-    for seg in segs:
-        keys = list(zip(seg.tokens, seg.pos)) if by_pair else seg.tokens
-        found = list(map(decided.get, keys))
-        if None in found:  # distinct tokens not seen in earlier documents
-            for i in [i for i, v in enumerate(found) if v is None]:
+    vocab: dict[str, int] = {}
+    decided: dict = {}  # token (or (token, pos)) -> term id, -1 if dropped
+    rows, cols, vals = [], [], []
+    n_docs = 0
+    for chunk in _chunks(segs, COUNT_CHUNK_TYPES):
+        n_types = np.fromiter(map(len, (s.tokens for s in chunk)), dtype=np.int64, count=len(chunk))
+        starts = np.cumsum(n_types) - n_types
+        total = int(n_types.sum())
+        if total:
+            codes, uniq = pd.factorize(np.fromiter(chain.from_iterable(s.tokens for s in chunk), dtype=object,
+                                                   count=total))
+            uniq = uniq.tolist()
+            if by_pair:  # a key per (token, pos): the pair's codes combined
+                pcodes, puniq = pd.factorize(np.fromiter(chain.from_iterable(s.pos for s in chunk), dtype=object,
+                                                         count=total))
+                codes, inverse = np.unique(codes * len(puniq) + pcodes, return_inverse=True)
+                puniq = puniq.tolist()
+                keys = [(uniq[c // len(puniq)], puniq[c % len(puniq)]) for c in codes.tolist()]
+                codes = inverse.ravel()
+            else:
+                keys = uniq
+            ids = list(map(decided.get, keys))
+            for i in [i for i, v in enumerate(ids) if v is None]:  # types not seen in earlier chunks
                 key = keys[i]
                 term = decide(*key) if by_pair else decide(key, "")
-                found[i] = decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
-        ids = np.array(found, dtype=np.int64)
-        per_type = np.bincount(seg.seq, minlength=len(keys)) if len(keys) else np.zeros(0, dtype=np.int64)
-        kept = ids >= 0
-        cols, inverse = np.unique(ids[kept], return_inverse=True)  # two pairs can give one term (case, tags)
-        counts = np.bincount(inverse.ravel(), weights=per_type[kept], minlength=len(cols)).astype(np.int64)
-        indices.append(cols)
-        data.append(counts)
-        indptr.append(indptr[-1] + len(cols))
+                ids[i] = decided[key] = -1 if term is None else vocab.setdefault(term, len(vocab))
+            term_of_type = np.asarray(ids, dtype=np.int64)[codes]
+            seq = np.concatenate([s.seq.astype(np.int64) + start for s, start in zip(chunk, starts.tolist())])
+            per_type = np.bincount(seq, minlength=total)
+            kept = term_of_type >= 0
+            rows.append(np.repeat(np.arange(n_docs, n_docs + len(chunk)), n_types)[kept])
+            cols.append(term_of_type[kept])
+            vals.append(per_type[kept])
+        n_docs += len(chunk)
     terms = sorted(vocab)
     rank = np.empty(len(vocab), dtype=np.int64)
     rank[[vocab[t] for t in terms]] = np.arange(len(terms))
-    ind = rank[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int64)
-    dat = np.concatenate(data).astype(np.int64) if data else np.zeros(0, dtype=np.int64)
-    m = sparse.csr_matrix((dat, ind, np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(terms)))
+    empty = np.zeros(0, dtype=np.int64)
+    r = np.concatenate(rows) if rows else empty
+    c = rank[np.concatenate(cols)] if cols else empty
+    v = np.concatenate(vals).astype(np.int64) if vals else empty
+    m = sparse.csr_matrix((v, (r, c)), shape=(n_docs, len(terms)), dtype=np.int64)  # duplicates summed
+    m.sum_duplicates()
     m.sort_indices()
     return m, terms
 

@@ -366,6 +366,33 @@ def test_streaming_dfm_equals_token_lists(seeds_corpus, opts):
     assert got.matrix[0, terms.index(t)] == toks[doc.id].count(t)
 
 
+@pytest.mark.parametrize("opts", [{}, {"drop_proper": True}, {"stopwords": False, "min_chars": 1}])
+@pytest.mark.parametrize("chunk", [1, 7, 10**6])
+def test_counting_in_chunks_equals_token_lists(monkeypatch, opts, chunk):
+    """Chunks of any size, empty documents, a token with two tags and ASCII case folding."""
+    from analysis import vectors
+
+    texts = ["", "AI 赋能 ai 发展，发展新质生产力。", "张伟在南宁说：南宁要发展。", "",
+             "Covid COVID covid 疫情防控 疫情防控", "王书记在南宁。南宁的发展和发展。"]
+    segs = [Segmented.from_pairs(segment_pairs(t)) for t in texts]
+    # one token with two tags in one document: two types, one term
+    segs.append(Segmented.from_pairs([("南宁", "ns"), ("发展", "vn"), ("南宁", "nz"), ("发展", "v")]))
+    o = vectors._options(opts)
+    monkeypatch.setattr(vectors, "COUNT_CHUNK_TYPES", chunk)
+    got, terms = vectors._count(iter(segs), o)
+    ref, ref_terms = _build(pairs_to_tokens(s.pairs(), **opts) for s in segs)
+    assert terms == ref_terms == sorted(terms)
+    assert got.shape == (len(segs), len(terms)) and got.dtype == np.int64 and got.has_sorted_indices
+    assert (got != ref).nnz == 0
+    assert got[0].nnz == got[3].nnz == 0
+    assert got[1, terms.index("ai")] == 2  # "AI" and "ai"
+    if opts.get("drop_proper"):
+        assert "南宁" not in terms  # a place name (ns, nz) under every tag
+    else:
+        assert got[len(segs) - 1, terms.index("南宁")] == 2
+    assert got[len(segs) - 1, terms.index("发展")] == 2
+
+
 def test_streaming_dfm_by_group(seeds_corpus, seed_manifest):
     by = dfm(seeds_corpus, by="region")
     assert by.rows == sorted(seed_manifest["region"].unique())
