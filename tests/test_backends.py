@@ -195,3 +195,50 @@ def test_fast_start_up_reads_jiebas_own_dictionary_without_importing_jieba():
             "is_word('中'); get_segmenter('rjieba').segment('坚持动态清零'); print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_rjieba_embedded_dictionary_is_jiebas(seeds_corpus, monkeypatch):
+    """``rjieba.Jieba()`` is used as jieba's dictionary only where it is exactly that.
+
+    The installed pair is recognised, and its embedded dictionary gives every
+    word of jieba's ``dict.txt`` the same ``suggest_freq`` (which reads the
+    word's frequency, its parts' and the total) and every seed the same route
+    as an empty instance given each word of ``dict.txt``.
+    """
+    import rjieba
+
+    from analysis.backends import _rjieba_embeds_jieba_dictionary, jieba_dictionary
+
+    assert _rjieba_embeds_jieba_dictionary()
+    words, freqs, _, _ = jieba_dictionary()
+    added = rjieba.Jieba.empty()
+    for w, f in zip(words, freqs):
+        added.add_word(w, f, "x")
+    embedded = rjieba.Jieba()
+    assert [w for w in words if embedded.suggest_freq(w) != added.suggest_freq(w)] == []
+    for doc in seeds_corpus:
+        assert embedded.cut(doc.text, False) == added.cut(doc.text, False)
+    # another dictionary file, or another rjieba series, takes the long way
+    for name, value in [("_JIEBA_DICT_SHA256", "0" * 64), ("_RJIEBA_EMBEDDING_IT", ("9.",))]:
+        with monkeypatch.context() as m:
+            m.setattr(backends, name, value)
+            _rjieba_embeds_jieba_dictionary.cache_clear()
+            assert not _rjieba_embeds_jieba_dictionary()
+    _rjieba_embeds_jieba_dictionary.cache_clear()
+    assert _rjieba_embeds_jieba_dictionary()
+
+
+def test_fast_start_up_without_the_embedded_dictionary_is_the_same(monkeypatch, seeds_corpus):
+    """The long way (every word added) resolves the lexicon and segments exactly as the short one."""
+    from analysis.backends import RjiebaSegmenter, _build_rjieba
+    from analysis.segmentation import _lexicon_path, _stamp
+
+    lex = str(_lexicon_path(None).resolve())
+    _, final, total, _ = _build_rjieba(lex, _stamp(lex))
+    short = RjiebaSegmenter(lex, _stamp(lex))
+    monkeypatch.setattr(backends, "_rjieba_embeds_jieba_dictionary", lambda: False)
+    _, final_long, total_long, _ = _build_rjieba(lex, _stamp(lex))
+    long = RjiebaSegmenter(lex, _stamp(lex))
+    assert final == final_long and total == total_long
+    for doc in seeds_corpus:
+        assert short.cut(doc.text) == long.cut(doc.text)
