@@ -47,6 +47,7 @@ import re
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -693,9 +694,8 @@ class RjiebaSegmenter:
                 continue
             toks = self._rj.cut(piece, False)
             codes = list(map(self._codes.get, toks))
-            if None in codes:
-                for k in [k for k, c in enumerate(codes) if c is None]:
-                    codes[k] = self._code(toks[k])
+            for k in _positions(codes, None):  # tokens not met before
+                codes[k] = self._code(toks[k])
             shape = "".join(codes)
             if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
                 plan.append((piece, False))
@@ -730,10 +730,12 @@ class RjiebaSegmenter:
         codes, distinct = pd.factorize(np.fromiter(keys, dtype=object, count=len(keys)))
         seq = codes.astype(np.uint32)
         tokens = distinct.tolist()
-        pos = list(map(self._tagx.get, tokens, repeat("x")))
-        if tuple in set(map(type, tokens)):
-            for i in [i for i, k in enumerate(tokens) if type(k) is tuple]:  # the few (token, tag) keys
+        pos = list(map(self._tagx.get, tokens, repeat(None)))
+        for i in _positions(pos, None):  # the few (token, tag) keys, and tokens without a tag
+            if type(tokens[i]) is tuple:
                 tokens[i], pos[i] = tokens[i]
+            else:
+                pos[i] = "x"
         return Segmented(tuple(tokens), tuple(pos), seq)
 
     def _code(self, w: str) -> str:
@@ -773,6 +775,17 @@ class RjiebaSegmenter:
             at = b
         if at < len(toks):
             keys.extend(toks[at:])
+
+
+def _positions(items: list, value) -> Iterator[int]:
+    """Indices of ``value`` in ``items`` (by equality), found by ``list.index``: fast when it is rare."""
+    i = -1
+    try:
+        while True:
+            i = items.index(value, i + 1)
+            yield i
+    except ValueError:
+        return
 
 
 @lru_cache(maxsize=4)
