@@ -320,12 +320,18 @@ class _PosHMM:
         V = start[cur] + emis[ids[:, 0]]
         curs, picks = [cur.copy()], []
         ok = np.ones(B, dtype=bool)
+        trans_flat, width = trans.ravel(), trans.shape[1]
+        going = np.searchsorted(-lens, -np.arange(L), side="left")  # strings longer than t: the first going[t]
         for t in range(1, L):
-            n = int((lens > t).sum())  # the strings still going on come first
+            n = int(going[t])
             cand = states[ids[:n, t]]
-            vals = (V[:n, :, None] + trans[cur[:n, :, None], cand[:, None, :]]) + emis[ids[:n, t]][:, None, :]
-            pick = vals.argmax(axis=1)  # first maximum: the larger previous state (states are in descending order)
-            best = vals.max(axis=1)
+            # (V + trans) + emit, as jieba adds them (trans + V is the same number: addition commutes)
+            # vals[string, state, previous state]: the reduction runs along the last, contiguous axis
+            vals = trans_flat.take(cur[:n, None, :] * width + cand[:, :, None])
+            vals += V[:n, None, :]
+            vals += emis[ids[:n, t]][:, :, None]
+            pick = vals.argmax(axis=2)  # first maximum: the larger previous state (states are in descending order)
+            best = np.take_along_axis(vals, pick[:, :, None], axis=2)[:, :, 0]
             keep = best > _NEG_INF
             ok[:n] &= keep.any(axis=1)
             cur[:n] = np.where(keep, cand, self.n)
@@ -336,7 +342,7 @@ class _PosHMM:
         i = V.argmax(axis=1)  # ties: the larger state, as max over (prob, state)
         route = np.zeros((B, L), dtype=np.int64)
         for t in range(L - 1, -1, -1):
-            n = int((lens > t).sum())
+            n = int(going[t])
             r = np.arange(n)
             route[:n, t] = curs[t][r, i[:n]]
             if t:
