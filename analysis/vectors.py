@@ -125,7 +125,7 @@ def _build(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[st
 
 #: documents are counted in chunks of about this many distinct (document, token) pairs:
 #: memory holds one chunk's pairs at a time besides the counts
-COUNT_CHUNK_TYPES = 1_000_000
+COUNT_CHUNK_TYPES = 250_000
 
 
 def _chunks(segs, size: int):
@@ -149,18 +149,19 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     :func:`analysis.tokenize`). Per chunk, the documents' types are numbered
     with :func:`pandas.factorize` (hashing in C, not a dictionary lookup per
     type), each type's count is one ``bincount`` over the chunk's token
-    indices, and the (document, term, count) triples go into a sparse matrix,
-    which sums those of two types that give one term (case, tags). Memory
-    holds the vocabulary, the non-zero counts and one chunk's types, never
-    every document's tokens.
+    indices, and the chunk's (document, term, count) triples become sparse
+    rows, which sum those of two types that give one term (case, tags).
+    Memory holds the vocabulary, the non-zero counts and one chunk's types,
+    never every document's tokens.
     """
     decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
     by_pair = options.drop_proper
     vocab: dict[str, int] = {}
     decided: dict = {}  # token (or (token, pos)) -> term id, -1 if dropped
-    rows, cols, vals = [], [], []
+    indptr, indices, data = [np.zeros(1, dtype=np.int64)], [], []
     n_docs = 0
     for chunk in _chunks(segs, COUNT_CHUNK_TYPES):
+        n_docs += len(chunk)
         n_types = np.fromiter(map(len, (s.tokens for s in chunk)), dtype=np.int64, count=len(chunk))
         starts = np.cumsum(n_types) - n_types
         total = int(n_types.sum())
@@ -186,19 +187,23 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
             seq = np.concatenate([s.seq.astype(np.int64) + start for s, start in zip(chunk, starts.tolist())])
             per_type = np.bincount(seq, minlength=total)
             kept = term_of_type >= 0
-            rows.append(np.repeat(np.arange(n_docs, n_docs + len(chunk)), n_types)[kept])
-            cols.append(term_of_type[kept])
-            vals.append(per_type[kept])
-        n_docs += len(chunk)
+            # this chunk's rows, the counts of two types that give one term summed
+            part = sparse.csr_matrix(
+                (per_type[kept], (np.repeat(np.arange(len(chunk)), n_types)[kept], term_of_type[kept])),
+                shape=(len(chunk), len(vocab)), dtype=np.int64)
+            part.sum_duplicates()
+            indptr.append(part.indptr[1:] + indptr[-1][-1])
+            indices.append(part.indices)
+            data.append(part.data)
+        else:
+            indptr.append(np.full(len(chunk), indptr[-1][-1]))
     terms = sorted(vocab)
     rank = np.empty(len(vocab), dtype=np.int64)
     rank[[vocab[t] for t in terms]] = np.arange(len(terms))
     empty = np.zeros(0, dtype=np.int64)
-    r = np.concatenate(rows) if rows else empty
-    c = rank[np.concatenate(cols)] if cols else empty
-    v = np.concatenate(vals).astype(np.int64) if vals else empty
-    m = sparse.csr_matrix((v, (r, c)), shape=(n_docs, len(terms)), dtype=np.int64)  # duplicates summed
-    m.sum_duplicates()
+    ind = rank[np.concatenate(indices)] if indices else empty
+    dat = np.concatenate(data) if data else empty
+    m = sparse.csr_matrix((dat, ind, np.concatenate(indptr)), shape=(n_docs, len(terms)))
     m.sort_indices()
     return m, terms
 
