@@ -633,7 +633,7 @@ class RjiebaSegmenter:
                 tags.setdefault(row.term, "x")  # what a lookup would give anyway
         self._rj = rj
         # every word of frequency > 0 with its tag ("x" if it has none), and the tags of all
-        if all(final.values()) and all(w in tags for w in final):
+        if all(final.values()) and final.keys() <= tags.keys():
             self._words = self._tags = tags
         else:
             self._tags = tags
