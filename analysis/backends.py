@@ -644,7 +644,8 @@ class RjiebaSegmenter:
         self._hmm = _hmm()
         self._hmm._tables()  # built once here: worker processes forked later share them
         self._hmm._widths()
-        self._detail: dict[str, tuple] = {}  # run of unknown characters -> its keys (see segment)
+        self._detail: dict[str, tuple] = {}  # run of single characters -> its keys (see segment)
+        self._tag_memo: dict[str, str] = {}  # token -> its usual tag, for the tokens met
         self._detail_max = detail_cache
 
     @property
@@ -711,7 +712,12 @@ class RjiebaSegmenter:
                 continue
             runs = [m.span() for m in _RUN_RE.finditer(shape)]
             bufs = ["".join(toks[a:b]) for a, b in runs]
-            new.update(b for b in bufs if b not in detail and b not in words)
+            for b in bufs:
+                if b not in detail:
+                    if b in words:  # a run that is a word: its characters, with their usual tags
+                        detail[b] = tuple(b)
+                    else:
+                        new.add(b)
             plan.append((piece, (toks, runs, bufs)))
         # 2. the HMM for all new runs of unknown characters at once
         if new:
@@ -736,12 +742,17 @@ class RjiebaSegmenter:
         codes, distinct = pd.factorize(np.fromiter(keys, dtype=object, count=len(keys)))
         seq = codes.astype(np.uint32)
         tokens = distinct.tolist()
-        pos = list(map(self._tagx.get, tokens, repeat(None)))
-        for i in _positions(pos, None):  # the few (token, tag) keys, and tokens without a tag
-            if type(tokens[i]) is tuple:
-                tokens[i], pos[i] = tokens[i]
+        # tags from a small table of the tokens met (lookups in the whole dictionary's are slow)
+        memo = self._tag_memo
+        pos = list(map(memo.get, tokens, repeat(None)))
+        for i in _positions(pos, None):  # the few (token, tag) keys, and tokens not met before
+            tok = tokens[i]
+            if type(tok) is tuple:
+                tokens[i], pos[i] = tok
             else:
-                pos[i] = "x"
+                pos[i] = tag = self._tagx.get(tok, "x")
+                if len(memo) < _MAX_CODES:
+                    memo[tok] = tag
         return Segmented(tuple(tokens), tuple(pos), seq)
 
     def _code(self, w: str) -> str:
@@ -749,7 +760,7 @@ class RjiebaSegmenter:
         if len(w) == 1:
             code = "S" if _IS_HAN_CHAR(w) else "x"
             if code == "x":
-                self._tagx[w] = "x"  # symbols and spaces are "x" for jieba.posseg, whatever the dictionary says
+                self._tagx[w] = self._tag_memo[w] = "x"  # symbols and spaces are "x" for jieba.posseg, whatever the dictionary says
         elif w in self._words:
             code = "A" if _ASCII_ALNUM(w) else "M"
         elif _IS_HAN_CHAR(w[0]):  # single ASCII letters/digits rjieba joined (numbers, mostly)
@@ -769,15 +780,15 @@ class RjiebaSegmenter:
         # A run that is a word is split into characters with their dictionary tags
         # (single Han-class characters: their usual tag).
         toks, runs, bufs = how
-        words = self._words
+        detail = self._detail
         at = 0
         for (a, b), buf in zip(runs, bufs):
             if a > at:
                 keys.extend(toks[at:a])
-            if buf in words:
-                keys.extend(buf)
-            else:
-                keys.extend(self._detail_keys(buf))
+            hit = detail.get(buf)
+            if hit is None:
+                hit = tuple(buf) if buf in self._words else self._detail_keys(buf)
+            keys.extend(hit)
             at = b
         if at < len(toks):
             keys.extend(toks[at:])
