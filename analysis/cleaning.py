@@ -60,11 +60,22 @@ __all__ = [
     "replay",
     "is_cjk",
     "CJK_RE",
+    "count_cjk",
     "traditional_only_chars",
 ]
 
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK_CLASS}]")
+_CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
+
+
+def count_cjk(text: str) -> int:
+    """Number of Chinese characters in ``text`` (what :data:`CJK_RE` matches).
+
+    Counted as the length removed with runs of them, several times faster
+    than one match per character.
+    """
+    return len(text) - len(_CJK_RUN_RE.sub("", text))
 
 
 def is_cjk(ch: str) -> bool:

@@ -41,7 +41,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .cleaning import CJK_RE, CleanResult, clean, decode
+from .cleaning import CleanResult, clean, count_cjk, decode
 from .errors import CorpusError, DecodeError, Problem
 from .paths import corpus_dir
 
@@ -418,7 +418,7 @@ def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document |
                                 "check the file's content, or the rules in analysis/data/boilerplate.yaml"))
         return None
     head = raw.lstrip()[:200].lower()
-    n_cjk = CJK_RE.subn("", result.text)[1]
+    n_cjk = count_cjk(result.text)
     if head.startswith(("<!doctype html", "<html", "<?xml")) or len(_TAG_RE.findall(raw[:20000])) > 20:
         problems.append(Problem("warning", where, "looks like an HTML or XML page: its tags and scripts are counted as text",
                                 "save the page's text only (in a browser: select the article, copy, paste into a .txt file)"))

@@ -226,3 +226,22 @@ def test_audit_lists_rule_and_text():
     row = audit[audit.rule == "breadcrumb"].iloc[0]
     assert row.old.startswith("当前位置") and row.new == "" and row.step == "boilerplate"
     assert result.text == "坚持动态清零。"
+
+
+@pytest.mark.parametrize(
+    "text, n",
+    [("", 0), ("abc 123", 0), ("疫情防控", 4), ("新冠 COVID-19 疫情，2022年", 5), ("㐀豈\U00020000中", 3),
+     ("\n中\n\n文\n", 2)],
+)
+def test_count_cjk_known_answers(text, n):
+    """Ideographs of the basic block, extension A and the compatibility block; not extension B, not punctuation."""
+    from analysis.cleaning import CJK_RE, count_cjk
+
+    assert count_cjk(text) == n == len(CJK_RE.findall(text))
+
+
+def test_count_cjk_on_the_seeds(seeds_corpus):
+    from analysis.cleaning import CJK_RE, count_cjk
+
+    for doc in seeds_corpus:
+        assert count_cjk(doc.text) == len(CJK_RE.findall(doc.text)) > 1000
