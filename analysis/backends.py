@@ -714,10 +714,10 @@ class RjiebaSegmenter:
             bufs = ["".join(toks[a:b]) for a, b in runs]
             for b in bufs:
                 if b not in detail:
-                    if b in words:  # a run that is a word: its characters, with their usual tags
-                        detail[b] = tuple(b)
-                    else:
+                    if b not in words:
                         new.add(b)
+                    elif len(detail) < self._detail_max:  # a run that is a word: its characters, usual tags
+                        detail[b] = tuple(b)
             plan.append((piece, (toks, runs, bufs)))
         # 2. the HMM for all new runs of unknown characters at once
         if new:

@@ -242,3 +242,22 @@ def test_fast_start_up_without_the_embedded_dictionary_is_the_same(monkeypatch, 
     assert final == final_long and total == total_long
     for doc in seeds_corpus:
         assert short.cut(doc.text) == long.cut(doc.text)
+
+
+def test_small_memos_give_the_same_segmentation(monkeypatch, seeds_corpus):
+    """The fast segmenter's memos (runs, shape codes, tags) are bounded; cleared or full, the output is the same."""
+    from analysis.backends import RjiebaSegmenter
+    from analysis.segmentation import _lexicon_path, _stamp
+
+    lex = str(_lexicon_path(None).resolve())
+    ref = [get_segmenter("jieba").cut(d.text) for d in seeds_corpus]
+    monkeypatch.setattr(backends, "_MAX_CODES", 5)
+    small = RjiebaSegmenter(lex, _stamp(lex), detail_cache=3)
+    for _ in range(2):  # a second pass meets full memos
+        assert [small.cut(d.text) for d in seeds_corpus] == ref
+    monkeypatch.undo()
+    full = RjiebaSegmenter(lex, _stamp(lex))
+    assert [full.cut(d.text) for d in seeds_corpus] == ref
+    # the bounds took effect: the small memos were cleared or stopped growing
+    assert len(small._detail) < len(full._detail) / 2
+    assert len(small._tag_memo) < len(full._tag_memo) / 2
