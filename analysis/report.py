@@ -112,16 +112,30 @@ def _card(nb) -> tuple[str, str]:
     return title, markdown2html(body)
 
 
+#: the characters the shipped Chinese font draws (CJK radicals to ideographs, compatibility
+#: ideographs, vertical and full-width forms, supplementary ideographs). With this range the
+#: font can come first in every font stack: it draws only Chinese, Latin text keeps the system
+#: font. Listed after the system fonts instead, Chromium without a CJK system font showed the
+#: first Chinese text of a page as empty boxes.
+_CJK_RANGES = "U+2E80-9FFF, U+F900-FAFF, U+FE10-FE1F, U+FE30-FE4F, U+FF00-FFEF, U+20000-2FA1F"
+
+
+def _font_face(font_url: str) -> str:
+    """The @font-face rule of the shipped Chinese font, for Chinese characters only."""
+    return (f"@font-face {{ font-family: 'Noto Sans SC'; src: url('{font_url}'); font-display: swap; "
+            f"unicode-range: {_CJK_RANGES}; }}")
+
+
 def _font_css(font_url: str) -> str:
     """CSS that ships the suite's Chinese font with the site, so pages show Chinese
     on machines without a CJK system font."""
     return (
         "<style>\n"
-        f"@font-face {{ font-family: 'Noto Sans SC'; src: url('{font_url}'); font-display: swap; }}\n"
+        f"{_font_face(font_url)}\n"
         "body, .jp-RenderedHTMLCommon, .jp-RenderedHTMLCommon table, .jp-OutputArea-output { font-family: "
-        "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans SC', sans-serif; }\n"
-        "pre, code, .jp-OutputArea-output pre, .highlight pre { font-family: 'SFMono-Regular', Menlo, Consolas, "
-        "'DejaVu Sans Mono', 'Liberation Mono', 'Noto Sans SC', monospace; }\n"
+        "'Noto Sans SC', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; }\n"
+        "pre, code, .jp-OutputArea-output pre, .highlight pre { font-family: 'Noto Sans SC', 'SFMono-Regular', "
+        "Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace; }\n"
         "</style>\n"
     )
 
@@ -142,8 +156,8 @@ _INDEX = """<!DOCTYPE html>
 <title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-@font-face {{ font-family: "Noto Sans SC"; src: url("fonts/{font}"); font-display: swap; }}
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Noto Sans SC", sans-serif;
+{font_face}
+body {{ font-family: "Noto Sans SC", system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
        max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }}
 h1 {{ font-weight: 600; }} .nb {{ border: 1px solid #ddd; border-radius: 6px; padding: 0.8em 1.2em; margin: 1em 0; }}
 .nb h2 {{ margin: 0.2em 0; font-size: 1.25em; }} .links a {{ margin-right: 1.2em; }}
@@ -233,7 +247,7 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     index.write_text(
         _INDEX.format(title="Policy rhetoric, slogans and emphasis · 政策文本比较", corpus=html.escape(folder.name),
                       by=html.escape(by), n_docs=len(corp), seconds=time.perf_counter() - start,
-                      pages=blocks, gallery=gallery, font=html.escape(font.name)),
+                      pages=blocks, gallery=gallery, font_face=_font_face(f"fonts/{html.escape(font.name)}")),
         encoding="utf-8",
     )
     return index

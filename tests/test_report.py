@@ -36,6 +36,18 @@ def test_report_renders_site_with_reader_version(tmp_path):
     assert "load_corpus" in full and "load_corpus" not in reader
     assert "data:image/png;base64" in reader
     assert (tmp_path / "site" / "figures" / "01_tiny-title.png").is_file()
+    # the shipped Chinese font: a file beside the pages, declared for Chinese characters only and
+    # first in every font stack (after the system fonts, Chromium drew a page's first Chinese as boxes)
+    import re
+
+    site = tmp_path / "site"
+    for page, folder in ((html, site), (full, site), (reader, site / "reader")):
+        css = page[page.index("@font-face"):]
+        face = re.match(r"@font-face \{ font-family: 'Noto Sans SC'; src: url\('([^']+)'\);[^}]*"
+                        r"unicode-range: U\+2E80-9FFF", css)
+        assert face and (folder / face.group(1)).is_file()
+        stacks = re.findall(r"\{ font-family: ([^;]+);", css)[1:]  # the stacks after the face's own name
+        assert stacks and all(s.replace('"', "'").startswith("'Noto Sans SC', ") for s in stacks)
 
 
 def test_report_failure_names_notebook_and_cell(tmp_path):
