@@ -21,6 +21,7 @@ import html
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,10 @@ def _execute(path: Path, env: dict[str, str], timeout: int):
     old_env = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the kernel inherits the environment of this process
     try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", config=_kernel_config(sockets),
+                                    resources={"metadata": {"path": str(path.parent)}})
+            client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         cell = _failed_cell(nb)
         where = f"cell {cell}" if cell is not None else "a cell"
@@ -79,6 +82,22 @@ def _execute(path: Path, env: dict[str, str], timeout: int):
             else:
                 os.environ[k] = v
     return nb
+
+
+def _kernel_config(socket_dir: str):
+    """Kernels talk over Unix sockets in ``socket_dir`` where the platform has them, not TCP.
+
+    Over TCP, ipykernel warns on every start that the traffic is unencrypted;
+    the sockets sit in a private temporary folder. The path is absolute: the
+    kernel runs in the notebook's folder, this process elsewhere. Windows keeps TCP.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(socket_dir, "kernel")
+    return config
 
 
 def _failed_cell(nb) -> int | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import nbformat
 import pytest
@@ -55,6 +56,15 @@ def test_report_failure_names_notebook_and_cell(tmp_path):
     corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。"}, region=["X"])
     with pytest.raises(ReportError, match=r"02_broken\.ipynb: cell 2 failed.*boom"):
         build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="IPC sockets are a POSIX transport; Windows keeps TCP")
+def test_report_kernels_use_local_sockets_without_the_tcp_warning(tmp_path, capfd):
+    nb = _notebook(tmp_path / "01_tiny.ipynb",
+                   "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)")
+    out = _execute(nb, {}, timeout=120)
+    assert out.cells[1].outputs[0]["text"].strip() == "ipc"
+    assert "running over TCP" not in capfd.readouterr().err
 
 
 def test_report_refuses_bad_corpus_before_running(tmp_path):
