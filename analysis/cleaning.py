@@ -168,11 +168,42 @@ _TEXT_RE = re.compile(
     "\uff00-\uffef\ufeff]+"
 )
 _MIN_CJK_FOR_GUESS = 20  # too few Chinese characters to judge an encoding by them
+# below this many, charset-normalizer takes short GBK text for Korean now and then (4 in 148
+# samples of 20 characters, none of 50 or more)
+_MIN_CJK_FOR_DETECTOR = 50
+# Japanese and Korean legacy encodings, by Python codec name: their bytes are valid GBK too
+# (EUC-JP and EUC-KR share its byte ranges), so GBK reads them into real but meaningless characters
+_FOREIGN_CODECS = (
+    ("Japanese", ("euc_jp", "euc_jis", "shift_jis", "cp932", "iso2022_jp")),
+    ("Korean", ("euc_kr", "cp949", "johab", "iso2022_kr")),
+)
 
 
 def _text_share(text: str) -> float:
     """Share of characters of ``text`` that plain Chinese or English documents are made of."""
     return 1.0 - len(_TEXT_RE.sub("", text)) / max(1, len(text))
+
+
+def _japanese_or_korean(data: bytes) -> tuple[str, str] | None:
+    """``(language, codec)`` when charset-normalizer finds the bytes are Japanese or Korean, else None.
+
+    Asked only once the bytes decode as GB18030 or Big5 into common Chinese
+    characters: EUC-JP and EUC-KR text does that (its bytes land on GB2312's
+    common characters), so only a detector that weighs the whole byte pattern
+    tells them apart. The first 64 KB are enough.
+    """
+    import codecs
+
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    if best is None:
+        return None
+    name = codecs.lookup(best.encoding).name.replace("-", "_")
+    for language, prefixes in _FOREIGN_CODECS:
+        if name.startswith(prefixes):
+            return language, best.encoding
+    return None
 
 
 def _common_share(text: str) -> tuple[float, int]:
@@ -230,7 +261,9 @@ def decode(data: bytes, source: str | Path = "<bytes>") -> tuple[str, str]:
     4. strict UTF-8;
     5. strict GB18030 (a superset of GBK and GB2312), then Big5 (``cp950``,
        ``big5hkscs``) - each only when the Chinese characters it gives are
-       common ones, so Big5 is never read as GBK mojibake.
+       common ones, so Big5 is never read as GBK mojibake; and, given 50 or
+       more of them, when charset-normalizer does not find Japanese or Korean
+       (EUC-JP and EUC-KR bytes are valid GBK, and land on common characters).
 
     A few stray control characters (a DOS end-of-file mark …) are kept here
     and removed, with an audit entry, by :func:`remove_invisible`; many mean a
@@ -239,8 +272,9 @@ def decode(data: bytes, source: str | Path = "<bytes>") -> tuple[str, str]:
     Raises
     ------
     DecodeError
-        Naming ``source``, what is wrong and the fix: binary files, and bytes
-        that no candidate decodes into plausible text.
+        Naming ``source``, what is wrong and the fix: binary files, bytes
+        that no candidate decodes into plausible text, and Japanese or Korean
+        in a legacy encoding.
     """
     source = str(source)
     for bom, encoding in _BOMS:
@@ -275,6 +309,15 @@ def decode(data: bytes, source: str | Path = "<bytes>") -> tuple[str, str]:
             continue
         share, n_cjk = _common_share(text)
         if n_cjk < _MIN_CJK_FOR_GUESS or share >= 0.9:
+            if n_cjk >= _MIN_CJK_FOR_DETECTOR and (foreign := _japanese_or_korean(data)):
+                language, codec = foreign
+                raise DecodeError(
+                    source,
+                    f"is {language} text ({codec}), not Chinese: read as {label.upper()} it gives characters that "
+                    f"exist but make no sense ({text.strip()[:12]!r} …)",
+                    "remove it from the manifest (this suite segments Chinese); if it is Chinese, open it in an "
+                    "editor that detects encodings and save it as UTF-8",
+                )
             return _check_controls(text, label, source), label
         tried.append(f"as {label} only {share:.0%} of its Chinese characters are common ones")
     mostly = " (the rest is valid UTF-8: part of the file was saved in another encoding)" if mostly_utf8 else ""

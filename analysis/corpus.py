@@ -51,6 +51,13 @@ REQUIRED_COLUMNS = ("id", "file")
 MANIFEST = "manifest.csv"
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*[^<>]{0,200}>")
+# scripts that mark a document as Japanese or Korean (a Chinese document may quote a few kana
+# in a name, not a tenth of its characters)
+_FOREIGN_SCRIPTS = (
+    ("Japanese", "kana", re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff]+")),
+    ("Korean", "Hangul", re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")),
+)
+_FOREIGN_MIN, _FOREIGN_SHARE = 20, 0.1
 
 
 @dataclass
@@ -393,6 +400,15 @@ def _valid_date(value: str) -> bool:
     return True
 
 
+def _foreign_script(text: str, n_cjk: int) -> tuple[str, str, int] | None:
+    """``(language, script, count)`` when kana or Hangul make up a tenth or more of the text's CJK characters."""
+    for language, script, run_re in _FOREIGN_SCRIPTS:
+        n = len(text) - len(run_re.sub("", text))
+        if n >= _FOREIGN_MIN and n >= _FOREIGN_SHARE * (n + n_cjk):
+            return language, script, n
+    return None
+
+
 def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document | None:
     """Read, decode and clean one listed file; record its problems (None when it cannot be used)."""
     fpath = path / row["file"]
@@ -419,9 +435,15 @@ def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document |
         return None
     head = raw.lstrip()[:200].lower()
     n_cjk = count_cjk(result.text)
+    foreign = _foreign_script(result.text, n_cjk)
     if head.startswith(("<!doctype html", "<html", "<?xml")) or len(_TAG_RE.findall(raw[:20000])) > 20:
         problems.append(Problem("warning", where, "looks like an HTML or XML page: its tags and scripts are counted as text",
                                 "save the page's text only (in a browser: select the article, copy, paste into a .txt file)"))
+    elif foreign:
+        language, script, n = foreign
+        problems.append(Problem("warning", where, f"looks like {language}, not Chinese: {n:,} of its characters are "
+                                f"{script} (against {n_cjk:,} Chinese characters)",
+                                "remove it from the manifest: jieba segments Chinese, and its words would be counted as Chinese"))
     elif n_cjk == 0:
         problems.append(Problem("warning", where, "contains no Chinese characters",
                                 "check that this is the right file; it adds nothing to Chinese word counts"))

@@ -42,6 +42,15 @@ SEEDS = ROOT / "seeds"
 
 # --------------------------------------------------------------------------- seeds
 
+#: a Japanese and a Korean notice on the same subject: valid GBK bytes in EUC-JP and EUC-KR
+JAPANESE = ("新型コロナウイルス感染症の拡大を防ぐため、政府は緊急事態宣言を発出し、国民に不要不急の外出の自粛を"
+            "要請しました。各都道府県知事は、飲食店に対して営業時間の短縮を求め、学校や職場における感染対策の徹底を"
+            "呼びかけています。医療提供体制の確保とワクチン接種の推進が、引き続き最重要の課題です。\n")
+KOREAN = ("정부는 신종 코로나바이러스 감염증 확산을 막기 위해 사회적 거리두기를 강화하고 국민들에게 불필요한 외출을 "
+          "자제해 달라고 요청했습니다. 각 지방자치단체는 음식점의 영업시간을 단축하고 학교와 직장에서의 방역 수칙 "
+          "준수를 당부했습니다. 의료 체계 확보와 예방접종 확대가 여전히 가장 중요한 과제입니다.\n")
+
+
 
 def seed_rows() -> list[dict[str, str]]:
     """The seed manifest's rows, read with the csv module."""
@@ -210,6 +219,14 @@ TEXT_CASES: list[TextCase] = [
              r"part of the file was saved in another encoding\).*Fix:"),
     TextCase("shift_jis_japanese", lambda: ("日本語のテキストです。東京都の会議で決定しました。" * 5).encode("shift_jis"),
              "error", r"is not UTF-8 text.*only \d+% of its Chinese characters are common ones"),
+    TextCase("euc_jp_japanese", lambda: JAPANESE.encode("euc_jp"), "error",
+             r"is Japanese text \(.+\), not Chinese.*Fix: remove it from the manifest"),
+    TextCase("euc_kr_korean", lambda: KOREAN.encode("euc_kr"), "error",
+             r"is Korean text \(.+\), not Chinese.*Fix: remove it from the manifest"),
+    TextCase("japanese_utf8", lambda: JAPANESE.encode("utf-8"), "warning",
+             r"looks like Japanese, not Chinese: \d+ of its characters are kana.*Fix: remove it from the manifest"),
+    TextCase("korean_utf8", lambda: KOREAN.encode("utf-8"), "warning",
+             r"looks like Korean, not Chinese: \d+ of its characters are Hangul.*Fix: remove it from the manifest"),
     TextCase("latin1", lambda: "Ça coûte très cher à Genève, résumé naïve.\n".encode("latin-1"), "error",
              r"is not UTF-8 text"),
     TextCase("no_chinese", lambda: b"Guidelines on epidemic prevention and control.\nStay at home.\n", "warning",

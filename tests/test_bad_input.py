@@ -16,7 +16,9 @@ import pytest
 
 import analysis
 import badinput as bi
+from conftest import make_corpus
 from analysis import cli
+from analysis.corpus import scan
 from analysis.cleaning import clean, replay
 from analysis.corpus import scan
 from analysis.errors import CorpusError
@@ -64,6 +66,14 @@ def test_gbk_copy_on_its_own_loads_to_the_seed_text(tmp_path, seeds_corpus):
     corp = analysis.load_corpus(bi.build_text_corpus(tmp_path / "gbk", [case]))
     assert corp[case.name].encoding == case.encoding
     assert corp[case.name].text == seeds_corpus.docs[case.seed].text
+
+
+def test_a_few_kana_in_a_chinese_document_are_no_warning(tmp_path):
+    # Chinese text quotes Japanese names now and then; only a real share of kana means Japanese
+    text = bi.seed_raw(3).replace("。", "。日本的“すき家”也在通报之列。")
+    assert text.count("すき") >= 20  # more kana than the minimum: the share decides
+    corp, problems = scan(make_corpus(tmp_path / "c", {"a.txt": text}))
+    assert len(corp) == 1 and problems == []
 
 
 @pytest.mark.parametrize("case", FLAGGED, ids=lambda c: c.name)

@@ -19,6 +19,7 @@ from analysis.cleaning import (
     traditional_only_chars,
 )
 from analysis.errors import DecodeError
+import badinput as bi
 from conftest import seed_text
 
 
@@ -52,6 +53,27 @@ def test_decode_undecodable_names_file_and_fix():
         decode(b"\xff\xfe\xfd" * 3 + b"abc\x81", "bad.txt")
     msg = str(exc.value)
     assert "bad.txt" in msg and "Fix:" in msg
+
+
+@pytest.mark.parametrize("text, encoding, language", [(bi.JAPANESE, "euc_jp", "Japanese"), (bi.KOREAN, "euc_kr", "Korean")])
+def test_decode_refuses_japanese_and_korean_that_gbk_would_read(text, encoding, language):
+    data = text.encode(encoding)
+    data.decode("gb18030")  # the trap: valid GBK, and common characters at that
+    with pytest.raises(DecodeError, match=rf"notice\.txt: is {language} text .*not Chinese.*Fix: remove it"):
+        decode(data, "notice.txt")
+    assert decode(text.encode("utf-8"), "notice.txt") == (text, "utf-8")  # as UTF-8 it reads as what it is
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_decode_reads_every_seed_saved_as_gbk_or_big5(prefix):
+    # the Japanese/Korean detector is asked about each of these, and must say Chinese
+    raw = seed_text(prefix)
+    assert decode(raw.encode("gb18030"), f"{prefix}.txt") == (raw, "gb18030")
+    try:
+        big5 = raw.encode("cp950")
+    except UnicodeEncodeError:  # Simplified characters that Big5 lacks
+        return
+    assert decode(big5, f"{prefix}.txt") == (raw, "big5")
 
 
 # ------------------------------------------------------------------ single steps
