@@ -54,6 +54,7 @@ __all__ = [
     "normalize_punctuation",
     "load_boilerplate_rules",
     "remove_boilerplate",
+    "join_title_lines",
     "repair_lines",
     "tidy_whitespace",
     "clean",
@@ -972,6 +973,68 @@ def _splits_word(left: str, right: str) -> bool:
     return False
 
 
+#: the most lines a title is broken into, and the longest title line (characters)
+_TITLE_MAX_LINES, _TITLE_MAX_CHARS = 6, 40
+# punctuation of prose, never in a title (which may hold 、 quotes and book-title marks)
+_PROSE_PUNCT_RE = re.compile("[，；。！？,;!?]")
+# a document number (桂防指〔2022〕1号), which belongs to the letterhead, not the title
+_DOC_NUMBER_RE = re.compile(r"[〔\[［]\s*\d{4}\s*[〕\]］]|\d+\s*号\s*$")
+
+
+@lru_cache(maxsize=4)
+def document_types(path: str | None = None) -> tuple[str, ...]:
+    """Words that end an official document's title (``data/document_types.txt``), longest first."""
+    source = Path(path) if path else data_file("document_types.txt")
+    words = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word and not word.startswith("#"):
+            words.append(word)
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def _title_lines(lines: list[str], content: list[int]) -> list[int]:
+    """Indices of the lines a document's title is broken into, when it is (else an empty list).
+
+    The title is the first two to :data:`_TITLE_MAX_LINES` lines of the document
+    when the last of them ends with a document type (:func:`document_types`),
+    no earlier one does, and none ends a sentence, holds a comma or a full
+    stop, is long, starts with a dash (a subtitle), a heading marker or a date,
+    or holds a document number.
+    """
+    types = document_types()
+    for k, i in enumerate(content[:_TITLE_MAX_LINES]):
+        s = lines[i].strip()
+        if (len(s) > _TITLE_MAX_CHARS or _ends_sentence(s) or _PROSE_PUNCT_RE.search(s) or s[0] in "—-–─" or _HEADING_RE.match(s)
+                or _POINT_RE.match(s) or _DATE_LINE_RE.match(s) or _DOC_NUMBER_RE.search(s) or not CJK_RE.search(s)):
+            return []
+        if s.rstrip("".join(CLOSERS)).endswith(types):
+            return content[:k + 1] if k else []
+    return []
+
+
+def join_title_lines(text: str) -> tuple[str, list[Edit]]:
+    """Join a title broken over the first lines of a document into one line (rule ``join_title_lines``).
+
+    See :func:`_title_lines` for when the first lines are a title. Blank lines
+    between them go too; the rest of the text is left to :func:`repair_lines`.
+    """
+    lines = text.split("\n")
+    content = [i for i, l in enumerate(lines[:4 * _TITLE_MAX_LINES]) if l.strip()]
+    title = _title_lines(lines, content)
+    if not title:
+        return text, []
+    starts = [0, *accumulate(len(l) + 1 for l in lines[:title[-1] + 1])]
+    edits = []
+    for a, b in zip(title, title[1:]):
+        left, nxt = lines[a].rstrip(), lines[b]
+        start = starts[a] + len(left)
+        end = starts[b] + (len(nxt) - len(nxt.lstrip()))
+        glue = " " if left[-1].isascii() and left[-1].isalnum() and nxt.lstrip()[0].isascii() else ""
+        edits.append(Edit("lines", "join_title_lines", start, end, text[start:end], glue))
+    return apply_edits(text, edits), edits
+
+
 def repair_lines(text: str) -> tuple[str, list[Edit]]:
     """Rejoin sentences broken by PDF line and page breaks; keep real paragraphs.
 
@@ -980,7 +1043,8 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     or is a prose line cut at a page break whose continuation finishes the
     sentence. A line that starts with a heading marker (一、 （一） 第一章 1. 一是 …),
     an indent or a date is never joined to the line before it. Blank lines
-    between joined lines go too (rule ``join_broken_line``).
+    between joined lines go too (rule ``join_broken_line``). A title broken over
+    the first lines is joined before, by :func:`join_title_lines`.
     """
     lines = text.split("\n")
     width = _line_width(lines)
@@ -988,8 +1052,10 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     # offsets of each line start in ``text``
     starts = [0, *accumulate(len(l) + 1 for l in lines)]
     edits = []
+    # a first line that ends with a document type is the title, however wide (see join_title_lines)
+    title = content[:1] if content and lines[content[0]].strip().rstrip("".join(CLOSERS)).endswith(document_types()) else []
     for a, b in zip(content, content[1:]):
-        if _should_join(lines[a], lines[b], width):
+        if a not in title and _should_join(lines[a], lines[b], width):
             left = lines[a].rstrip()
             start = starts[a] + len(left)
             nxt = lines[b]
@@ -1045,6 +1111,7 @@ STEPS: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
     normalize_width,
     to_simplified,
     normalize_punctuation,
+    join_title_lines,
     repair_lines,
     remove_boilerplate,
     tidy_whitespace,

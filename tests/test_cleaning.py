@@ -9,6 +9,7 @@ from analysis import cleaning
 from analysis.cleaning import (
     clean,
     decode,
+    join_title_lines,
     normalize_punctuation,
     normalize_width,
     remove_boilerplate,
@@ -135,6 +136,37 @@ def test_repair_joins_pdf_lines_seed_000():
     assert any(l.startswith("一、深入学习领会") and "坚决守好祖国南大门" in l for l in lines)
     assert any(l.startswith("二、从严从紧从细") for l in lines)
     assert any(l.startswith("三、狠抓工作落实") for l in lines)
+
+
+def test_repair_joins_title_broken_over_lines_seed_000():
+    result = clean(seed_text("000"))
+    first = result.text.split("\n")[0]
+    assert first.startswith("广西壮族自治区新型冠状病毒感染的肺炎疫情防控工作领导小组指挥部关于对2022年元旦春节期间")
+    assert first.endswith("再部署再检查再落实的通知")
+    audit = result.audit()
+    assert (audit.rule == "join_title_lines").sum() == 3  # four lines, three joins
+    assert clean(result.text).text == result.text
+
+
+@pytest.mark.parametrize("head, joined", [
+    # a notice's title over three lines, blank lines between: one line
+    ("XX市人民政府办公室关于进一步做好\n\n冬春季疫情防控工作\n的通知\n", "XX市人民政府办公室关于进一步做好冬春季疫情防控工作的通知"),
+    # a single-line title, and a title followed by its subtitle: untouched
+    ("关于做好疫情防控工作的通知\n", None),
+    ("坚定信心 迎难而上\n——在全市疫情防控工作会议上的讲话\n", None),
+    # a letterhead with a document number is no title
+    ("XX市人民政府文件\nX政发〔2022〕3号\n关于印发防控方案的通知\n", None),
+    # the first line is prose; the title words come too late
+    ("为做好防控工作，现通知如下\n具体事项见附件\n的通知\n", None),
+])
+def test_repair_title_lines_crafted(head, joined):
+    text = head + "各区人民政府，市各有关单位：\n现将有关事项通知如下。\n"
+    out, edits = join_title_lines(text)
+    if joined is None:
+        assert not [e for e in edits if e.rule == "join_title_lines"]
+    else:
+        assert out.split("\n")[0] == joined
+        assert out.split("\n")[1] == "各区人民政府，市各有关单位："  # the salutation keeps its line
 
 
 def test_repair_keeps_headings_and_short_titles():
