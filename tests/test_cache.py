@@ -269,6 +269,26 @@ def test_damaged_document_cache_is_reloaded(cache_root):
     assert all(p.read_bytes().startswith(b"ADOC") and len(p.read_bytes()) > 100 for p in docs)  # rewritten
 
 
+@pytest.mark.parametrize("name", ["boilerplate.yaml", "document_types.txt"])
+def test_editing_a_cleaning_data_file_cleans_documents_again(name, tmp_path, monkeypatch):
+    # cached clean documents are keyed by the cleaning's code and its data files: edit one, and the key moves
+    import shutil
+
+    from analysis import paths
+
+    data = shutil.copytree(paths.DATA_DIR, tmp_path / "data")
+    monkeypatch.setattr(paths, "DATA_DIR", data)
+    parallel._cleaning_fingerprint.cache_clear()
+    before = parallel._cleaning_fingerprint("lexicon")
+    with open(data / name, "a", encoding="utf-8") as fh:
+        fh.write("\n# a reviewer's note\n")
+    parallel._cleaning_fingerprint.cache_clear()
+    try:
+        assert parallel._cleaning_fingerprint("lexicon") != before
+    finally:
+        parallel._cleaning_fingerprint.cache_clear()
+
+
 def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
     from conftest import make_corpus
 
