@@ -1005,8 +1005,9 @@ def _title_lines(lines: list[str], content: list[int]) -> list[int]:
     types = document_types()
     for k, i in enumerate(content[:_TITLE_MAX_LINES]):
         s = lines[i].strip()
-        if (len(s) > _TITLE_MAX_CHARS or _ends_sentence(s) or _PROSE_PUNCT_RE.search(s) or s[0] in "—-–─" or _HEADING_RE.match(s)
-                or _POINT_RE.match(s) or _DATE_LINE_RE.match(s) or _DOC_NUMBER_RE.search(s) or not CJK_RE.search(s)):
+        prose = len(s) > _TITLE_MAX_CHARS or _ends_sentence(s) or _PROSE_PUNCT_RE.search(s)
+        marked = s[0] in "—-–─" or _HEADING_RE.match(s) or _POINT_RE.match(s) or _DATE_LINE_RE.match(s)
+        if prose or marked or _DOC_NUMBER_RE.search(s) or not CJK_RE.search(s):
             return []
         if s.rstrip("".join(CLOSERS)).endswith(types):
             return content[:k + 1] if k else []
@@ -1025,14 +1026,17 @@ def join_title_lines(text: str) -> tuple[str, list[Edit]]:
     if not title:
         return text, []
     starts = [0, *accumulate(len(l) + 1 for l in lines[:title[-1] + 1])]
-    edits = []
-    for a, b in zip(title, title[1:]):
-        left, nxt = lines[a].rstrip(), lines[b]
-        start = starts[a] + len(left)
-        end = starts[b] + (len(nxt) - len(nxt.lstrip()))
-        glue = " " if left[-1].isascii() and left[-1].isalnum() and nxt.lstrip()[0].isascii() else ""
-        edits.append(Edit("lines", "join_title_lines", start, end, text[start:end], glue))
+    edits = [_join_lines(text, lines, starts, a, b, "join_title_lines") for a, b in zip(title, title[1:])]
     return apply_edits(text, edits), edits
+
+
+def _join_lines(text: str, lines: list[str], starts: list[int], a: int, b: int, rule: str) -> Edit:
+    """The edit that joins line ``a`` to line ``b`` (blank lines between go; a space between ASCII words)."""
+    left, nxt = lines[a].rstrip(), lines[b]
+    start = starts[a] + len(left)
+    end = starts[b] + (len(nxt) - len(nxt.lstrip()))
+    glue = " " if left[-1].isascii() and left[-1].isalnum() and nxt.lstrip()[0].isascii() else ""
+    return Edit("lines", rule, start, end, text[start:end], glue)
 
 
 def repair_lines(text: str) -> tuple[str, list[Edit]]:
@@ -1053,15 +1057,11 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     starts = [0, *accumulate(len(l) + 1 for l in lines)]
     edits = []
     # a first line that ends with a document type is the title, however wide (see join_title_lines)
-    title = content[:1] if content and lines[content[0]].strip().rstrip("".join(CLOSERS)).endswith(document_types()) else []
+    first = lines[content[0]].strip().rstrip("".join(CLOSERS)) if content else ""
+    title = content[:1] if first.endswith(document_types()) else []
     for a, b in zip(content, content[1:]):
         if a not in title and _should_join(lines[a], lines[b], width):
-            left = lines[a].rstrip()
-            start = starts[a] + len(left)
-            nxt = lines[b]
-            end = starts[b] + (len(nxt) - len(nxt.lstrip()))
-            glue = " " if left[-1].isascii() and left[-1].isalnum() and nxt.lstrip()[0].isascii() else ""
-            edits.append(Edit("lines", "join_broken_line", start, end, text[start:end], glue))
+            edits.append(_join_lines(text, lines, starts, a, b, "join_broken_line"))
     if not edits:  # the same object: the next step reuses what is known about it (see _lookups)
         return text, edits
     return apply_edits(text, edits), edits
