@@ -6,7 +6,7 @@ Import what you need; nothing is loaded, downloaded or printed at import time::
     cfg = analysis.setup("01_corpus")
     corp = analysis.load_corpus()          # seeds/, or $ANALYSIS_CORPUS
     toks = analysis.tokens(corp, drop_proper=True)
-    dfmat = analysis.dfm(corp, by="region")
+    dfmat = analysis.dfm(corp, by="genre")
 """
 from __future__ import annotations
 

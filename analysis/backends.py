@@ -42,7 +42,6 @@ Where rjieba on its own would differ, and how this module evens it out:
 """
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from itertools import repeat
@@ -53,6 +52,8 @@ import numpy as np
 import pandas as pd
 
 from .cache import Segmented
+from .config import segmenter_setting
+from .text import JIEBA_HAN
 
 __all__ = [
     "BACKENDS",
@@ -71,7 +72,7 @@ ENV_VAR = "ANALYSIS_SEGMENTER"
 BACKEND_VERSION = "1"
 
 # jieba.posseg's block pattern: one block = characters of this class
-_HAN_INTERNAL = "\u4E00-\u9FD5a-zA-Z0-9+#&._"
+_HAN_INTERNAL = JIEBA_HAN + "a-zA-Z0-9+#&._"
 _HAN_INTERNAL_RE = re.compile(f"([{_HAN_INTERNAL}]+)")
 _IS_HAN_CHAR = re.compile(f"[{_HAN_INTERNAL}]").match
 # characters jieba.posseg treats as symbols but rjieba could put into a block:
@@ -81,7 +82,7 @@ _ASCII_ALNUM = re.compile(r"[a-zA-Z0-9]+").fullmatch
 # runs of tokens jieba.posseg buffers: two or more single characters, or joined ASCII singles
 _RUN_RE = re.compile(r"S[SJ]+|J[SJ]*")
 # jieba.posseg's detail patterns (HMM part)
-_HAN_DETAIL_RE = re.compile("([\u4E00-\u9FD5]+)")
+_HAN_DETAIL_RE = re.compile(f"([{JIEBA_HAN}]+)")
 _SKIP_DETAIL_RE = re.compile(r"([\.0-9]+|[a-zA-Z0-9]+)")
 _NUM_RE = re.compile(r"[\.0-9]+")
 _ENG_RE = re.compile(r"[a-zA-Z0-9]+")
@@ -114,7 +115,7 @@ def backend_name(name: str | None = None) -> str:
     ValueError
         For an unknown name, or ``rjieba`` when it is not installed.
     """
-    chosen = (name or os.environ.get(ENV_VAR, "").strip() or "").lower()
+    chosen = (name or segmenter_setting() or "").lower()
     if not chosen:
         return available_backends()[-1]
     if chosen not in BACKENDS:
@@ -534,7 +535,7 @@ def _rjieba_embeds_jieba_dictionary() -> bool:
 
 #: lexicon terms whose frequency jieba must suggest are resolved here only if they are
 #: all Han characters (one block for jieba's cut, no ASCII runs to join); else jieba does it
-_PURE_HAN = re.compile("[\u4E00-\u9FD5]+").fullmatch
+_PURE_HAN = re.compile(f"[{JIEBA_HAN}]+").fullmatch
 
 
 def _build_rjieba(lexicon: str, stamp: tuple | None):

@@ -35,7 +35,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .paths import cache_dir
+from .config import cache_dir, cache_enabled
 
 __all__ = [
     "Segmented",
@@ -54,7 +54,6 @@ FORMAT = 3
 _MAGIC = b"ASEG3\n"
 #: texts shorter than this are only memoised in memory (they are fast to segment)
 DISK_MIN_CHARS = 500
-_OFF = {"0", "off", "false", "no", "none"}
 #: the cache's subfolders: segmentations, cleaned documents, document-term counts
 _SUBFOLDERS = ("segments", "documents", "counts")
 
@@ -73,11 +72,6 @@ def unpack_framed(blob: bytes, magic: bytes) -> tuple[dict, int]:
     (hlen,) = struct.unpack_from("<I", blob, at)
     at += 4
     return json.loads(blob[at:at + hlen].decode("utf-8")), at + hlen
-
-
-def cache_enabled() -> bool:
-    """False when ``$ANALYSIS_CACHE`` is ``off`` (or ``0``, ``false``, ``no``)."""
-    return os.environ.get("ANALYSIS_CACHE", "").strip().lower() not in _OFF
 
 
 def segment_cache_dir() -> Path:

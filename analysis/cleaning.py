@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DecodeError
-from .paths import data_file
+from .text import CJK_CLASS, CJK_RE, SENTENCE_RE, is_cjk
+from .config import data_file
 
 __all__ = [
     "Edit",
@@ -59,30 +60,8 @@ __all__ = [
     "tidy_whitespace",
     "clean",
     "replay",
-    "is_cjk",
-    "CJK_RE",
-    "count_cjk",
     "traditional_only_chars",
 ]
-
-CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_RE = re.compile(f"[{CJK_CLASS}]")
-_CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
-
-
-def count_cjk(text: str) -> int:
-    """Number of Chinese characters in ``text`` (what :data:`CJK_RE` matches).
-
-    Counted as the length removed with runs of them, several times faster
-    than one match per character.
-    """
-    return len(text) - len(_CJK_RUN_RE.sub("", text))
-
-
-def is_cjk(ch: str) -> bool:
-    """True for a CJK unified ideograph (basic block, extension A, compatibility)."""
-    return bool(CJK_RE.match(ch))
-
 
 class Edit(NamedTuple):
     """One recorded change: ``text[start:end] == old`` was replaced by ``new``.
@@ -769,7 +748,7 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
     if len(converted) == len(text):
         return converted, _changed_runs(text, converted, 0)
     edits: list[Edit] = []
-    for m in _SENTENCE_RE.finditer(text):
+    for m in SENTENCE_RE.finditer(text):  # a phrase OpenCC converts never spans a sentence or line
         part, pos = m.group(0), m.start()
         new = _opencc().convert(part) if part else part
         if new == part:
@@ -786,8 +765,6 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
     return apply_edits(text, edits), edits
 
 
-# a sentence or line (a phrase OpenCC converts never spans one), the unit of the diff above
-_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;\n]?")
 
 
 def _changed_runs(old: str, new: str, offset: int) -> list[Edit]:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .config import DEFAULT_BY
 from .errors import AnalysisError
 
 
@@ -20,7 +21,8 @@ def _corpus_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _by_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--by", metavar="COLUMN", default="region", help="manifest column to group by (default: region)")
+    p.add_argument("--by", metavar="COLUMN", default=DEFAULT_BY,
+                   help="manifest column to group by (default: $ANALYSIS_BY, else region; 'id': each document)")
 
 
 def _format_arg(p: argparse.ArgumentParser) -> None:
@@ -65,7 +67,7 @@ def run_check(args) -> int:
     Exit code 1 when there is an error, else 0 (warnings only).
     """
     from .corpus import scan
-    from .paths import corpus_dir
+    from .config import corpus_dir
 
     folder = corpus_dir(args.corpus)
     corp, problems = scan(folder)
@@ -209,8 +211,7 @@ def run_keyness(args) -> int:
 
 def add_report(p):
     _corpus_arg(p)
-    p.add_argument("--by", metavar="COLUMN", default=None,
-                   help="manifest column to group by (default: $ANALYSIS_BY, else region)")
+    _by_arg(p)
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: site/)")
     p.add_argument("--only", metavar="NN", nargs="*", default=None,
                    help="run only the notebooks whose names start with these prefixes (e.g. 01 02)")
@@ -233,8 +234,7 @@ def run_report(args) -> int:
 
 def add_emphasis(p):
     _corpus_arg(p)
-    p.add_argument("--by", metavar="COLUMN", default="region",
-                   help="manifest column to group by (default: region; 'id' scores each document)")
+    _by_arg(p)
     p.add_argument("--lexicon", metavar="YAML", default=None,
                    help="emphasis lexicon file (default: analysis/data/emphasis.yaml)")
     p.add_argument("--n-boot", type=int, default=2000, metavar="N", help="bootstrap replicates (default: 2000; 0: none)")
@@ -251,7 +251,7 @@ def run_emphasis(args) -> int:
 
     corp = _load(args)
     try:
-        table = emphasis(corp, by=None if args.by == "id" else args.by, lexicon=args.lexicon, n_boot=args.n_boot,
+        table = emphasis(corp, by=args.by, lexicon=args.lexicon, n_boot=args.n_boot,
                          level=args.level, seed=DEFAULT_SEED if args.seed is None else args.seed, unit=args.unit)
     except ValueError as exc:  # a bad --n-boot or --level (lexicon and corpus errors are AnalysisErrors)
         print(f"error: {exc}", file=sys.stderr)
@@ -278,7 +278,7 @@ def run_bench(args) -> int:
     """Run benchmarks/run.py (raw jieba vs the pipeline, cold and warm, 1 to 64 MB)."""
     import subprocess
 
-    from .paths import project_root
+    from .config import project_root
 
     script = project_root() / "benchmarks" / "run.py"
     if not script.is_file():

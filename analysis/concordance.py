@@ -8,13 +8,14 @@ from typing import Iterable
 import pandas as pd
 
 from .corpus import Corpus
+from .config import DEFAULT_BY
 
 __all__ = ["kwic", "kwic_html"]
 
 KWIC_COLUMNS = ["doc_id", "group", "start", "end", "position", "left", "keyword", "right"]
 
 
-def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = "region", window: int = 20,
+def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = DEFAULT_BY, window: int = 20,
          regex: bool = False, docs: Iterable[str] | None = None) -> pd.DataFrame:
     """Every occurrence of ``pattern`` in the clean texts, with its context.
 
@@ -25,7 +26,8 @@ def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = "region
         A term (matched literally), several terms, or a regular expression
         with ``regex=True``.
     by : str or None
-        Manifest column reported as ``group`` (None: no group column values).
+        Manifest column reported as ``group`` (default ``$ANALYSIS_BY``, else
+        ``region``; None: each document is its own group, its id).
     window : int
         Characters of context on each side (line breaks shown as ⏎).
     docs : iterable of str, optional
@@ -44,7 +46,7 @@ def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = "region
         if not terms:
             raise ValueError("kwic() needs at least one term")
         rx = re.compile("|".join(re.escape(t) for t in terms))
-    groups = corp.group_column(by) if by else None
+    groups = corp.groups(by)
     wanted = set(docs) if docs is not None else None
     rows = []
     for d in corp:
@@ -57,7 +59,7 @@ def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = "region
                 continue
             left = text[max(0, m.start() - window) : m.start()].replace("\n", "⏎")
             right = text[m.end() : m.end() + window].replace("\n", "⏎")
-            rows.append((d.id, groups[d.id] if groups is not None else "", m.start(), m.end(),
+            rows.append((d.id, groups[d.id], m.start(), m.end(),
                          round(m.start() / n, 4), left, m.group(0), right))
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 

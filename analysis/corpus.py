@@ -3,7 +3,7 @@
 The manifest is CSV with a header row (UTF-8 preferred; a BOM, GBK/GB18030 or
 UTF-16 as saved by Excel are read too). Required columns: ``id`` (unique) and
 ``file`` (a path inside the folder). Every other column is metadata and can be
-used to group documents (``by="region"``, ``by="genre"``, …); a ``date``
+used to group documents (``by="genre"``, …; see :meth:`Corpus.groups`); a ``date``
 column, if present, must hold ISO dates (``2022-01-01``, ``2022-01`` or ``2022``).
 
 Rules for hand-typed manifests:
@@ -41,9 +41,10 @@ from typing import Iterator
 
 import pandas as pd
 
-from .cleaning import CleanResult, clean, count_cjk, decode
+from .cleaning import CleanResult, clean, decode
+from .text import count_cjk
 from .errors import CorpusError, DecodeError, Problem
-from .paths import corpus_dir
+from .config import DEFAULT_BY, corpus_dir, resolve_by
 
 __all__ = ["Document", "Corpus", "load_corpus", "scan", "validate", "draft_manifest", "REQUIRED_COLUMNS"]
 
@@ -120,6 +121,32 @@ class Corpus:
         """Manifest columns, in file order."""
         return list(self.manifest.columns)
 
+    def groups(self, by=DEFAULT_BY) -> pd.Series:
+        """Which group each document belongs to: a Series indexed by document id, in corpus order.
+
+        This is the one place where ``by`` is resolved; every analysis, the
+        command line and the report call it.
+
+        Parameters
+        ----------
+        by : str or None
+            A manifest column. The default, :data:`analysis.config.DEFAULT_BY`,
+            is the column named by ``$ANALYSIS_BY``, else ``region``. ``None``
+            makes each document its own group, labelled by its id. An empty
+            value becomes the group ``(none)``.
+
+        Raises
+        ------
+        CorpusError
+            When the manifest has no such column (naming the columns it has).
+        """
+        by = resolve_by(by)
+        if by is None:
+            return pd.Series(self.ids, index=pd.Index(self.ids, name="id"), name="id", dtype=object)
+        col = self.group_column(by).reindex(self.ids)
+        col.index.name = "id"
+        return col
+
     def group_column(self, by: str) -> pd.Series:
         """The manifest column ``by`` indexed by document id; a clear error if it is missing."""
         if by not in self.manifest.columns:
@@ -129,7 +156,7 @@ class Corpus:
                          f"use one of {', '.join(usable)}, or add the column to the manifest")],
                 str(self.path),
             )
-        col = self.manifest.set_index("id")[by].astype(str)
+        col = self.manifest.set_index("id", drop=False)[by].astype(str)
         return col.replace("", "(none)")
 
     def to_frame(self) -> pd.DataFrame:

@@ -53,9 +53,10 @@ import pandas as pd
 from scipy import sparse
 
 from .corpus import Corpus
+from .config import DEFAULT_BY
 from .errors import AnalysisError
-from .paths import data_file
-from .plots import SEED
+from .config import SEED, data_file
+from .text import SENTENCE_ENDS, codepoints, sentence_spans
 from ._callable import make_callable
 
 __all__ = [
@@ -88,8 +89,6 @@ KINDS = ("topic", "force")
 TOTALS = {"topic": "all_topic", "force": "all_force"}
 _TOTAL_NAMES = {"all_topic": ("全部主题词", "All topic terms"), "all_force": ("全部语气标记", "All force markers")}
 
-_DELIMS = "。！？；!?;\n"
-_CLOSERS = "”’」』）)】"
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TERM_KEYS = {"term", "match", "exclude", "note"}
 _MATCH_MODES = ("substring", "token")
@@ -246,7 +245,7 @@ def _parse(data: Mapping, source: str) -> EmphasisLexicon:
                 errors.append(f"{where}: term {spec.get('term')!r} has unknown keys {sorted(unknown)} "
                               f"(allowed: {', '.join(sorted(_TERM_KEYS))})")
             term = spec["term"]
-            if not isinstance(term, str) or not term.isprintable() or any(ch.isspace() or ch in _DELIMS for ch in term):
+            if not isinstance(term, str) or not term.isprintable() or any(ch.isspace() or ch in SENTENCE_ENDS for ch in term):
                 errors.append(f"{where}: term {term!r} must be non-empty, without spaces or sentence punctuation")
                 continue
             if term in listed:
@@ -393,48 +392,6 @@ def load_emphasis_lexicon(source: str | os.PathLike | Mapping | EmphasisLexicon 
 # =========================================================================== sentences and matching
 
 
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-
-
-_DELIM_CODES = _codes(_DELIMS)
-_CLOSER_CODES = _codes(_CLOSERS)
-_BLANK_CODES = _codes(" \t\r\u3000\xa0")
-
-
-def sentence_spans(text: str) -> np.ndarray:
-    """Sentence boundaries of ``text`` as an ``(n, 2)`` array of ``[start, end)`` offsets.
-
-    A sentence ends after a run of 。！？；!?; or line breaks (closing quotes and
-    brackets in or right after the run stay with it: ``好。”`` is one ending).
-    Pieces with no visible character (blank lines) are merged into the
-    preceding sentence (at the very start: into the first sentence), so the
-    spans cover the whole text without gaps: their lengths sum to ``len(text)``.
-    """
-    codes = _codes(text)
-    n = codes.size
-    if n == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    d = np.isin(codes, _DELIM_CODES)
-    dc = d | np.isin(codes, _CLOSER_CODES)
-    visible = ~(dc | np.isin(codes, _BLANK_CODES))
-    edge = np.diff(np.concatenate([[0], dc.astype(np.int8), [0]]))
-    run_start, run_end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    d_cum = np.concatenate([[0], np.cumsum(d)])
-    ends = run_end[d_cum[run_end] - d_cum[run_start] > 0]
-    if ends.size == 0 or ends[-1] < n:
-        ends = np.append(ends, n)
-    starts = np.concatenate([[0], ends[:-1]])
-    v_cum = np.concatenate([[0], np.cumsum(visible)])
-    keep = v_cum[ends] - v_cum[starts] > 0
-    if not keep.any():
-        return np.array([[0, n]], dtype=np.int64)
-    starts = starts[keep]
-    starts[0] = 0
-    ends = np.append(starts[1:], n)
-    return np.column_stack([starts, ends]).astype(np.int64)
-
-
 @dataclass
 class _DocMatch:
     """All occurrences of all terms in one text, with what happened to each."""
@@ -503,12 +460,12 @@ class _Finder:
     """
 
     def __init__(self, text: str):
-        self.codes = _codes(text)
+        self.codes = codepoints(text)
         self.order = np.argsort(self.codes, kind="stable")
         self.sorted = self.codes[self.order]
 
     def find(self, s: str) -> np.ndarray:
-        c = _codes(s)
+        c = codepoints(s)
         lo, hi = np.searchsorted(self.sorted, c[0], side="left"), np.searchsorted(self.sorted, c[0], side="right")
         pos = self.order[lo:hi]
         n = self.codes.size
@@ -638,13 +595,6 @@ def match_text(text: str, lexicon=None) -> pd.DataFrame:
 # =========================================================================== corpus tables
 
 
-def _groups(corp: Corpus, by: str | None) -> pd.Series:
-    """doc id → group label (the id itself when ``by`` is None or "id")."""
-    if by is None or by == "id":
-        return pd.Series(corp.ids, index=corp.ids, dtype=str)
-    return corp.group_column(by).reindex(corp.ids)
-
-
 @dataclass
 class _Tables:
     """Per-sentence counts of a corpus under a lexicon (rows: sentences in corpus order)."""
@@ -711,7 +661,7 @@ def _sentence_counts(tab: _Tables, M: np.ndarray) -> np.ndarray:
     return np.asarray(Y @ M)
 
 
-def emphasis_hits(corp: Corpus, *, by: str | None = "region", lexicon=None) -> pd.DataFrame:
+def emphasis_hits(corp: Corpus, *, by: str | None = DEFAULT_BY, lexicon=None) -> pd.DataFrame:
     """Every counted hit, one row per hit and category.
 
     Returns
@@ -723,7 +673,7 @@ def emphasis_hits(corp: Corpus, *, by: str | None = "region", lexicon=None) -> p
     """
     lex = load_emphasis_lexicon(lexicon)
     tab = _tables(corp, lex)
-    groups = _groups(corp, by)
+    groups = corp.groups(by)
     first_sent = np.searchsorted(tab.sent_doc, np.arange(len(tab.doc_ids)), side="left")
     rows = []
     cats, kinds = lex.category_ids, dict(zip(lex.categories["category"], lex.categories["kind"]))
@@ -774,7 +724,7 @@ def _check_boot(n_boot: int, level: float) -> None:
         raise ValueError(f"level must be between 0 and 1 (got {level!r})")
 
 
-def emphasis(corp: Corpus, by: str | None = "region", *, lexicon=None, n_boot: int = 2000, level: float = 0.95,
+def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot: int = 2000, level: float = 0.95,
              seed: int = DEFAULT_SEED, unit: str = "sentence", categories: Iterable[str] | None = None,
              totals: bool = True) -> pd.DataFrame:
     """Rate of each category per 1,000 characters in each group, with bootstrap intervals.
@@ -836,7 +786,7 @@ def emphasis(corp: Corpus, by: str | None = "region", *, lexicon=None, n_boot: i
     Y = _sentence_counts(tab, M)
     # units × [hits (C), sentences with a hit (C), characters, sentences]
     X_all = np.column_stack([Y, (Y > 0), tab.sent_len, np.ones(len(tab.sent_len))]).astype(np.float64)
-    groups = _groups(corp, by)
+    groups = corp.groups(by)
     doc_group = groups.loc[tab.doc_ids].to_numpy()
     sent_group = doc_group[tab.sent_doc] if len(tab.sent_doc) else np.array([], dtype=object)
     alpha = (1 - level) / 2
@@ -885,7 +835,7 @@ def emphasis_by_document(corp: Corpus, **options) -> pd.DataFrame:
 _THIRDS = ("beginning", "middle", "end")
 
 
-def emphasis_positions(corp: Corpus, by: str | None = "region", *, lexicon=None, bins: int = 3,
+def emphasis_positions(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, bins: int = 3,
                        totals: bool = True) -> pd.DataFrame:
     """Where in the documents each category concentrates: rates in equal parts of each document.
 
@@ -907,7 +857,7 @@ def emphasis_positions(corp: Corpus, by: str | None = "region", *, lexicon=None,
     lex = load_emphasis_lexicon(lexicon)
     tab = _tables(corp, lex)
     cats, M = _columns(lex, totals)
-    doc_group = _groups(corp, by).loc[tab.doc_ids].to_numpy()
+    doc_group = corp.groups(by).loc[tab.doc_ids].to_numpy()
     labels = list(_THIRDS) if bins == 3 else [f"{k + 1}/{bins}" for k in range(bins)]
     L = tab.doc_len
     k = np.arange(bins + 1)
@@ -938,7 +888,7 @@ def emphasis_positions(corp: Corpus, by: str | None = "region", *, lexicon=None,
     return df.sort_values(["group", "_c", "part"], kind="stable").drop(columns="_c").reset_index(drop=True)
 
 
-def emphasis_curve(corp: Corpus, by: str | None = "region", *, lexicon=None, points: int = 101,
+def emphasis_curve(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, points: int = 101,
                    bandwidth: float = 0.08, totals: bool = True) -> pd.DataFrame:
     """A smoothed rate of each category over relative position in the document (0 = start, 1 = end).
 
@@ -961,7 +911,7 @@ def emphasis_curve(corp: Corpus, by: str | None = "region", *, lexicon=None, poi
     lex = load_emphasis_lexicon(lexicon)
     tab = _tables(corp, lex)
     cats, M = _columns(lex, totals)
-    doc_group = _groups(corp, by).loc[tab.doc_ids].to_numpy()
+    doc_group = corp.groups(by).loc[tab.doc_ids].to_numpy()
     grid = np.linspace(0, 1, points)
     mass = ndtr((1 - grid) / bandwidth) - ndtr((0 - grid) / bandwidth)
     u = (tab.hit_start + 0.5) / np.maximum(1, tab.doc_len[tab.hit_doc])
@@ -1006,7 +956,7 @@ def _freed_by_removal(tab: _Tables, lex: EmphasisLexicon, ti: int, cat: int, doc
     return freed
 
 
-def emphasis_robustness(corp: Corpus, by: str = "region", *, lexicon=None, shrink: float = 0.5,
+def emphasis_robustness(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, shrink: float = 0.5,
                         min_rel_diff: float = 0.1, pairs: Iterable[tuple[str, str]] | None = None,
                         categories: Iterable[str] | None = None) -> pd.DataFrame:
     """Leave-one-term-out: does a difference between two groups hang on a single word?
@@ -1046,7 +996,7 @@ def emphasis_robustness(corp: Corpus, by: str = "region", *, lexicon=None, shrin
     """
     lex = load_emphasis_lexicon(lexicon)
     tab = _tables(corp, lex)
-    doc_group = _groups(corp, by).loc[tab.doc_ids].to_numpy()
+    doc_group = corp.groups(by).loc[tab.doc_ids].to_numpy()
     groups = sorted(set(doc_group), key=str)
     if pairs is None:
         pairs = [(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]]
@@ -1223,7 +1173,7 @@ def lexicon_coverage(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
 
 
 def emphasis_kwic(corp: Corpus, *, category: str | None = None, term: str | Iterable[str] | None = None,
-                  by: str | None = "region", window: int = 20, lexicon=None, counted: bool | None = None) -> pd.DataFrame:
+                  by: str | None = DEFAULT_BY, window: int = 20, lexicon=None, counted: bool | None = None) -> pd.DataFrame:
     """Concordance lines of a category's terms (or of given terms), with what the measure made of each.
 
     Built on :func:`analysis.kwic` (literal matching of the terms); each line
@@ -1274,7 +1224,7 @@ def emphasis_kwic(corp: Corpus, *, category: str | None = None, term: str | Iter
     return lines
 
 
-def token_check(corp: Corpus, term: str, *, by: str | None = "region", window: int = 20, lexicon=None) -> pd.DataFrame:
+def token_check(corp: Corpus, term: str, *, by: str | None = DEFAULT_BY, window: int = 20, lexicon=None) -> pd.DataFrame:
     """Every occurrence of ``term``: what the lexicon counted, and what the segmenter says.
 
     A second opinion on a risky term: the jieba segmentation of the whole

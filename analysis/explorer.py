@@ -10,13 +10,14 @@ import pandas as pd
 
 from .concordance import kwic, kwic_html
 from .corpus import Corpus
+from .config import DEFAULT_BY, resolve_by
 
 __all__ = ["term_frequencies", "term_view", "pair_keyness", "term_explorer", "keyness_explorer"]
 
 
-def term_frequencies(corp: Corpus, term: str, by: str = "region", groups=None) -> pd.DataFrame:
+def term_frequencies(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None) -> pd.DataFrame:
     """Occurrences of ``term`` (literal string in the clean text) per group, and per 10,000 characters."""
-    col = corp.group_column(by)
+    col = corp.groups(by)
     rows = []
     for d in corp:
         rows.append({"group": col[d.id], "doc_id": d.id, "count": d.text.count(term) if term else 0, "n_chars": len(d.text)})
@@ -29,7 +30,7 @@ def term_frequencies(corp: Corpus, term: str, by: str = "region", groups=None) -
     return out.reset_index(drop=True)
 
 
-def term_view(corp: Corpus, term: str, by: str = "region", groups=None, *, window: int = 18, max_lines: int = 12):
+def term_view(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None, *, window: int = 18, max_lines: int = 12):
     """Frequencies by group, concordance lines and a dispersion figure for one term.
 
     Returns ``(frequencies, lines, figure)``; ``figure`` is None when the term does not occur.
@@ -42,14 +43,14 @@ def term_view(corp: Corpus, term: str, by: str = "region", groups=None, *, windo
         lines = lines[lines["group"].isin(list(groups))].reset_index(drop=True)
     fig = None
     if len(lines):
-        docs = corp.group_column(by)
+        docs = corp.groups(by)
         if groups:
             docs = docs[docs.isin(list(groups))]
         fig = dispersion(lines, docs, title=f"“{term}” along each document")
     return freqs, lines.head(max_lines), fig
 
 
-def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str = "region", *, n: int = 15,
+def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFAULT_BY, *, n: int = 15,
                  drop_proper: bool = True) -> pd.DataFrame:
     """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side."""
     from .keyness import keyness
@@ -66,7 +67,7 @@ def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str = "region", *
     return out[["more_in"] + cols].reset_index(drop=True)
 
 
-def term_explorer(corp: Corpus, by: str = "region", term: str | None = None):
+def term_explorer(corp: Corpus, by: str | None = DEFAULT_BY, term: str | None = None):
     """Widget: type a term (or pick a frequent one), choose groups; see frequencies, lines, dispersion."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
@@ -74,7 +75,8 @@ def term_explorer(corp: Corpus, by: str = "region", term: str | None = None):
 
     from .vectors import dfm
 
-    groups = sorted(corp.group_column(by).unique())
+    by = resolve_by(by)
+    groups = sorted(corp.groups(by).unique())
     frequent = list(dfm(corp, drop_proper=True).totals().head(40).index)
     term_box = w.Combobox(value=term or frequent[0], options=frequent, description="term", ensure_option=False)
     group_box = w.SelectMultiple(options=groups, value=tuple(groups), description=by, rows=min(6, len(groups)))
@@ -95,12 +97,13 @@ def term_explorer(corp: Corpus, by: str = "region", term: str | None = None):
     return w.VBox([w.HBox([term_box, group_box]), out])
 
 
-def keyness_explorer(corp: Corpus, by: str = "region"):
+def keyness_explorer(corp: Corpus, by: str | None = DEFAULT_BY):
     """Widget: choose two groups and see their pairwise keyness table."""
     import ipywidgets as w
     from IPython.display import display
 
-    groups = sorted(corp.group_column(by).unique())
+    by = resolve_by(by)
+    groups = sorted(corp.groups(by).unique())
     if len(groups) < 2:
         return w.HTML(f"<p>Only one group in column <code>{by}</code>: nothing to compare.</p>")
     a = w.Dropdown(options=groups, value=groups[0], description="group A")

@@ -59,6 +59,7 @@ import pandas as pd
 from scipy import stats
 
 from .corpus import Corpus
+from .config import DEFAULT_BY
 from .vectors import Dfm, dfm
 from ._callable import make_callable
 
@@ -284,7 +285,7 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
     return out.reset_index(drop=True)
 
 
-def keyness(corp: Corpus, by: str = "region", *, compare: str = "rest", groups: Iterable[str] | None = None,
+def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest", groups: Iterable[str] | None = None,
             min_count: int = 3, correction: str | None = "bh", alpha0: float = 1000.0, smoothing: float = 0.5,
             ci: float = 0.95, **options) -> pd.DataFrame:
     """Distinctive vocabulary of each group of ``by``, with significance and effect size.
@@ -293,7 +294,8 @@ def keyness(corp: Corpus, by: str = "region", *, compare: str = "rest", groups: 
     ----------
     corp : Corpus
     by : str
-        Any manifest column (``"region"``, ``"genre"``, …).
+        Any manifest column (default ``$ANALYSIS_BY``, else ``region``); None
+        compares each document with the rest.
     compare : {"rest", "pairwise"}
         One group against all others pooled (default), or against each other group.
     groups, min_count, correction, alpha0, smoothing, ci
@@ -314,7 +316,7 @@ def keyness(corp: Corpus, by: str = "region", *, compare: str = "rest", groups: 
 
     Examples
     --------
-    >>> kw = keyness(corp, by="region", drop_proper=True)          # doctest: +SKIP
+    >>> kw = keyness(corp, drop_proper=True)          # doctest: +SKIP
     >>> top_terms(kw, n=10)                                         # doctest: +SKIP
     """
     d = dfm(corp, by=by, **options)

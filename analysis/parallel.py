@@ -30,7 +30,8 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from .cache import _DAMAGED, Segmented, _discard, atomic_write, cache_enabled, file_digest, pack_framed, unpack_framed
-from .paths import PACKAGE_DIR, cache_dir, corpus_dir
+from .config import PACKAGE_DIR, cache_dir, corpus_dir, progress_setting
+from .config import workers as configured_workers
 
 __all__ = ["workers", "progress_bar", "iter_segmented", "segment_many", "load_corpus", "split_text"]
 
@@ -46,16 +47,7 @@ PIECE_CHARS = 100_000
 
 def workers(n: int | None = None) -> int:
     """Number of worker processes: ``n``, else ``$ANALYSIS_WORKERS``, else the usable CPUs."""
-    if n is None:
-        env = os.environ.get("ANALYSIS_WORKERS", "").strip()
-        if env:
-            n = int(env)
-    if n is None:
-        try:
-            n = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - macOS, Windows
-            n = os.cpu_count() or 1
-    return max(1, int(n))
+    return configured_workers(n)
 
 
 def progress_bar(iterable=None, *, total=None, desc: str = "", unit: str = "it", progress: bool | None = None):
@@ -68,11 +60,8 @@ def progress_bar(iterable=None, *, total=None, desc: str = "", unit: str = "it",
     """
     from tqdm import tqdm
 
-    env = os.environ.get("ANALYSIS_PROGRESS", "").strip().lower()
-    if progress is None and env in {"0", "off", "false", "no"}:
-        progress = False
-    elif progress is None and env in {"1", "on", "true", "yes"}:
-        progress = True
+    if progress is None:
+        progress = progress_setting()
     disable = None if progress is None else not progress
     return tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, leave=False, dynamic_ncols=True,
                 unit_scale=unit == "char", file=sys.stderr)
@@ -242,7 +231,7 @@ def _cleaning_fingerprint(lexicon_fp: str) -> str:
     """Hash of everything a cleaned document depends on besides its bytes."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .paths import data_file
+    from .config import data_file
 
     vers = []
     for pkg in ("opencc", "OpenCC", "jieba"):

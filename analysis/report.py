@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AnalysisError
-from .paths import corpus_dir, figures_dir, project_root
+from .config import DEFAULT_BY, corpus_dir, figures_dir, project_root, resolve_by
 from .plots import font_path
 
 __all__ = ["build_report", "ReportError", "notebook_paths"]
@@ -194,7 +194,7 @@ h1 {{ font-weight: 600; }} .nb {{ border: 1px solid #ddd; border-radius: 6px; pa
 """
 
 
-def build_report(out: str | Path | None = None, *, corpus: str | Path | None = None, by: str | None = None,
+def build_report(out: str | Path | None = None, *, corpus: str | Path | None = None, by=DEFAULT_BY,
                  notebooks: list[Path] | None = None, timeout: int = 900, progress=print) -> Path:
     """Execute the notebooks against ``corpus`` grouped by ``by`` and write the site into ``out``.
 
@@ -205,7 +205,7 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     corpus : path, optional
         Corpus folder (default ``$ANALYSIS_CORPUS``, else ``seeds/``); validated first.
     by : str, optional
-        Grouping column (default ``$ANALYSIS_BY``, else ``region``).
+        Grouping column (default ``$ANALYSIS_BY``, else ``region``; None or ``"id"``: each document).
     notebooks : list of paths, optional
         Subset of notebooks to run (default: all, in order).
 
@@ -221,11 +221,11 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     root = project_root()
     out = Path(out) if out else root / "site"
     folder = corpus_dir(corpus).resolve()
-    by = by or os.environ.get("ANALYSIS_BY", "").strip() or "region"
+    by = resolve_by(by) or "id"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         corp = load_corpus(folder)  # fails early, listing every problem of the corpus
-    corp.group_column(by)  # fails early if the column is missing
+    corp.groups(by)  # fails early if the column is missing
     default_corpus = folder == (root / "seeds").resolve()
     figs = figures_dir() if default_corpus else out / "figures"
     env = {"ANALYSIS_CORPUS": str(folder), "ANALYSIS_BY": by, "ANALYSIS_FIGURES": str(figs.resolve()),

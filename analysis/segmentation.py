@@ -33,7 +33,8 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from .paths import data_file
+from .config import data_file, memory_budget
+from .text import JIEBA_HAN, NUMERAL_CHARS
 
 __all__ = [
     "load_lexicon",
@@ -55,7 +56,6 @@ __all__ = [
 #: jieba (ICTCLAS) tags of proper nouns: people, places, organisations, other names.
 PROPER_NOUN_POS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
 
-_NUMERAL_CHARS = set("0123456789〇零一二三四五六七八九十百千万亿两几第.%％")
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 
 
@@ -82,7 +82,7 @@ def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
     if not bad.empty:
         raise ValueError(f"{path}: lexicon terms must be non-empty and contain no spaces (rows {list(bad.index + 2)})")
     # jieba only keeps runs of Han characters, letters, digits and +#&._%- together
-    unkeepable = df[~df["term"].str.fullmatch(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")]
+    unkeepable = df[~df["term"].str.fullmatch(f"[{JIEBA_HAN}a-zA-Z0-9+#&._%\\-]+")]
     if not unkeepable.empty:
         raise ValueError(
             f"{path}: jieba cannot keep terms with punctuation whole: {list(unkeepable['term'])}; "
@@ -193,8 +193,7 @@ def _memory():
     if _MEMORY is None:
         from .cache import MemoryCache
 
-        mb = float(os.environ.get("ANALYSIS_MEMORY_MB", "128") or 128)
-        _MEMORY = MemoryCache(int(mb * 2**20), sizeof=lambda v: v[1].nbytes() + 2 * len(v[0]))
+        _MEMORY = MemoryCache(memory_budget(), sizeof=lambda v: v[1].nbytes() + 2 * len(v[0]))
     return _MEMORY
 
 
@@ -290,7 +289,7 @@ class TokenOptions:
     keep: frozenset[str] = field(default_factory=frozenset)
 
 
-_NUMBER_RE = re.compile("[" + re.escape("".join(sorted(_NUMERAL_CHARS))) + "]*")
+_NUMBER_RE = re.compile("[" + re.escape("".join(sorted(NUMERAL_CHARS))) + "]*")
 
 
 @lru_cache(maxsize=32)

@@ -76,7 +76,7 @@ def similarity_pairs(sim: pd.DataFrame, groups: pd.Series | None = None) -> pd.D
     sim : DataFrame
         Output of :func:`doc_similarity`.
     groups : Series, optional
-        Document id → group (``corp.group_column(by)``): adds ``group_a``,
+        Document id → group (``corp.groups(by)``): adds ``group_a``,
         ``group_b`` and ``same_group``.
 
     Returns

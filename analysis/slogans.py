@@ -52,9 +52,10 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .cleaning import CJK_CLASS
+from .text import CJK_CLASS
 from .corpus import Corpus
-from .paths import data_file
+from .config import DEFAULT_BY
+from .config import data_file
 
 __all__ = [
     "KINDS",
@@ -1313,7 +1314,7 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 
 def find_slogans(
     corp: Corpus,
-    by: str | None = "region",
+    by: str | None = DEFAULT_BY,
     *,
     kinds: Iterable[str] | None = None,
     min_docs: int | None = None,
@@ -1395,7 +1396,7 @@ def find_slogans(
     s = settings or load_settings()
     docs = list(corp)
     ids = [d.id for d in docs]
-    groups = corp.group_column(by) if by else pd.Series(ids, index=ids)
+    groups = corp.groups(by)
     group_of = {i: str(groups[i]) for i in ids}
     texts = [d.text for d in docs]
     cands: dict[str, _Cand] = {}
@@ -1491,7 +1492,7 @@ def find_slogans(
 OCCURRENCE_COLUMNS = ["rank", "slogan", "kind", "family", "doc_id", "group", "start", "end", "position"]
 
 
-def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = "region", *,
+def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = DEFAULT_BY, *,
                        top: int | None = None) -> pd.DataFrame:
     """Every occurrence of the slogans in the clean texts: one row per occurrence.
 
@@ -1517,7 +1518,7 @@ def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = "re
     sl = slogans.head(top) if top is not None else slogans
     docs = list(corp)
     ids = [d.id for d in docs]
-    groups = corp.group_column(by) if by else pd.Series([""] * len(ids), index=ids)
+    groups = corp.groups(by)
     idx = _TextIndex([d.text for d in docs])
     found = _positions(idx, sl["slogan"], s)
     rows = []
@@ -1531,7 +1532,7 @@ def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = "re
     return pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
 
 
-def slogan_matrix(occurrences: pd.DataFrame, corp: Corpus | None = None, by: str | None = "region", *,
+def slogan_matrix(occurrences: pd.DataFrame, corp: Corpus | None = None, by: str | None = DEFAULT_BY, *,
                   level: str = "doc", max_rows: int | None = None) -> pd.DataFrame:
     """Document × slogan (or group × slogan) counts from :func:`slogan_occurrences`.
 
@@ -1560,7 +1561,7 @@ def slogan_matrix(occurrences: pd.DataFrame, corp: Corpus | None = None, by: str
     wide = counts.unstack("slogan", fill_value=0) if len(counts) else pd.DataFrame()
     if corp is not None:
         ids = corp.ids
-        grp = corp.group_column(by) if by else pd.Series([""] * len(ids), index=ids)
+        grp = corp.groups(by)
         order = sorted(range(len(ids)), key=lambda k: (str(grp[ids[k]]), k))
         full = pd.MultiIndex.from_tuples([(str(grp[ids[k]]), ids[k]) for k in order], names=["group", "doc_id"])
         wide = wide.reindex(full, fill_value=0)
@@ -1583,7 +1584,7 @@ def sharing(slogans: pd.DataFrame, groups: Iterable[str]) -> pd.DataFrame:
     slogans : DataFrame
         :func:`find_slogans`' result (``groups`` holds the groups joined by ", ").
     groups : iterable of str
-        Every group of the corpus (``corp.group_column(by).unique()``).
+        Every group of the corpus (``corp.groups(by).unique()``).
 
     Returns
     -------
@@ -1727,7 +1728,7 @@ def write_lexicon_candidates(candidates: pd.DataFrame, path: str | Path) -> Path
     evidence (rank, kind, count, documents, source), so reviewed rows can be pasted
     into ``analysis/data/lexicon.tsv`` as they are. Refuses to overwrite the lexicon.
     """
-    from .paths import data_file as _df
+    from .config import data_file as _df
 
     path = Path(path)
     if path.resolve() == _df("lexicon.tsv").resolve():

@@ -1,6 +1,6 @@
 """Tokens, document-term matrices and TF-IDF for a corpus, by document or by group.
 
-Naming follows quanteda: ``toks = tokens(corp)``, ``dfmat = dfm(corp, by="region")``.
+Naming follows quanteda: ``toks = tokens(corp)``, ``dfmat = dfm(corp, by="genre")``.
 Segmentation is memoised per text, so building several matrices from one
 corpus segments each document once.
 """
@@ -233,7 +233,7 @@ def _counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix,
 def _code_fingerprint() -> str:
     """Hash of the code that filters and counts tokens: editing it counts again."""
     from .cache import file_digest
-    from .paths import PACKAGE_DIR
+    from .config import PACKAGE_DIR
 
     return file_digest([PACKAGE_DIR / "segmentation.py", PACKAGE_DIR / "vectors.py"])
 
@@ -267,7 +267,9 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     ----------
     corp : Corpus
     by : str, optional
-        A manifest column (``"region"``, ``"genre"``, …); rows are its values, sorted.
+        A manifest column; rows are its values, sorted. None (the default):
+        one row per document. Pass :data:`analysis.config.DEFAULT_BY` for the
+        column named by ``$ANALYSIS_BY``.
     **options
         Passed to :func:`analysis.tokenize`.
     """
@@ -275,7 +277,7 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:
-        groups = corp.group_column(by).reindex(corp.ids)
+        groups = corp.groups(by)
         names = sorted(groups.unique())
         ind = sparse.csr_matrix(
             (np.ones(len(rows)), ([names.index(g) for g in groups], np.arange(len(rows)))), shape=(len(names), len(rows))

@@ -126,14 +126,14 @@ def test_lexicon_frequencies_resolved_as_jieba_does(tmp_path):
 
 
 def test_project_lexicon_frequencies_resolved_as_jieba_does():
-    ours, total, ref, ref_total = _resolved(analysis.paths.data_file("lexicon.tsv"))
+    ours, total, ref, ref_total = _resolved(analysis.config.data_file("lexicon.tsv"))
     assert ours == ref and total == ref_total
 
 
 def test_is_word_matches_jieba(tmp_path):
     from analysis.segmentation import _jieba_tokenizer, _stamp, is_word
 
-    lex = str(analysis.paths.data_file("lexicon.tsv"))
+    lex = str(analysis.config.data_file("lexicon.tsv"))
     tk = _jieba_tokenizer(lex, _stamp(lex))
     sample = [w for i, w in enumerate(tk.FREQ) if i % 97 == 0] + ["动态清零", "中华人", "不是词语吧", "x"]
     assert [is_word(w) for w in sample] == [tk.FREQ.get(w, 0) > 0 for w in sample]

@@ -274,7 +274,7 @@ def test_editing_a_cleaning_data_file_cleans_documents_again(name, tmp_path, mon
     # cached clean documents are keyed by the cleaning's code and its data files: edit one, and the key moves
     import shutil
 
-    from analysis import paths
+    from analysis import config as paths
 
     data = shutil.copytree(paths.DATA_DIR, tmp_path / "data")
     monkeypatch.setattr(paths, "DATA_DIR", data)

@@ -289,13 +289,13 @@ def test_audit_lists_rule_and_text():
 )
 def test_count_cjk_known_answers(text, n):
     """Ideographs of the basic block, extension A and the compatibility block; not extension B, not punctuation."""
-    from analysis.cleaning import CJK_RE, count_cjk
+    from analysis.text import CJK_RE, count_cjk
 
     assert count_cjk(text) == n == len(CJK_RE.findall(text))
 
 
 def test_count_cjk_on_the_seeds(seeds_corpus):
-    from analysis.cleaning import CJK_RE, count_cjk
+    from analysis.text import CJK_RE, count_cjk
 
     for doc in seeds_corpus:
         assert count_cjk(doc.text) == len(CJK_RE.findall(doc.text)) > 1000

@@ -33,7 +33,7 @@ from analysis.emphasis import (
     term_table,
     token_check,
 )
-from analysis.paths import data_file
+from analysis.config import data_file
 from conftest import make_corpus, run_cli
 
 FILLER = "甲乙丙丁戊己庚辛壬癸"  # characters that form no lexicon term

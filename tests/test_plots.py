@@ -40,7 +40,9 @@ def test_chinese_figure_has_no_missing_glyph_warning(tmp_path):
 
 def test_env_font_override(monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_FONT", str(tmp_path / "nope.ttf"))
-    with pytest.raises(FileNotFoundError, match="ANALYSIS_FONT"):
+    from analysis.config import ConfigError
+
+    with pytest.raises(ConfigError, match="ANALYSIS_FONT"):
         font_path()
 
 
@@ -54,7 +56,7 @@ def test_save_fig_names_after_notebook_and_is_byte_identical():
         paths.append([p.read_bytes() for p in save_fig(fig, "line", formats=("png", "svg"))])
         plt.close(fig)
     assert paths[0] == paths[1]
-    assert (analysis.paths.figures_dir() / "01_corpus-line.png").is_file()
+    assert (analysis.config.figures_dir() / "01_corpus-line.png").is_file()
 
 
 def test_corpus_figures_render(seeds_corpus):

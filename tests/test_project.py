@@ -30,7 +30,7 @@ def test_environment_yml_mirrors_pyproject():
 
 def test_import_has_no_side_effects():
     code = (
-        "import sys, analysis, analysis.cli, analysis.paths;"
+        "import sys, analysis, analysis.cli, analysis.config;"
         "heavy = [m for m in ('jieba', 'matplotlib', 'opencc', 'sklearn') if m in sys.modules];"
         "print(heavy)"
     )

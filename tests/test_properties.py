@@ -24,7 +24,8 @@ from scipy import stats
 
 import analysis
 import badinput as bi
-from analysis.cleaning import CJK_RE, clean, replay, traditional_only_chars
+from analysis.cleaning import clean, replay, traditional_only_chars
+from analysis.text import CJK_RE
 from analysis.keyness import keyness_stats
 from analysis.segmentation import segment, tokenize
 

@@ -11,7 +11,7 @@ import pytest
 import analysis
 from analysis import slogans as S
 from analysis.cli import main
-from analysis.paths import data_file
+from analysis.config import data_file
 from conftest import CITY, SEEDS
 
 matplotlib.use("Agg")

@@ -15,29 +15,24 @@ Every plot of the suite goes through this package:
 """
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..paths import corpus_dir, data_file, figures_dir
+from ..config import SEED, corpus_dir, data_file, default_by, figures_dir, font_setting
 
 __all__ = ["font_path", "font_name", "setup", "save_fig", "Setup", "STYLE"]
 
 STYLE = data_file("analysis.mplstyle")
-SEED = 20220101
 _state = {"notebook": None}
 
 
 def font_path() -> Path:
     """The Chinese font file: ``$ANALYSIS_FONT`` if set, else Noto Sans SC."""
-    env = os.environ.get("ANALYSIS_FONT", "").strip()
-    if env:
-        p = Path(env).expanduser()
-        if not p.is_file():
-            raise FileNotFoundError(f"ANALYSIS_FONT={env!r} is not a font file; unset it to use Noto Sans SC")
-        return p
+    own = font_setting()
+    if own is not None:
+        return own
     import pylopdf_fonts_zh_cn
 
     return Path(pylopdf_fonts_zh_cn.sans_path())
@@ -108,8 +103,7 @@ def setup(notebook: str | None = None, *, seed: int = SEED) -> Setup:
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.width", 120)
     _state["notebook"] = notebook
-    by = os.environ.get("ANALYSIS_BY", "").strip() or "region"
-    return Setup(notebook, name, str(font_path()), str(figures_dir()), seed, str(corpus_dir()), by)
+    return Setup(notebook, name, str(font_path()), str(figures_dir()), seed, str(corpus_dir()), default_by())
 
 
 class SavedFigures(list):

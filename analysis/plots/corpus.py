@@ -5,16 +5,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import SEED, font_path
+from ..config import DEFAULT_BY, SEED, resolve_by
+from . import font_path
 
 __all__ = ["document_lengths", "cleaning_summary", "wordcloud", "wordcloud_grid"]
 
 
-def document_lengths(frame: pd.DataFrame, by: str = "region", *, title: str = "文档长度 Document length"):
+def document_lengths(frame: pd.DataFrame, by: str | None = DEFAULT_BY, *, title: str = "文档长度 Document length"):
     """Horizontal bars of clean characters per document, coloured by ``by``.
 
     ``frame`` is ``Corpus.to_frame()`` (needs ``id``, ``n_chars`` and ``by``).
     """
+    by = resolve_by(by) or "id"
     df = frame.sort_values([by, "id"]) if by in frame.columns else frame.sort_values("id")
     groups = sorted(df[by].unique()) if by in df.columns else []
     colors = dict(zip(groups, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 4))

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from . import SEED, font_path
+from ..config import SEED
+from . import font_path
 from .corpus import wordcloud_grid
 
 __all__ = ["keyness_bars", "keyness_clouds", "comparison_cloud", "frequency_scatter", "dispersion",
@@ -280,7 +281,7 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, show_empty
         Output of :func:`analysis.kwic` (``doc_id``, ``group``, ``position``
         0–1, ``keyword``).
     docs : Series, optional
-        Document id → group (``corp.group_column(by)``): the rows, in this
+        Document id → group (``corp.groups(by)``): the rows, in this
         order, including documents where the term never occurs. Default: the
         documents present in ``lines``.
     show_empty : bool, optional

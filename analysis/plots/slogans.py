@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LogNorm
 
-from . import SEED
+from ..config import SEED
 
 __all__ = ["slogan_heatmap", "slogan_positions", "sharing_bars", "KIND_COLORS"]
 
