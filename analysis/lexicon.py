@@ -1,0 +1,326 @@
+"""Lexicons and dictionaries: jieba's dictionary, the project lexicon, stopwords, and what a content token is.
+
+Layer 3 of the package (see ``docs/architecture.md``). Everything here is
+data that people edit (``data/lexicon.tsv``, ``data/stopwords_domain.tsv``)
+or that ships with jieba, read once per process and keyed by the file's
+``(mtime, size)`` stamp so that edits take effect:
+
+* jieba's dictionary, parsed without importing jieba (:func:`jieba_dictionary`);
+* :func:`jieba_tokenizer` — the one place a ``jieba.Tokenizer`` is built,
+  with or without the project lexicon. Its prefix-dictionary cache file lives
+  in the suite's cache folder, never in the shared temporary folder (where
+  anyone could plant one), or is not written at all with ``ANALYSIS_CACHE=off``;
+* the project lexicon (:func:`load_lexicon`, :func:`lexicon_fingerprint`);
+* stopwords (:func:`stopwords`) and :func:`is_word`;
+* :class:`TokenOptions` and :func:`pair_filter`: which ``(token, pos)`` pairs
+  count as content tokens.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import pandas as pd
+
+from .config import cache_dir, cache_enabled, data_file
+from .text import JIEBA_HAN, NUMERAL_CHARS
+
+__all__ = [
+    "jieba_folder", "jieba_dictionary", "jieba_word_freqs", "jieba_tokenizer", "jieba_pos_tokenizer",
+    "lexicon_path", "file_stamp", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
+    "load_domain_stopwords", "stopwords", "PROPER_NOUN_POS", "TokenOptions", "pair_filter", "filter_tokens",
+    "filter_types", "filter_segmented",
+]
+
+#: jieba (ICTCLAS) tags of proper nouns: people, places, organisations, other names.
+PROPER_NOUN_POS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
+
+
+# --------------------------------------------------------------------------- jieba's dictionary
+
+
+def jieba_folder() -> Path:
+    """jieba's package folder, found without importing jieba (its import loads pkg_resources: 0.2 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jieba is not installed: `pip install jieba`")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _read_dict(f) -> tuple[list[str], list[int], list[str]]:
+    """Words, frequencies and tags of a jieba dictionary file, in file order."""
+    with f:
+        data = f.read().decode("utf-8")
+    fields = data.split()
+    n_lines = data.count("\n") + (not data.endswith("\n"))
+    if len(fields) != 3 * n_lines:  # blank lines, or a word with odd whitespace: parse line by line, as jieba does
+        lines = [ln for ln in data.split("\n") if ln.strip()]
+        fields = [x for ln in lines for x in ln.strip().split(" ")]
+    return fields[0::3], list(map(int, fields[1::3])), fields[2::3]
+
+
+@lru_cache(maxsize=1)
+def jieba_dictionary() -> tuple[list[str], list[int], list[str], int]:
+    """jieba's default dictionary, parsed once: words, frequencies, tags (file order) and jieba's total.
+
+    The total counts every line, as jieba's ``gen_pfdict`` does, so a word
+    listed twice counts twice. Reading the file takes about 0.2 s, against
+    1.5 s or more for jieba's own start-up (its cache holds every prefix of
+    every word).
+    """
+    words, freqs, tags = _read_dict((jieba_folder() / "dict.txt").open("rb"))  # jieba's DEFAULT_DICT
+    return words, freqs, tags, sum(freqs)
+
+
+@lru_cache(maxsize=1)
+def jieba_word_freqs() -> dict[str, int]:
+    """jieba's default dictionary as ``word -> frequency`` (the last line wins, as in jieba). Do not modify."""
+    words, freqs, _, _ = jieba_dictionary()
+    return dict(zip(words, freqs))
+
+
+def _quiet_jieba() -> None:
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    jieba.setLogLevel(logging.ERROR)
+
+
+def _initialise(tk) -> None:
+    """Load jieba's prefix dictionary into ``tk`` with a cache file in the suite's cache folder, or none.
+
+    jieba's own default is ``$TMPDIR/jieba.cache``, loaded with ``marshal``
+    from whoever wrote it first: on a shared machine, anyone could decide the
+    segmentation. With the cache off, the dictionary is parsed every time.
+    """
+    if cache_enabled():
+        folder = cache_dir() / "jieba"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = None
+        if folder is not None and os.access(folder, os.W_OK):
+            tk.tmp_dir = str(folder)
+            tk.initialize()
+            return
+    with tk.lock:
+        tk.FREQ, tk.total = tk.gen_pfdict(tk.get_dict_file())
+        tk.initialized = True
+
+
+@lru_cache(maxsize=4)
+def jieba_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
+    """A ``jieba.Tokenizer`` with jieba's dictionary and, unless ``lexicon`` is None, the project lexicon at that path.
+
+    ``stamp`` (:func:`file_stamp` of the lexicon) keys the memo, so an edited
+    lexicon gives a new tokenizer. Built once per process and argument.
+    """
+    import jieba
+
+    _quiet_jieba()
+    tk = jieba.Tokenizer()
+    _initialise(tk)
+    if lexicon is not None:
+        for row in load_lexicon(lexicon).itertuples(index=False):
+            tk.add_word(row.term, int(row.freq) if row.freq else None, row.pos or None)
+    return tk
+
+
+@lru_cache(maxsize=4)
+def jieba_pos_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
+    """``(tokenizer, jieba.posseg.POSTokenizer)`` over :func:`jieba_tokenizer` (same arguments)."""
+    import jieba.posseg
+
+    tk = jieba_tokenizer(lexicon, stamp)
+    return tk, jieba.posseg.POSTokenizer(tk)
+
+
+# --------------------------------------------------------------------------- the project lexicon
+
+
+def lexicon_path(path: str | Path | None = None) -> Path:
+    """The lexicon file: ``path``, else ``analysis/data/lexicon.tsv``."""
+    return Path(path) if path else data_file("lexicon.tsv")
+
+
+def file_stamp(path: str | Path) -> tuple[int, int]:
+    """``(mtime_ns, size)`` of a file: loaded tokenizers and memos are keyed by it, so edits take effect."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the project lexicon: a UTF-8 TSV with columns ``term, freq, pos, gloss``.
+
+    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
+    the term whole. Lines starting with ``#`` are comments.
+    """
+    path = lexicon_path(path)
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    missing = {"term", "freq", "pos", "gloss"} - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: the lexicon needs the columns term, freq, pos, gloss; missing {sorted(missing)}")
+    df["term"] = df["term"].str.strip()
+    bad = df[(df["term"] == "") | df["term"].str.contains(r"\s", regex=True)]
+    if not bad.empty:
+        raise ValueError(f"{path}: lexicon terms must be non-empty and contain no spaces (rows {list(bad.index + 2)})")
+    # jieba only keeps runs of Han characters, letters, digits and +#&._%- together
+    unkeepable = df[~df["term"].str.fullmatch(f"[{JIEBA_HAN}a-zA-Z0-9+#&._%\\-]+")]
+    if not unkeepable.empty:
+        raise ValueError(
+            f"{path}: jieba cannot keep terms with punctuation whole: {list(unkeepable['term'])}; "
+            "list the parts separately (series such as 外防输入、内防反弹 belong in data/glossary.tsv)"
+        )
+    dup = df[df["term"].duplicated()]
+    if not dup.empty:
+        raise ValueError(f"{path}: duplicate lexicon terms {sorted(dup['term'])}")
+    bad_freq = df[(df["freq"] != "") & ~df["freq"].str.fullmatch(r"[1-9]\d*")]
+    if not bad_freq.empty:
+        raise ValueError(f"{path}: freq must be a positive integer or empty (terms {list(bad_freq['term'])})")
+    return df
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(path: str, stamp: tuple) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def lexicon_fingerprint(path: str | Path | None = None) -> str:
+    """A short hash of the lexicon file's bytes (part of every cache key that depends on segmentation)."""
+    p = str(lexicon_path(path).resolve())
+    return _fingerprint(p, file_stamp(p))
+
+
+@lru_cache(maxsize=4)
+def _terms(path: str, stamp: tuple) -> frozenset[str]:
+    return frozenset(load_lexicon(path)["term"])
+
+
+def lexicon_terms(path: str | Path | None = None) -> frozenset[str]:
+    """The lexicon's terms (read once per version of the file)."""
+    p = str(lexicon_path(path).resolve())
+    return _terms(p, file_stamp(p))
+
+
+def is_word(s: str, lexicon: str | Path | None = None) -> bool:
+    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the project lexicon.
+
+    The same answer as ``jieba.Tokenizer.FREQ.get(s, 0) > 0`` after loading the
+    lexicon (a lexicon term always gets a frequency of at least 1), without
+    jieba's start-up.
+    """
+    return s in lexicon_terms(lexicon) or jieba_word_freqs().get(s, 0) > 0
+
+
+# --------------------------------------------------------------------------- stopwords
+
+
+def load_domain_stopwords(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the domain stoplist (``data/stopwords_domain.tsv``: word, reason)."""
+    path = Path(path) if path else data_file("stopwords_domain.tsv")
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    if not {"word", "reason"} <= set(df.columns):
+        raise ValueError(f"{path}: the stoplist needs the columns word, reason")
+    empty = df[df["reason"].str.strip() == ""]
+    if not empty.empty:
+        raise ValueError(f"{path}: every stopword needs a reason (missing for {list(empty['word'])})")
+    return df
+
+
+@lru_cache(maxsize=4)
+def stopwords(domain_path: str | None = None) -> frozenset[str]:
+    """Chinese stopwords of stopwords-iso (maintained list) plus the domain stoplist."""
+    import stopwordsiso
+
+    words = set(stopwordsiso.stopwords("zh"))
+    words |= set(load_domain_stopwords(domain_path)["word"].str.strip())
+    return frozenset(words)
+
+
+# --------------------------------------------------------------------------- content tokens
+
+
+@dataclass(frozen=True)
+class TokenOptions:
+    """What counts as a content token. Every option is documented on :func:`analysis.tokenize`."""
+
+    stopwords: bool = True
+    punctuation: bool = False
+    numbers: bool = False
+    min_chars: int = 2
+    drop_proper: bool = False
+    keep: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_kwargs(cls, **options) -> "TokenOptions":
+        """Options from :func:`analysis.tokenize`'s keyword arguments (``keep`` as any iterable)."""
+        keep = frozenset(options.pop("keep", ()))
+        return cls(keep=keep, **options)
+
+
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+_NUMBER_RE = re.compile("[" + re.escape("".join(sorted(NUMERAL_CHARS))) + "]*")
+
+
+@lru_cache(maxsize=32)
+def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], str | None]:
+    """``decide(token, pos)``: the counted form of a pair, or None when ``options`` drop it.
+
+    The rules, in order: a ``keep`` word stays; whitespace goes; punctuation
+    stays only with ``punctuation=True``; numbers (Arabic or Chinese numerals,
+    ``.``, ``%``, 第) go unless ``numbers=True``; tokens shorter than
+    ``min_chars`` go; stopwords go; with ``drop_proper``, proper nouns go;
+    ASCII is lower-cased. Built once per set of options, so deciding a
+    token costs one call.
+    """
+    keep, punctuation, numbers = options.keep, options.punctuation, options.numbers
+    min_chars, drop_proper = options.min_chars, options.drop_proper
+    is_punct, is_number = _PUNCT_RE.match, _NUMBER_RE.fullmatch
+
+    def decide(tok: str, flag: str) -> str | None:
+        if tok in keep:
+            return tok
+        if not tok.strip():
+            return None
+        if is_punct(tok):
+            return tok if punctuation else None
+        if not numbers and is_number(tok) is not None:
+            return None
+        if len(tok) < min_chars or tok in stop:
+            return None
+        if drop_proper and flag.startswith(PROPER_NOUN_POS):
+            return None
+        return tok.lower() if tok.isascii() else tok
+
+    return decide
+
+
+def _decider(options: TokenOptions):
+    return pair_filter(options, stopwords() if options.stopwords else frozenset())
+
+
+def filter_tokens(pairs: Iterable[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str]:
+    """Apply :class:`TokenOptions` to ``(token, pos)`` pairs and return the kept tokens."""
+    decide = _decider(options)
+    return [t for t in (decide(tok, flag) for tok, flag in pairs) if t is not None]
+
+
+def filter_types(types: Sequence[tuple[str, str]], options: TokenOptions = TokenOptions()) -> list[str | None]:
+    """:func:`filter_tokens` for distinct pairs: the kept form of each, or None (same rules)."""
+    decide = _decider(options)
+    return [decide(tok, flag) for tok, flag in types]
+
+
+def filter_segmented(seg, options: TokenOptions = TokenOptions()) -> list[str]:
+    """:func:`filter_tokens` of a :class:`~analysis.segmentation.Segmented`, deciding once per distinct pair."""
+    kept = filter_types(list(zip(seg.tokens, seg.pos)), options)
+    return [t for t in map(kept.__getitem__, seg.seq.tolist()) if t is not None]
