@@ -939,7 +939,7 @@ def _should_join(prev: str, nxt: str, width: float | None) -> bool:
 
 def _splits_word(left: str, right: str) -> bool:
     """True when a dictionary word of 2-4 characters straddles ``left|right``."""
-    from .segmentation import is_word
+    from .lexicon import is_word
 
     left, right = left.rstrip(), right.lstrip()
     for i in range(1, 4):

@@ -99,7 +99,7 @@ def add_tokens(p):
 
 
 def run_tokens(args) -> int:
-    from .segmentation import segment, tokenize
+    from .tokenization import segment, tokenize
 
     corp = _load(args)
     doc = corp[args.doc]
@@ -188,7 +188,7 @@ def add_keyness(p):
 
 def run_keyness(args) -> int:
     """Print the keywords of each group (G2, p, log ratio …) as a table or CSV."""
-    from .keyness import keyness, top_terms
+    from .methods.keyness import keyness, top_terms
 
     corp = _load(args)
     try:

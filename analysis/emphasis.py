@@ -517,7 +517,7 @@ def _match_texts(texts: tuple[str, ...], lex: EmphasisLexicon) -> tuple[_DocMatc
     token_mode = np.array([t.match == "token" for t in lex._terms], dtype=bool)[term]
     checked = np.zeros(len(start), dtype=bool)
     while (check := np.flatnonzero(accepted & token_mode & ~checked)).size:
-        from .segmentation import segment_pairs
+        from .tokenization import segment_pairs
 
         checked[check] = True
         sidx = np.searchsorted(sents[:, 0], start[check], side="right") - 1
@@ -1196,7 +1196,7 @@ def emphasis_kwic(corp: Corpus, *, category: str | None = None, term: str | Iter
         (``counted``, ``excluded: inside 要求``, ``not a word: inside 须臾``,
         ``overlapped by 决不能`` or ``not in the lexicon``).
     """
-    from .concordance import kwic
+    from .methods.concordance import kwic
 
     lex = load_emphasis_lexicon(lexicon)
     if (category is None) == (term is None):
@@ -1238,7 +1238,7 @@ def token_check(corp: Corpus, term: str, *, by: str | None = DEFAULT_BY, window:
         The columns of :func:`emphasis_kwic` plus token (the word jieba puts
         the occurrence in) and standalone (token == term).
     """
-    from .segmentation import segment_pairs
+    from .tokenization import segment_pairs
 
     lines = emphasis_kwic(corp, term=term, by=by, window=window, lexicon=lexicon)
     tokens, alone = [], []
@@ -1279,7 +1279,8 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
         occurrences in the category's sentences (ties: more occurrences, then
         the word).
     """
-    from .segmentation import TokenOptions, filter_tokens, segment_pairs
+    from .lexicon import TokenOptions, filter_tokens
+    from .tokenization import segment_pairs
 
     lex = load_emphasis_lexicon(lexicon)
     ci = lex.category_ids.index(category) if category in lex.category_ids else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .concordance import kwic, kwic_html
+from .methods.concordance import kwic, kwic_html
 from .corpus import Corpus
 from .config import DEFAULT_BY, resolve_by
 
@@ -53,7 +53,7 @@ def term_view(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None,
 def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFAULT_BY, *, n: int = 15,
                  drop_proper: bool = True) -> pd.DataFrame:
     """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side."""
-    from .keyness import keyness
+    from .methods.keyness import keyness
 
     if group_a == group_b:
         raise ValueError("choose two different groups")

@@ -1436,7 +1436,7 @@ def find_slogans(
     for m in pending:
         if len(fillers[m.core]) >= s.frame_min_fillers:
             _add(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, 0.8))
-    from .segmentation import stopwords
+    from .lexicon import stopwords
 
     stop = stopwords()
     if min_docs is None:
@@ -1695,7 +1695,7 @@ def lexicon_candidates(slogans: pd.DataFrame, *, top: int | None = 100, min_docs
         write), then the evidence for the reviewer: rank, kind, count, n_docs, source
         (the slogan it comes from).
     """
-    from .segmentation import is_word, load_lexicon
+    from .lexicon import is_word, load_lexicon
 
     known = set(load_lexicon(lexicon)["term"])
     gl = load_glossary() if glossary is None else glossary

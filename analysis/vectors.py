@@ -1,65 +1,30 @@
-"""Tokens, document-term matrices and TF-IDF for a corpus, by document or by group.
+"""Counts (layer 8): document-term matrices and TF-IDF for a corpus, by document or by group.
 
 Naming follows quanteda: ``toks = tokens(corp)``, ``dfmat = dfm(corp, by="genre")``.
-Segmentation is memoised per text, so building several matrices from one
-corpus segments each document once.
+Counts are streamed from the stored segmentations, a chunk of documents at a
+time, and stored themselves (:mod:`analysis.store`), so building several
+matrices from one corpus segments each document once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .config import cache_enabled
 from .corpus import Corpus
-from .segmentation import TokenOptions, filter_segmented, pair_filter, segment_pairs, stopwords
+from .lexicon import TokenOptions, lexicon_fingerprint, pair_filter, stopwords
+from .segmentation import backend_name, backend_version
+from .store import iter_segmented, key, read_counts, write_counts
 
-__all__ = ["tokens", "token_table", "Dfm", "dfm", "tfidf"]
+__all__ = ["Dfm", "dfm", "tfidf", "document_counts", "COUNT_VERSION"]
 
-
-def tokens(corp: Corpus, **options) -> dict[str, list[str]]:
-    """Content tokens of every document, ``{doc_id: [token, …]}``.
-
-    ``options`` are those of :func:`analysis.tokenize` (stopwords, punctuation,
-    numbers, min_chars, drop_proper, keep).
-    """
-    from .parallel import iter_segmented
-
-    opts = _options(options)
-    return {d.id: filter_segmented(seg, opts) for d, seg in zip(corp, iter_segmented(d.text for d in corp))}
-
-
-def _options(options: dict) -> TokenOptions:
-    """:class:`TokenOptions` from :func:`analysis.tokenize`'s keyword arguments."""
-    options = dict(options)
-    keep = frozenset(options.pop("keep", ()))
-    return TokenOptions(keep=keep, **options)
-
-
-def token_table(corp: Corpus) -> pd.DataFrame:
-    """Every token of every document (lossless): doc_id, position, token, pos, start, end."""
-    frames = []
-    for d in corp:
-        pairs = segment_pairs(d.text)
-        starts = np.cumsum([0] + [len(t) for t, _ in pairs[:-1]]) if pairs else []
-        frames.append(
-            pd.DataFrame(
-                {
-                    "doc_id": d.id,
-                    "position": np.arange(len(pairs)),
-                    "token": [t for t, _ in pairs],
-                    "pos": [p for _, p in pairs],
-                    "start": starts,
-                }
-            )
-        )
-    df = pd.concat(frames, ignore_index=True)
-    df["end"] = df["start"] + df["token"].str.len()
-    return df
+#: Bump when counting (this module, or the token filter of :mod:`analysis.lexicon`) changes its
+#: output: part of the key of cached counts.
+COUNT_VERSION = "1"
 
 
 @dataclass
@@ -106,21 +71,6 @@ class Dfm:
         rows = np.asarray((self.matrix > 0).sum(axis=0)).ravel()
         keep = np.flatnonzero((counts >= min_count) & (rows >= min_rows))
         return Dfm(self.matrix[:, keep].tocsr(), self.rows, [self.terms[i] for i in keep], self.n_chars)
-
-
-def _build(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
-    vocab: dict[str, int] = {}
-    indptr, indices = [0], []
-    for toks in docs_tokens:
-        for t in toks:
-            indices.append(vocab.setdefault(t, len(vocab)))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.int64)
-    m = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)), shape=(len(indptr) - 1, len(vocab)))
-    m.sum_duplicates()
-    terms = sorted(vocab, key=vocab.get)
-    order = np.argsort(np.asarray(terms, dtype=object), kind="stable")
-    return m[:, order].tocsr(), [terms[i] for i in order]
 
 
 #: documents are counted in chunks of about this many distinct (document, token) pairs:
@@ -208,56 +158,31 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     return m, terms
 
 
-def _counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
-    """:func:`_count` of the texts' segmentations, through the on-disk cache of counts.
+def document_counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
+    """Document-term counts of ``texts`` (:func:`_count` of their segmentations), through the cache of counts.
 
     The key covers every text, the lexicon, the segmenter, the options, the
-    stopword list itself and the counting code, so any change to them counts
+    stopword list itself and :data:`COUNT_VERSION`, so any change to them counts
     again (from the cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
     """
-    from .cache import cache_enabled, read_counts, write_counts
-    from .parallel import iter_segmented
-
-    key = _counts_key(texts, options) if texts and cache_enabled() else None
-    if key is not None:
-        hit = read_counts(key, len(texts))
+    k = _counts_key(texts, options) if texts and cache_enabled() else None
+    if k is not None:
+        hit = read_counts(k, len(texts))
         if hit is not None:
             return hit
     m, terms = _count(iter_segmented(texts), options)
-    if key is not None:
-        write_counts(key, m, terms)
+    if k is not None:
+        write_counts(k, m, terms)
     return m, terms
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Hash of the code that filters and counts tokens: editing it counts again."""
-    from .cache import file_digest
-    from .config import PACKAGE_DIR
-
-    return file_digest([PACKAGE_DIR / "segmentation.py", PACKAGE_DIR / "vectors.py"])
-
-
 def _counts_key(texts: list[str], options: TokenOptions) -> str:
-    """Key of a corpus's counts: the counting code, segmenter, lexicon, options, stopwords and every text."""
-    import hashlib
-
-    from .backends import backend_name, backend_version
-    from .segmentation import _fingerprint, _lexicon_path, _stamp
-
-    lex = str(_lexicon_path(None).resolve())
+    """Key of a corpus's counts: the counting version, segmenter, lexicon, options, stopwords and every text."""
     stop = sorted(stopwords()) if options.stopwords else []
     opts = [options.stopwords, options.punctuation, options.numbers, options.min_chars, options.drop_proper,
             sorted(options.keep)]
-    h = hashlib.sha256(f"counts1\0{_code_fingerprint()}\0{backend_version(backend_name())}\0"
-                       f"{_fingerprint(lex, *_stamp(lex))}\0".encode())
-    h.update(repr(opts).encode("utf-8", "surrogatepass"))
-    h.update("\n".join(stop).encode("utf-8", "surrogatepass"))
-    for t in texts:
-        b = t.encode("utf-8", "surrogatepass")
-        h.update(b"\0%d\0" % len(b))
-        h.update(b)
-    return h.hexdigest()
+    return key("counts", COUNT_VERSION, backend_version(backend_name()), lexicon_fingerprint(), repr(opts),
+               "\n".join(stop), *texts)
 
 
 def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
@@ -273,7 +198,7 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
     **options
         Passed to :func:`analysis.tokenize`.
     """
-    m, terms = _counts([d.text for d in corp], _options(options))
+    m, terms = document_counts([d.text for d in corp], TokenOptions.from_kwargs(**options))
     n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:

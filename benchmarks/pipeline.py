@@ -42,8 +42,8 @@ def main(argv=None) -> int:
     c0 = cpu()
     t0 = time.perf_counter()
     if args.preload:
-        from analysis.backends import get_segmenter
-        from analysis.segmentation import is_word
+        from analysis.segmentation import get_segmenter
+        from analysis.lexicon import is_word
 
         is_word("中")  # jieba's dictionary with the lexicon (cleaning repairs line breaks with it)
         get_segmenter()  # the segmenter

@@ -184,7 +184,7 @@ def tree_pss_mb(pid: int) -> float:
 
 
 def _check_docs(texts: list[str]) -> list[int]:
-    from analysis.backends import get_segmenter
+    from analysis.segmentation import get_segmenter
 
     fast, ref = get_segmenter("rjieba"), get_segmenter("jieba")
     return [i for i, t in enumerate(texts) if fast.cut(t) != ref.cut(t)]
@@ -197,7 +197,7 @@ def equivalence(folders: list[Path], workers: int, limit: int | None = None) -> 
     import multiprocessing as mp
 
     import analysis
-    from analysis.backends import available_backends
+    from analysis.segmentation import available_backends
 
     if "rjieba" not in available_backends():
         return {"checked": 0, "differing": [], "note": "rjieba not installed"}
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
     src = find_corpus(args.corpus)
     files = _txt_files(src)
     sizes = [float(x) for x in (args.sizes or ("1,8" if args.quick else "1,8,64")).split(",") if x.strip()]
-    from analysis.parallel import workers as n_workers
+    from analysis.config import workers as n_workers
 
     n_cpu = n_workers(args.workers)
     results: dict = {

@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analysis
-from analysis import backends
-from analysis.backends import backend_name, get_segmenter
-from analysis.segmentation import segment_pairs
+from analysis import lexicon
+from analysis.segmentation import available_backends, backend_name, backend_version, fast, get_segmenter, pos_hmm
+from analysis.tokenization import segment_pairs
 
-pytestmark = pytest.mark.skipif("rjieba" not in backends.available_backends(), reason="rjieba not installed")
+pytestmark = pytest.mark.skipif("rjieba" not in available_backends(), reason="rjieba not installed")
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT.parent / "shared" / "corpora" / "city-work-reports-2024"
@@ -86,13 +86,11 @@ def test_ascii_lexicon_term_is_handled(tmp_path):
 
 
 def _resolved(lex):
-    from analysis.backends import _build_rjieba
-    from analysis.segmentation import _jieba_tokenizer, _stamp, load_lexicon
-
     lex = str(Path(lex).resolve())
-    _, final, total, rows = _build_rjieba(lex, _stamp(lex))
-    tk = _jieba_tokenizer(lex, _stamp(lex))
-    terms = list(load_lexicon(lex)["term"])
+    stamp = lexicon.file_stamp(lex)
+    _, final, total, rows = fast._build_rjieba(lex, stamp)
+    tk = lexicon.jieba_tokenizer(lex, stamp)
+    terms = list(lexicon.load_lexicon(lex)["term"])
     return [final[t] for t in terms], total, [tk.FREQ[t] for t in terms], tk.total
 
 
@@ -131,12 +129,10 @@ def test_project_lexicon_frequencies_resolved_as_jieba_does():
 
 
 def test_is_word_matches_jieba(tmp_path):
-    from analysis.segmentation import _jieba_tokenizer, _stamp, is_word
-
     lex = str(analysis.config.data_file("lexicon.tsv"))
-    tk = _jieba_tokenizer(lex, _stamp(lex))
+    tk = lexicon.jieba_tokenizer(lex, lexicon.file_stamp(lex))
     sample = [w for i, w in enumerate(tk.FREQ) if i % 97 == 0] + ["动态清零", "中华人", "不是词语吧", "x"]
-    assert [is_word(w) for w in sample] == [tk.FREQ.get(w, 0) > 0 for w in sample]
+    assert [lexicon.is_word(w) for w in sample] == [tk.FREQ.get(w, 0) > 0 for w in sample]
 
 
 alphabet = st.sampled_from(list("的是在有和了人中国发展工作推进建设全面坚持疫情防控动态清零提质赋能规上文旅㐀鿖豈"
@@ -153,7 +149,7 @@ def test_random_text_identical(text):
 def test_viterbi_matches_jieba():
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
 
-    hmm = backends._hmm()
+    hmm = pos_hmm()
     strings = ["提质增效", "规上", "赋能", "王小明", "鿐字", "㐀㐁", "的的的的的", "一", "文旅融合发展", "了了", "着力抓好"]
     batch = hmm.viterbi_many(strings)  # one padded batch, strings of different lengths
     for s in strings:
@@ -171,7 +167,7 @@ def test_backend_selection(monkeypatch):
     monkeypatch.setenv("ANALYSIS_SEGMENTER", "nonsense")
     with pytest.raises(ValueError, match="unknown segmenter"):
         backend_name()
-    assert backends.backend_version("jieba") != backends.backend_version("rjieba")
+    assert backend_version("jieba") != backend_version("rjieba")
 
 
 def test_segment_pairs_same_for_both_backends(seeds_corpus):
@@ -187,11 +183,9 @@ def test_fast_start_up_reads_jiebas_own_dictionary_without_importing_jieba():
 
     import jieba
 
-    from analysis.backends import _jieba_folder
-
     with jieba.Tokenizer().get_dict_file() as f:
-        assert (_jieba_folder() / "dict.txt").resolve() == Path(f.name).resolve()
-    code = ("import sys; from analysis.backends import get_segmenter; from analysis.segmentation import is_word; "
+        assert (lexicon.jieba_folder() / "dict.txt").resolve() == Path(f.name).resolve()
+    code = ("import sys; from analysis.segmentation import get_segmenter; from analysis.lexicon import is_word; "
             "is_word('中'); get_segmenter('rjieba').segment('坚持动态清零'); print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
@@ -207,10 +201,9 @@ def test_rjieba_embedded_dictionary_is_jiebas(seeds_corpus, monkeypatch):
     """
     import rjieba
 
-    from analysis.backends import _rjieba_embeds_jieba_dictionary, jieba_dictionary
-
+    _rjieba_embeds_jieba_dictionary = fast._rjieba_embeds_jieba_dictionary
     assert _rjieba_embeds_jieba_dictionary()
-    words, freqs, _, _ = jieba_dictionary()
+    words, freqs, _, _ = lexicon.jieba_dictionary()
     added = rjieba.Jieba.empty()
     for w, f in zip(words, freqs):
         added.add_word(w, f, "x")
@@ -221,7 +214,7 @@ def test_rjieba_embedded_dictionary_is_jiebas(seeds_corpus, monkeypatch):
     # another dictionary file, or another rjieba series, takes the long way
     for name, value in [("_JIEBA_DICT_SHA256", "0" * 64), ("_RJIEBA_EMBEDDING_IT", ("9.",))]:
         with monkeypatch.context() as m:
-            m.setattr(backends, name, value)
+            m.setattr(fast, name, value)
             _rjieba_embeds_jieba_dictionary.cache_clear()
             assert not _rjieba_embeds_jieba_dictionary()
     _rjieba_embeds_jieba_dictionary.cache_clear()
@@ -230,15 +223,13 @@ def test_rjieba_embedded_dictionary_is_jiebas(seeds_corpus, monkeypatch):
 
 def test_fast_start_up_without_the_embedded_dictionary_is_the_same(monkeypatch, seeds_corpus):
     """The long way (every word added) resolves the lexicon and segments exactly as the short one."""
-    from analysis.backends import RjiebaSegmenter, _build_rjieba
-    from analysis.segmentation import _lexicon_path, _stamp
-
-    lex = str(_lexicon_path(None).resolve())
-    _, final, total, _ = _build_rjieba(lex, _stamp(lex))
-    short = RjiebaSegmenter(lex, _stamp(lex))
-    monkeypatch.setattr(backends, "_rjieba_embeds_jieba_dictionary", lambda: False)
-    _, final_long, total_long, _ = _build_rjieba(lex, _stamp(lex))
-    long = RjiebaSegmenter(lex, _stamp(lex))
+    lex = str(lexicon.lexicon_path().resolve())
+    stamp = lexicon.file_stamp(lex)
+    _, final, total, _ = fast._build_rjieba(lex, stamp)
+    short = fast.RjiebaSegmenter(lex, stamp)
+    monkeypatch.setattr(fast, "_rjieba_embeds_jieba_dictionary", lambda: False)
+    _, final_long, total_long, _ = fast._build_rjieba(lex, stamp)
+    long = fast.RjiebaSegmenter(lex, stamp)
     assert final == final_long and total == total_long
     for doc in seeds_corpus:
         assert short.cut(doc.text) == long.cut(doc.text)
@@ -246,17 +237,14 @@ def test_fast_start_up_without_the_embedded_dictionary_is_the_same(monkeypatch, 
 
 def test_small_memos_give_the_same_segmentation(monkeypatch, seeds_corpus):
     """The fast segmenter's memos (runs, shape codes, tags) are bounded; cleared or full, the output is the same."""
-    from analysis.backends import RjiebaSegmenter
-    from analysis.segmentation import _lexicon_path, _stamp
-
-    lex = str(_lexicon_path(None).resolve())
+    lex = str(lexicon.lexicon_path().resolve())
     ref = [get_segmenter("jieba").cut(d.text) for d in seeds_corpus]
-    monkeypatch.setattr(backends, "_MAX_CODES", 5)
-    small = RjiebaSegmenter(lex, _stamp(lex), detail_cache=3)
+    monkeypatch.setattr(fast, "_MAX_CODES", 5)
+    small = fast.RjiebaSegmenter(lex, lexicon.file_stamp(lex), detail_cache=3)
     for _ in range(2):  # a second pass meets full memos
         assert [small.cut(d.text) for d in seeds_corpus] == ref
     monkeypatch.undo()
-    full = RjiebaSegmenter(lex, _stamp(lex))
+    full = fast.RjiebaSegmenter(lex, lexicon.file_stamp(lex))
     assert [full.cut(d.text) for d in seeds_corpus] == ref
     # the bounds took effect: the small memos were cleared or stopped growing
     assert len(small._detail) < len(full._detail) / 2

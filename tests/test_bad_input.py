@@ -20,7 +20,6 @@ from conftest import make_corpus
 from analysis import cli
 from analysis.corpus import scan
 from analysis.cleaning import clean, replay
-from analysis.corpus import scan
 from analysis.errors import CorpusError
 
 SAME = [c for c in bi.TEXT_CASES if c.outcome == "same"]

@@ -4,17 +4,25 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from scipy import sparse
+
 import analysis
-from analysis import cache, parallel, segmentation
-from analysis import corpus as corpus_module
-from analysis.cache import MemoryCache, Segmented
-from analysis.segmentation import pairs_to_tokens, segment_pairs, segmented
-from analysis.vectors import _build, dfm, tokens
+from analysis import config, lexicon, pool, store
+from analysis.corpus import load_serial
+from analysis.corpus import loading as corpus_loading
+from analysis.lexicon import TokenOptions
+from analysis.segmentation import Segmented
+from analysis.store import MemoryCache, segmentations
+from analysis.store.entries import segmentation_from_bytes, segmentation_to_bytes
+from analysis.store.files import unpack_framed
+from analysis.tokenization import pairs_to_tokens, segment_pairs, tokens
+from analysis.vectors import dfm
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -26,9 +34,41 @@ def cache_root(monkeypatch, tmp_path):
     root = tmp_path / "cache"
     monkeypatch.setenv("ANALYSIS_CACHE", str(root))
     monkeypatch.setenv("ANALYSIS_PROGRESS", "0")
-    segmentation._memory().clear()
+    store.memory_memo().clear()
     yield root
-    segmentation._memory().clear()
+    store.memory_memo().clear()
+
+
+def no_segmenter(monkeypatch, why: str) -> None:
+    """Make any use of a segmenter fail: what follows must come from the caches."""
+
+    def boom(*a, **k):
+        raise AssertionError(why)
+
+    monkeypatch.setattr(segmentations, "get_segmenter", boom)
+
+
+def less_is_parallel(monkeypatch) -> None:
+    """Start worker pools for any amount of text."""
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS_SPAWN", 0)
+
+
+def reference_counts(docs_tokens: Iterable[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """The plain way to count: every token of every document through a vocabulary dict, terms sorted."""
+    vocab: dict[str, int] = {}
+    indptr, indices = [0], []
+    for toks in docs_tokens:
+        for t in toks:
+            indices.append(vocab.setdefault(t, len(vocab)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.int64)
+    m = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)), shape=(len(indptr) - 1, len(vocab)))
+    m.sum_duplicates()
+    terms = sorted(vocab, key=vocab.get)
+    order = np.argsort(np.asarray(terms, dtype=object), kind="stable")
+    return m[:, order].tocsr(), [terms[i] for i in order]
+
 
 
 def seg_files(root: Path) -> list[Path]:
@@ -46,7 +86,7 @@ def test_segmented_round_trip():
     seg = Segmented.from_pairs(pairs)
     assert seg.pairs() == pairs
     assert len(seg.tokens) == len(set(pairs)) < len(seg)  # distinct types, repeated tokens
-    back = Segmented.from_bytes(seg.to_bytes(len(TEXT)), len(TEXT))
+    back = segmentation_from_bytes(segmentation_to_bytes(seg, len(TEXT)), len(TEXT))
     assert back.pairs() == pairs
 
 
@@ -55,12 +95,12 @@ def test_segmented_round_trip_with_control_characters():
     pairs = tuple((chr(c) + "字", "x") for c in range(9)) + (("字", "n"), (chr(0) + "字", "x"))
     text = "".join(t for t, _ in pairs)
     seg = Segmented.from_pairs(pairs)
-    assert Segmented.from_bytes(seg.to_bytes(len(text)), len(text)).pairs() == pairs
+    assert segmentation_from_bytes(segmentation_to_bytes(seg, len(text)), len(text)).pairs() == pairs
 
 
 def test_file_format_is_not_pickle():
     seg = Segmented.from_pairs(segment_pairs(TEXT))
-    raw = seg.to_bytes(len(TEXT))
+    raw = segmentation_to_bytes(seg, len(TEXT))
     assert raw.startswith(b"ASEG")
     assert b"\x80\x04\x95" not in raw[:16]  # no pickle protocol header
 
@@ -68,7 +108,7 @@ def test_file_format_is_not_pickle():
 def test_wrong_length_is_rejected():
     seg = Segmented.from_pairs(segment_pairs(TEXT))
     with pytest.raises(ValueError):
-        Segmented.from_bytes(seg.to_bytes(len(TEXT)), len(TEXT) + 1)
+        segmentation_from_bytes(segmentation_to_bytes(seg, len(TEXT)), len(TEXT) + 1)
 
 
 # --------------------------------------------------------------------------- disk cache
@@ -78,12 +118,8 @@ def test_disk_cache_is_written_and_used(cache_root, monkeypatch):
     first = segment_pairs(TEXT)
     files = seg_files(cache_root)
     assert len(files) == 1
-    segmentation._memory().clear()
-
-    def boom(*a, **k):
-        raise AssertionError("should come from the disk cache")
-
-    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
+    store.memory_memo().clear()
+    no_segmenter(monkeypatch, "should come from the disk cache")
     assert segment_pairs(TEXT) == first
 
 
@@ -100,43 +136,46 @@ def test_damaged_file_is_recomputed(cache_root, damage):
         path.write_bytes(b"")
     else:  # a valid file of a different segmentation (and length)
         other = Segmented.from_pairs([(ch, "x") for ch in TEXT])
-        path.write_bytes(other.to_bytes(len(TEXT) + 1))
-    segmentation._memory().clear()
+        path.write_bytes(segmentation_to_bytes(other, len(TEXT) + 1))
+    store.memory_memo().clear()
     assert segment_pairs(TEXT) == first
     assert len(seg_files(cache_root)) == 1  # rewritten
-    assert Segmented.from_bytes(seg_files(cache_root)[0].read_bytes(), len(TEXT)).pairs() == first
+    assert segmentation_from_bytes(seg_files(cache_root)[0].read_bytes(), len(TEXT)).pairs() == first
 
 
 def test_deleting_the_cache_is_safe(cache_root):
     first = segment_pairs(TEXT)
-    assert cache.clear_cache() >= 1
+    assert store.clear_cache() >= 1
     assert not seg_files(cache_root)
-    segmentation._memory().clear()
+    store.memory_memo().clear()
     assert segment_pairs(TEXT) == first
 
 
-def test_key_depends_on_text_lexicon_and_backend():
-    k = cache.segmentation_key
-    base = k("文本", "lexA", "rjieba-1")
-    assert base == k("文本", "lexA", "rjieba-1")
-    assert len({base, k("文本!", "lexA", "rjieba-1"), k("文本", "lexB", "rjieba-1"), k("文本", "lexA", "jieba-1")}) == 4
+def test_key_depends_on_kind_and_every_part():
+    k = store.key
+    base = k("segments", "rjieba-1", "lexA", "文本")
+    assert base == k("segments", "rjieba-1", "lexA", "文本")
+    others = {k("segments", "rjieba-1", "lexA", "文本!"), k("segments", "rjieba-1", "lexB", "文本"),
+              k("segments", "jieba-1", "lexA", "文本"), k("counts", "rjieba-1", "lexA", "文本"),
+              k("segments", "rjieba-1", "lexA文", "本")}  # parts are delimited
+    assert len({base} | others) == 6
 
 
 def test_lexicon_edit_changes_the_key(tmp_path):
     lex = tmp_path / "lexicon.tsv"
     lex.write_text("term\tfreq\tpos\tgloss\n动态清零\t\tl\tx\n", encoding="utf-8")
-    before = segmentation._cache_key(TEXT, str(lex), "rjieba")
-    stamp = segmentation._stamp(str(lex))
+    before = store.segmentation_key(TEXT, lex, "rjieba")
+    stamp = lexicon.file_stamp(lex)
     lex.write_text("term\tfreq\tpos\tgloss\n动态清零\t\tl\tx\n外防输入\t\tl\ty\n", encoding="utf-8")
     os.utime(lex, ns=(stamp[0] + 10**9, stamp[0] + 10**9))
-    assert segmentation._stamp(str(lex)) != stamp  # loaded tokenizers and the memo are keyed by it
-    assert segmentation._cache_key(TEXT, str(lex), "rjieba") != before
-    assert segmentation._cache_key(TEXT, str(lex), "jieba") != segmentation._cache_key(TEXT, str(lex), "rjieba")
+    assert lexicon.file_stamp(lex) != stamp  # loaded tokenizers and the memo are keyed by it
+    assert store.segmentation_key(TEXT, lex, "rjieba") != before
+    assert store.segmentation_key(TEXT, lex, "jieba") != store.segmentation_key(TEXT, lex, "rjieba")
 
 
 def test_cache_off_writes_nothing(cache_root, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
-    assert not cache.cache_enabled()
+    assert not config.cache_enabled()
     segment_pairs(TEXT)
     assert not seg_files(cache_root)
     assert not Path("off").exists()
@@ -175,7 +214,7 @@ def test_memory_cache_is_bounded():
 
 def test_split_text_keeps_every_character():
     text = "第一行\n第二行很长很长\n\n第三行" * 50
-    pieces = parallel.split_text(text, size=40)
+    pieces = store.split_text(text, size=40)
     assert "".join(pieces) == text and len(pieces) > 5
     assert all(p.endswith("\n") for p in pieces[:-1])
 
@@ -183,55 +222,49 @@ def test_split_text_keeps_every_character():
 def test_line_breaks_never_change_segmentation(seeds_corpus):
     for doc in seeds_corpus:
         whole = segment_pairs(doc.text)
-        parts = [p for piece in parallel.split_text(doc.text, size=500) for p in segment_pairs(piece)]
+        parts = [p for piece in store.split_text(doc.text, size=500) for p in segment_pairs(piece)]
         assert tuple(parts) == whole, doc.id
 
 
 def test_parallel_segmentation_equals_serial(seeds_corpus, monkeypatch):
     texts = [d.text for d in seeds_corpus]
-    serial = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=1, cache=False)]
-    segmentation._memory().clear()
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
-    monkeypatch.setattr(parallel, "PIECE_CHARS", 2000)  # several pieces per document
-    par = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2, cache=False)]
+    serial = [s.pairs() for s in store.iter_segmented(texts, n_workers=1, cache=False)]
+    store.memory_memo().clear()
+    less_is_parallel(monkeypatch)
+    monkeypatch.setattr(segmentations, "PIECE_CHARS", 2000)  # several pieces per document
+    par = [s.pairs() for s in store.iter_segmented(texts, n_workers=2, cache=False)]
     assert par == serial
 
 
 def test_parallel_segmentation_fills_the_disk_cache(seeds_corpus, monkeypatch, cache_root):
     texts = [d.text for d in seeds_corpus]
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
-    monkeypatch.setattr(parallel, "PIECE_CHARS", 3000)  # long seeds in pieces (parent writes), short ones whole (worker writes)
-    first = [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2)]
+    less_is_parallel(monkeypatch)
+    monkeypatch.setattr(segmentations, "PIECE_CHARS", 3000)  # long seeds in pieces (parent writes), short ones whole (worker writes)
+    first = [s.pairs() for s in store.iter_segmented(texts, n_workers=2)]
     assert len(seg_files(cache_root)) == len(set(texts))
-    segmentation._memory().clear()
-
-    def boom(*a, **k):
-        raise AssertionError("should come from the disk cache")
-
-    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
-    assert [s.pairs() for s in parallel.iter_segmented(texts, n_workers=2)] == first
+    store.memory_memo().clear()
+    no_segmenter(monkeypatch, "should come from the disk cache")
+    assert [s.pairs() for s in store.iter_segmented(texts, n_workers=2)] == first
 
 
 def test_workers_setting(monkeypatch):
     monkeypatch.setenv("ANALYSIS_WORKERS", "3")
-    assert parallel.workers() == 3
-    assert parallel.workers(1) == 1
+    assert config.workers() == 3
+    assert config.workers(1) == 1
     monkeypatch.delenv("ANALYSIS_WORKERS")
-    assert parallel.workers() >= 1
+    assert config.workers() >= 1
 
 
 def test_progress_bar_quiet_by_default_and_forced(capsys, monkeypatch):
     monkeypatch.delenv("ANALYSIS_PROGRESS")
-    with parallel.progress_bar(total=3, desc="x") as bar:  # stderr is not a terminal under pytest
+    with pool.progress_bar(total=3, desc="x") as bar:  # stderr is not a terminal under pytest
         bar.update(3)
     assert capsys.readouterr().err == ""
-    with parallel.progress_bar(total=3, desc="forced", progress=True) as bar:
+    with pool.progress_bar(total=3, desc="forced", progress=True) as bar:
         bar.update(3)
     assert "forced" in capsys.readouterr().err
     monkeypatch.setenv("ANALYSIS_PROGRESS", "0")
-    with parallel.progress_bar(total=3, desc="off", progress=None) as bar:
+    with pool.progress_bar(total=3, desc="off", progress=None) as bar:
         bar.update(3)
     assert capsys.readouterr().err == ""
 
@@ -245,27 +278,27 @@ def _same_corpus(a, b):
 
 
 def test_parallel_loader_equals_load_corpus(cache_root, monkeypatch):
-    ref = corpus_module._load_serial(SEEDS)
-    cold = parallel.load_corpus(SEEDS)
+    ref = load_serial(SEEDS)
+    cold = analysis.load_corpus(SEEDS)
     _same_corpus(cold, ref)
     assert len(list((cache_root / "documents").rglob("*.doc"))) == len(ref)
 
     def boom(*a, **k):
         raise AssertionError("should come from the document cache")
 
-    monkeypatch.setattr(corpus_module, "_load_document", boom)
-    warm = parallel.load_corpus(SEEDS)
+    monkeypatch.setattr(corpus_loading, "load_document", boom)
+    warm = analysis.load_corpus(SEEDS)
     _same_corpus(warm, ref)
 
 
 def test_damaged_document_cache_is_reloaded(cache_root):
-    ref = corpus_module._load_serial(SEEDS)
-    parallel.load_corpus(SEEDS)
+    ref = load_serial(SEEDS)
+    analysis.load_corpus(SEEDS)
     docs = sorted((cache_root / "documents").rglob("*.doc"))
     for k, path in enumerate(docs):
         data = path.read_bytes()
         path.write_bytes([b"", b"junk", data[: len(data) // 2], data[:-3]][k % 4])
-    _same_corpus(parallel.load_corpus(SEEDS), ref)
+    _same_corpus(analysis.load_corpus(SEEDS), ref)
     assert all(p.read_bytes().startswith(b"ADOC") and len(p.read_bytes()) > 100 for p in docs)  # rewritten
 
 
@@ -278,15 +311,15 @@ def test_editing_a_cleaning_data_file_cleans_documents_again(name, tmp_path, mon
 
     data = shutil.copytree(paths.DATA_DIR, tmp_path / "data")
     monkeypatch.setattr(paths, "DATA_DIR", data)
-    parallel._cleaning_fingerprint.cache_clear()
-    before = parallel._cleaning_fingerprint("lexicon")
+    corpus_loading._cleaning_fingerprint.cache_clear()
+    before = analysis.corpus.document_key(b"the same bytes")
     with open(data / name, "a", encoding="utf-8") as fh:
         fh.write("\n# a reviewer's note\n")
-    parallel._cleaning_fingerprint.cache_clear()
+    corpus_loading._cleaning_fingerprint.cache_clear()
     try:
-        assert parallel._cleaning_fingerprint("lexicon") != before
+        assert analysis.corpus.document_key(b"the same bytes") != before
     finally:
-        parallel._cleaning_fingerprint.cache_clear()
+        corpus_loading._cleaning_fingerprint.cache_clear()
 
 
 def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
@@ -300,12 +333,11 @@ def test_parallel_loader_with_workers_and_problems(tmp_path, monkeypatch):
     (folder / "stray.txt").write_text("不在清单里", encoding="utf-8")
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        ref = corpus_module._load_serial(folder)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
+        ref = load_serial(folder)
+    less_is_parallel(monkeypatch)
     for _ in range(2):  # cold in 2 processes, then warm from the cache
         with pytest.warns(UserWarning):
-            got = parallel.load_corpus(folder, n_workers=2)
+            got = analysis.load_corpus(folder, n_workers=2)
         _same_corpus(got, ref)
 
 
@@ -314,18 +346,13 @@ def test_parallel_loader_segments_into_the_cache(tmp_path, monkeypatch, cache_ro
     from conftest import make_corpus
 
     folder = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}次会议强调，坚持动态清零不动摇。\n" * 60 for k in range(4)})
-    ref = corpus_module._load_serial(folder)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
+    ref = load_serial(folder)
+    less_is_parallel(monkeypatch)
     got = analysis.load_corpus(folder, n_workers=2)
     _same_corpus(got, ref)
     assert len(seg_files(cache_root)) == 4
-    segmentation._memory().clear()
-
-    def boom(*a, **k):
-        raise AssertionError("the workers should have segmented this")
-
-    monkeypatch.setattr(analysis.backends, "get_segmenter", boom)
+    store.memory_memo().clear()
+    no_segmenter(monkeypatch, "the workers should have segmented this")
     counted = dfm(got)
     assert counted.matrix.sum() > 0
     assert [segment_pairs(d.text) for d in got]  # from the cache too
@@ -341,10 +368,10 @@ def test_spawned_workers_give_the_same_corpus_and_segmentations(tmp_path, monkey
     from conftest import make_corpus
 
     folder = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}季度，全面推进乡村振兴、提质赋能。\n" * 80 for k in range(3)})
-    ref = corpus_module._load_serial(folder)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS_SPAWN", 0)
-    monkeypatch.setattr(parallel, "_single_threaded", lambda: False)  # as in a kernel: spawn
+    ref = load_serial(folder)
+    less_is_parallel(monkeypatch)
+    for module in (pool, corpus_loading, segmentations):  # as in a kernel: spawn
+        monkeypatch.setattr(module, "single_threaded", lambda: False)
     got = analysis.load_corpus(folder, n_workers=2)
     _same_corpus(got, ref)
     assert len(seg_files(cache_root)) == 3
@@ -356,12 +383,12 @@ def test_parallel_loader_errors_like_load_corpus(tmp_path):
 
     folder = make_corpus(tmp_path / "bad", {"a.txt": "疫情防控。" * 10, "b.txt": ""})
     with pytest.raises(analysis.CorpusError) as ref:
-        corpus_module._load_serial(folder)
+        load_serial(folder)
     with pytest.raises(analysis.CorpusError) as got:
-        parallel.load_corpus(folder)
+        analysis.load_corpus(folder)
     assert got.value.problems == ref.value.problems
     with pytest.raises(analysis.CorpusError):
-        parallel.load_corpus(tmp_path / "missing")
+        analysis.load_corpus(tmp_path / "missing")
 
 
 # --------------------------------------------------------------------------- streaming counts
@@ -374,7 +401,7 @@ def test_parallel_loader_errors_like_load_corpus(tmp_path):
 )
 def test_streaming_dfm_equals_token_lists(seeds_corpus, opts):
     got = dfm(seeds_corpus, **opts)
-    m, terms = _build(pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
+    m, terms = reference_counts(pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
     assert got.terms == terms == sorted(terms)
     assert got.matrix.dtype == np.int64
     assert (got.matrix != m).nnz == 0
@@ -397,10 +424,10 @@ def test_counting_in_chunks_equals_token_lists(monkeypatch, opts, chunk):
     segs = [Segmented.from_pairs(segment_pairs(t)) for t in texts]
     # one token with two tags in one document: two types, one term
     segs.append(Segmented.from_pairs([("南宁", "ns"), ("发展", "vn"), ("南宁", "nz"), ("发展", "v")]))
-    o = vectors._options(opts)
+    o = TokenOptions.from_kwargs(**opts)
     monkeypatch.setattr(vectors, "COUNT_CHUNK_TYPES", chunk)
     got, terms = vectors._count(iter(segs), o)
-    ref, ref_terms = _build(pairs_to_tokens(s.pairs(), **opts) for s in segs)
+    ref, ref_terms = reference_counts(pairs_to_tokens(s.pairs(), **opts) for s in segs)
     assert terms == ref_terms == sorted(terms)
     assert got.shape == (len(segs), len(terms)) and got.dtype == np.int64 and got.has_sorted_indices
     assert (got != ref).nnz == 0
@@ -446,7 +473,6 @@ def test_counts_are_cached_and_reused(seeds_corpus, cache_root, monkeypatch):
 
 def test_counts_key_follows_texts_options_and_stopwords(monkeypatch):
     from analysis import vectors
-    from analysis.segmentation import TokenOptions
 
     base = vectors._counts_key(["一", "二"], TokenOptions())
     assert base == vectors._counts_key(["一", "二"], TokenOptions())
@@ -463,11 +489,11 @@ def test_damaged_counts_are_recounted(seeds_corpus, cache_root, damage):
     (path,) = count_files(cache_root)
     data = path.read_bytes()
     if damage == "garbage":
-        path.write_bytes(b"ACNT1\nnonsense")
+        path.write_bytes(data[:6] + b"nonsense")
     elif damage == "truncate":
         path.write_bytes(data[:-7])
     else:  # an index past the last term: same length, wrong content
-        header, at = cache.unpack_framed(data, b"ACNT1\n")
+        header, at, _ = unpack_framed(data, "counts")
         pos = at + 8 * (header["n_rows"] + 1)
         path.write_bytes(data[:pos] + np.array([10**9], dtype="<i4").tobytes() + data[pos + 4:])
     again = dfm(seeds_corpus)

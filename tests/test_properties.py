@@ -26,8 +26,8 @@ import analysis
 import badinput as bi
 from analysis.cleaning import clean, replay, traditional_only_chars
 from analysis.text import CJK_RE
-from analysis.keyness import keyness_stats
-from analysis.segmentation import segment, tokenize
+from analysis.methods.keyness import keyness_stats
+from analysis.tokenization import segment, tokenize
 
 PROPS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,9 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import analysis  # noqa: E402
-from analysis.keyness import keyness, top_terms  # noqa: E402
+from analysis.methods.keyness import keyness, top_terms  # noqa: E402
 from analysis.plots import rhetoric as R  # noqa: E402
-from analysis.similarity import doc_similarity  # noqa: E402
+from analysis.methods.similarity import doc_similarity  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import analysis
-from analysis.segmentation import load_lexicon, segment, stopwords, tokenize
+from analysis.lexicon import load_lexicon, stopwords
+from analysis.tokenization import segment, tokenize
 
 FORMULATIONS = ["动态清零", "外防输入", "内防反弹", "四个意识", "网格化管理", "流调溯源", "闭环管理", "应接尽接"]
 

@@ -11,7 +11,7 @@ from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
 import analysis
-from analysis.similarity import (PASSAGE_COLUMNS, cluster_linkage, clusters, doc_similarity, passage_summary,
+from analysis.methods.similarity import (PASSAGE_COLUMNS, cluster_linkage, clusters, doc_similarity, passage_summary,
                                  shared_passages, similarity_pairs)
 from conftest import CITY
 
@@ -214,7 +214,7 @@ def test_twenty_city_reports(tmp_path):
 
 
 def test_passage_spread_counts_documents():
-    from analysis.similarity import passage_spread
+    from analysis.methods.similarity import passage_spread
 
     f, g = "统筹疫情防控和经济社会发展", "人民至上生命至上"
     texts = {"x": "甲" + f + "乙" + g, "y": "丙" + f + "丁", "z": f + "。" + g}

@@ -308,7 +308,7 @@ def test_glossary_is_valid_and_joins_without_hiding_missing_glosses(mined):
 
 
 def test_lexicon_candidates_are_new_terms_for_review(tmp_path, mined):
-    from analysis.segmentation import load_lexicon
+    from analysis.lexicon import load_lexicon
 
     lex_before = data_file("lexicon.tsv").read_bytes()
     cand = S.lexicon_candidates(mined, top=100)

@@ -359,7 +359,7 @@ def similarity_heatmap(sim: pd.DataFrame, *, labels: pd.Series | None = None, an
     """
     from scipy.cluster.hierarchy import leaves_list
 
-    from ..similarity import cluster_linkage
+    from ..methods.similarity import cluster_linkage
 
     if order == "cluster" and len(sim) > 2:
         idx = leaves_list(cluster_linkage(sim, method))
@@ -402,7 +402,7 @@ def dendrogram(sim: pd.DataFrame, *, labels: pd.Series | None = None, method: st
     """
     from scipy.cluster.hierarchy import dendrogram as _dendrogram
 
-    from ..similarity import cluster_linkage
+    from ..methods.similarity import cluster_linkage
 
     z = cluster_linkage(sim, method)
     n = len(sim)

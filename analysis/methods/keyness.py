@@ -58,10 +58,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .corpus import Corpus
-from .config import DEFAULT_BY
-from .vectors import Dfm, dfm
-from ._callable import make_callable
+from ..corpus import Corpus
+from ..config import DEFAULT_BY
+from ..vectors import Dfm, dfm
 
 __all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
            "KEYNESS_COLUMNS"]
@@ -390,5 +389,3 @@ def measure_agreement(table: pd.DataFrame, n: int = 20) -> pd.DataFrame:
                      "top_logodds_z": len(top["g2"] & top["logodds_z"])})
     return pd.DataFrame(rows)
 
-
-make_callable(__name__, "keyness")  # see analysis/_callable.py

@@ -7,8 +7,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from .corpus import Corpus
-from .config import DEFAULT_BY
+from ..corpus import Corpus
+from ..config import DEFAULT_BY
 
 __all__ = ["kwic", "kwic_html"]
 

@@ -23,8 +23,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus
-from .vectors import dfm
+from ..corpus import Corpus
+from ..vectors import dfm
 
 __all__ = ["doc_similarity", "similarity_pairs", "cluster_linkage", "clusters", "shared_passages", "passage_summary",
            "passage_spread", "PASSAGE_COLUMNS"]

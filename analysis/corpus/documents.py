@@ -1,0 +1,152 @@
+"""The corpus's data model: :class:`Document` and :class:`Corpus`, and how documents form groups."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from ..cleaning import CleanResult
+from ..config import DEFAULT_BY, resolve_by
+from ..errors import CorpusError, Problem
+
+__all__ = ["Document", "Corpus", "MANIFEST"]
+
+#: The manifest's file name inside a corpus folder.
+MANIFEST = "manifest.csv"
+
+
+@dataclass
+class Document:
+    """One document: its manifest row (``meta``), raw and clean text, and audit."""
+
+    id: str
+    file: str
+    meta: dict
+    raw: str
+    encoding: str
+    result: CleanResult = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The clean text."""
+        return self.result.text
+
+    def audit(self) -> pd.DataFrame:
+        """Every edit cleaning made, with the document id."""
+        df = self.result.audit()
+        df.insert(0, "doc_id", self.id)
+        return df
+
+
+class Corpus:
+    """Documents loaded from a folder, in manifest order.
+
+    Iterating yields :class:`Document` objects; ``corp["id"]`` returns one.
+    """
+
+    def __init__(self, path: Path, manifest: pd.DataFrame, docs: list[Document], problems: list[Problem]):
+        self.path = path
+        self.manifest = manifest
+        self.docs = docs
+        self.problems = problems
+        self._by_id = {d.id: d for d in docs}
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.docs)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        try:
+            return self._by_id[doc_id]
+        except KeyError:
+            raise KeyError(f"no document {doc_id!r} in {self.path}; ids: {', '.join(self.ids)}") from None
+
+    def __repr__(self) -> str:
+        return f"<Corpus {self.path} · {len(self)} documents · {sum(len(d.text) for d in self.docs):,} characters>"
+
+    @property
+    def ids(self) -> list[str]:
+        return [d.id for d in self.docs]
+
+    @property
+    def columns(self) -> list[str]:
+        """Manifest columns, in file order."""
+        return list(self.manifest.columns)
+
+    def groups(self, by=DEFAULT_BY) -> pd.Series:
+        """Which group each document belongs to: a Series indexed by document id, in corpus order.
+
+        This is the one place where ``by`` is resolved; every analysis, the
+        command line and the report call it.
+
+        Parameters
+        ----------
+        by : str or None
+            A manifest column. The default, :data:`analysis.config.DEFAULT_BY`,
+            is the column named by ``$ANALYSIS_BY``, else ``region``. ``None``
+            makes each document its own group, labelled by its id. An empty
+            value becomes the group ``(none)``.
+
+        Raises
+        ------
+        CorpusError
+            When the manifest has no such column (naming the columns it has).
+        """
+        by = resolve_by(by)
+        if by is None:
+            return pd.Series(self.ids, index=pd.Index(self.ids, name="id"), name="id", dtype=object)
+        col = self.group_column(by).reindex(self.ids)
+        col.index.name = "id"
+        return col
+
+    def group_column(self, by: str) -> pd.Series:
+        """The manifest column ``by`` indexed by document id; a clear error if it is missing."""
+        if by not in self.manifest.columns:
+            usable = [c for c in self.manifest.columns if c not in ("file",)]
+            raise CorpusError(
+                [Problem("error", str(self.path / MANIFEST), f"has no column {by!r} to group by",
+                         f"use one of {', '.join(usable)}, or add the column to the manifest")],
+                str(self.path),
+            )
+        col = self.manifest.set_index("id", drop=False)[by].astype(str)
+        return col.replace("", "(none)")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per document: manifest columns, ``encoding``, ``n_chars``, ``text`` (clean) and ``raw``."""
+        df = self.manifest.copy()
+        df["encoding"] = [d.encoding for d in self.docs]
+        df["n_chars_raw"] = [len(d.raw) for d in self.docs]
+        df["n_chars"] = [len(d.text) for d in self.docs]
+        df["text"] = [d.text for d in self.docs]
+        df["raw"] = [d.raw for d in self.docs]
+        return df
+
+    def audit(self) -> pd.DataFrame:
+        """Every cleaning edit of every document (doc_id, step, rule, start, end, old, new, chars_removed)."""
+        frames = [d.audit() for d in self.docs]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def accounting(self) -> pd.DataFrame:
+        """Per document: characters in, kept and removed per cleaning rule.
+
+        ``chars_in == chars_kept + chars_removed`` for every row.
+        """
+        audit = self.audit()
+        removed = (
+            audit.pivot_table(index="doc_id", columns="rule", values="chars_removed", aggfunc="sum", fill_value=0)
+            if not audit.empty
+            else pd.DataFrame(index=pd.Index([], name="doc_id"))
+        )
+        base = pd.DataFrame(
+            {"chars_in": [len(d.raw) for d in self.docs], "chars_kept": [len(d.text) for d in self.docs]},
+            index=pd.Index(self.ids, name="doc_id"),
+        )
+        out = base.join(removed).fillna(0)
+        rule_cols = [c for c in out.columns if c not in ("chars_in", "chars_kept")]
+        out[rule_cols] = out[rule_cols].astype(int)
+        out.insert(2, "chars_removed", out[rule_cols].sum(axis=1).astype(int))
+        return out.reset_index()

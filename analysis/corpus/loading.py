@@ -1,0 +1,312 @@
+"""Loading a corpus folder: every document read, cleaned and checked, on all cores, through the document cache.
+
+* :func:`load_corpus` — what :func:`analysis.load_corpus` runs: raises
+  :class:`~analysis.errors.CorpusError` listing every error; warnings stay in
+  ``Corpus.problems`` and are issued as Python warnings.
+* :func:`scan` — loads what it can and lists every problem, never raising for
+  a problem of the corpus (``python -m analysis check`` uses it).
+* :func:`load_serial` — the reference: one process, no cache. :func:`load_corpus`
+  gives the same corpus.
+
+A loaded document is cached keyed by the file's bytes and everything its
+cleaning depends on (:func:`document_key`): the declared versions of the
+cleaning and reading code, the cleaning data files, the lexicon (line repair
+asks whether a broken word is a word) and the versions of OpenCC and jieba.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from ..cleaning import CleanResult, Edit
+from ..config import cache_enabled, corpus_dir, data_file, workers
+from ..errors import CorpusError, Problem
+from ..lexicon import is_word, lexicon_fingerprint
+from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
+from ..segmentation import get_segmenter
+from ..store import file_digest, iter_segmented, key, read_document, write_document
+from .documents import Corpus, Document
+from .manifest import check_rows, read_manifest
+from .reading import READING_VERSION, load_document
+
+__all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "CLEANING_VERSION"]
+
+#: Bump when cleaning (:mod:`analysis.cleaning`) changes its output: part of the key of cached documents.
+CLEANING_VERSION = "1"
+#: The data files cleaning reads: their bytes are part of the key of cached documents.
+_CLEANING_DATA = ("boilerplate.yaml", "document_types.txt")
+
+
+def _folder_problem(folder: Path) -> Problem | None:
+    if folder.is_dir():
+        return None
+    what = "does not exist" if not folder.exists() else "is a file, not a folder"
+    return Problem("error", str(folder), what,
+                   "pass the folder that holds manifest.csv and the .txt files (--corpus DIR or ANALYSIS_CORPUS)")
+
+
+def _rows(folder: Path, problems: list[Problem]):
+    """The manifest's usable rows (a DataFrame), or None when the folder or manifest is unusable."""
+    bad = _folder_problem(folder)
+    if bad is not None:
+        problems.append(bad)
+        return None
+    df = read_manifest(folder, problems)
+    if df is None:
+        return None
+    return check_rows(folder, df, problems)
+
+
+def _corpus(folder: Path, df, results, problems: list[Problem]) -> Corpus:
+    """The corpus of the documents that loaded, in manifest order, with every problem recorded."""
+    docs = []
+    for doc, probs in results:
+        problems.extend(probs)
+        if doc is not None:
+            docs.append(doc)
+    kept = {d.id for d in docs}
+    df = df[df["id"].isin(kept)].reset_index(drop=True)
+    return Corpus(folder, df, docs, problems)
+
+
+def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Problem]]:
+    """Load what can be loaded from a corpus folder and list every problem, in one pass.
+
+    Never raises for a problem of the folder, its manifest or its files: the
+    problems (errors and warnings: file, problem, fix) are returned with the
+    corpus of the documents that loaded (None when the manifest is unusable).
+    :func:`validate` and ``python -m analysis check`` use it; :func:`load_corpus`
+    gives the same result.
+    """
+    folder = corpus_dir(path)
+    problems: list[Problem] = []
+    df = _rows(folder, problems)
+    if df is None:
+        return None, problems
+    results = []
+    for row in df.to_dict("records"):
+        own: list[Problem] = []
+        results.append((load_document(folder, row, own), own))
+    corp = _corpus(folder, df, results, problems)
+    return corp, problems
+
+
+def validate(path: str | os.PathLike | None = None) -> list[Problem]:
+    """Every problem of a corpus folder (errors and warnings), found in one pass."""
+    return scan(path)[1]
+
+
+def load_serial(path: str | os.PathLike | None = None) -> Corpus:
+    """The reference loader: one process, no cache (what :func:`load_corpus` must equal)."""
+    corp, problems = scan(path)
+    if corp is None or any(p.severity == "error" for p in problems):
+        raise CorpusError(problems, str(corpus_dir(path)))
+    for p in problems:
+        warnings.warn(str(p), UserWarning, stacklevel=2)
+    return corp
+
+
+# --------------------------------------------------------------------------- the document cache
+
+
+def _package_version(pkg: str) -> str:
+    try:
+        return version(pkg)
+    except PackageNotFoundError:
+        return "?"
+
+
+@lru_cache(maxsize=4)
+def _cleaning_fingerprint(lexicon_fp: str) -> str:
+    """Everything a cleaned document depends on besides its bytes, as one string."""
+    packages = [_package_version(p) for p in ("opencc", "OpenCC", "jieba")]
+    data = file_digest([data_file(name) for name in _CLEANING_DATA])
+    return "|".join([CLEANING_VERSION, READING_VERSION, data, lexicon_fp, *packages])
+
+
+def document_key(data: bytes) -> str:
+    """The cache key of a document file's bytes under the current cleaning (see the module docstring)."""
+    return key("documents", _cleaning_fingerprint(lexicon_fingerprint()), data)
+
+
+def _pack(doc: Document | None, problems: list[Problem], fpath: str) -> tuple[dict, str, str]:
+    """A loaded document (or its absence) and its problems as a cache entry's header and texts."""
+    header = {
+        "ok": doc is not None,
+        "problems": [[p.severity, p.file == fpath, p.file, p.problem, p.fix] for p in problems],
+    }
+    if doc is None:
+        return header, "", ""
+    header["encoding"] = doc.encoding
+    header["edits"] = [list(e) for e in doc.result.edits]  # every field, pass number included
+    return header, doc.raw, doc.text
+
+
+def _unpack(entry: tuple[dict, str, str], row: dict, fpath: str) -> tuple[Document | None, list[Problem]]:
+    """Inverse of :func:`_pack`; raises ``ValueError`` for an entry that cannot be what :func:`_pack` wrote."""
+    header, raw, text = entry
+    problems = [Problem(sev, fpath if own else file, prob, fix) for sev, own, file, prob, fix in header["problems"]]
+    if not header["ok"]:
+        if not any(p.severity == "error" for p in problems):  # a refusal always says why
+            raise ValueError("a refused document without an error")
+        return None, problems
+    edits = [Edit(*e) for e in header["edits"]]
+    return Document(row["id"], row["file"], dict(row), raw, header["encoding"], CleanResult(text, edits)), problems
+
+
+def _load_one(folder: str, row: dict, cache: bool) -> tuple[Document | None, list[Problem]]:
+    """Load one document like :func:`~analysis.corpus.reading.load_document`, through the document cache."""
+    fpath = Path(folder) / row["file"]
+    k = None
+    if cache:
+        try:
+            data = fpath.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            k = document_key(data)
+            hit = _cached(k, row, str(fpath))
+            if hit is not None:
+                return hit
+    problems: list[Problem] = []
+    doc = load_document(Path(folder), row, problems)
+    if k is not None:
+        write_document(k, *_pack(doc, problems, str(fpath)))
+    return doc, problems
+
+
+def _cached(k: str, row: dict, fpath: str):
+    """The cached document for key ``k``, or None (missing or damaged)."""
+    entry = read_document(k)
+    if entry is None:
+        return None
+    try:
+        return _unpack(entry, row, fpath)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _load_rows(args):
+    folder, rows, cache = args
+    return [_load_one(folder, row, cache) for row in rows]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size // 3  # characters, roughly
+    except OSError:
+        return 0
+
+
+def _batches(todo: list[int], sizes: dict[int, int], n_batches: int) -> list[list[int]]:
+    """Split ``todo`` (kept in order) into about ``n_batches`` runs of similar total size."""
+    total = sum(sizes.values()) or 1
+    target = total / max(1, n_batches)
+    out, cur, acc = [], [], 0
+    for i in todo:
+        cur.append(i)
+        acc += sizes[i]
+        if acc >= target:
+            out.append(cur)
+            cur, acc = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+def load_corpus(
+    path: str | os.PathLike | None = None,
+    *,
+    n_workers: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+    segment: bool = True,
+) -> Corpus:
+    """Load and clean a corpus folder.
+
+    Documents are cleaned on all cores when there is enough text, and each
+    cleaned document is cached on disk (keyed by the file's bytes and
+    everything cleaning depends on, see :func:`document_key`), so loading the
+    same folder again, in any notebook kernel, reads the cache.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder. Default: ``$ANALYSIS_CORPUS``, else the project's ``seeds/``.
+    n_workers : int, optional
+        Worker processes (default ``$ANALYSIS_WORKERS``, else the usable CPUs).
+    cache : bool
+        Read and write the document cache (also off with ``ANALYSIS_CACHE=off``).
+    progress : bool, optional
+        Progress bar (by default only on a terminal).
+    segment : bool
+        When the documents were cleaned in worker processes (a large corpus),
+        also segment the newly cleaned ones on all cores into the caches, as
+        nearly every analysis needs it (``False`` only cleans). The segmenter
+        is built in this process while the workers clean.
+
+    Raises
+    ------
+    CorpusError
+        Listing every error (file, problem, fix). Warnings do not stop loading;
+        they are kept in ``Corpus.problems`` and issued as Python warnings.
+    """
+    folder = corpus_dir(path)
+    problems: list[Problem] = []
+    df = _rows(folder, problems)
+    if df is None:
+        raise CorpusError(problems, str(folder))
+    rows = df.to_dict("records")
+    cache = cache and cache_enabled()
+
+    # cached documents first, in this process
+    results: list = [None] * len(rows)
+    todo = []
+    for i, row in enumerate(rows):
+        if cache:
+            fpath = folder / row["file"]
+            try:
+                results[i] = _cached(document_key(fpath.read_bytes()), row, str(fpath))
+            except OSError:
+                pass
+        if results[i] is None:
+            todo.append(i)
+    sizes = {i: _size(folder / rows[i]["file"]) for i in todo}
+    n = min(workers(n_workers), len(todo))
+    bar = progress_bar(total=len(rows), desc="loading", unit="doc", progress=progress)
+    bar.update(len(rows) - len(todo))
+    try:
+        if n <= 1 or sum(sizes.values()) < min_parallel_chars():
+            for i in todo:
+                results[i] = _load_one(str(folder), rows[i], cache)
+                bar.update(1)
+        else:
+            forking = single_threaded()
+            if forking:
+                is_word("中")  # cleaning's dictionary, loaded once here: forked workers share it
+            batches = _batches(todo, sizes, 4 * n)
+            with process_pool(n) as pool:
+                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))) for b in batches]
+                if segment and forking:
+                    get_segmenter()  # built while the workers clean, ready for the segmenting workers
+                for b, fut in futs:
+                    for i, res in zip(b, fut.result()):
+                        results[i] = res
+                    bar.update(len(b))
+            if segment:
+                # segment what was just cleaned, on all cores, into the caches (disk, and memory for
+                # what comes next in this process): nearly every analysis needs it
+                new = [results[i][0].text for i in todo if results[i][0] is not None]
+                for _ in iter_segmented(new, n_workers=n_workers, progress=progress, cache=cache):
+                    pass
+    finally:
+        bar.close()
+    corp = _corpus(folder, df, results, problems)
+    if any(p.severity == "error" for p in problems):
+        raise CorpusError(problems, str(folder))
+    for p in problems:
+        warnings.warn(str(p), UserWarning, stacklevel=2)
+    return corp

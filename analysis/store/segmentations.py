@@ -1,0 +1,203 @@
+"""Segmentations through the caches: memory, then disk, else the segmenter (on all cores for many texts).
+
+* :func:`segmented` — one text.
+* :func:`iter_segmented` — many texts, in order; those not cached are
+  segmented by a pool of worker processes when there is enough text to be
+  worth it (long texts are cut at line breaks, which never changes a
+  segmentation: jieba never joins tokens across a line break).
+
+A segmentation is stored once per ``(text, lexicon fingerprint, segmenter
+backend and version)`` (:func:`segmentation_key`); texts shorter than
+:data:`DISK_MIN_CHARS` are only memoised in memory.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from ..config import cache_enabled, memory_budget, workers
+from ..lexicon import file_stamp, lexicon_fingerprint, lexicon_path
+from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
+from ..segmentation import Segmented, backend_name, backend_version, concat, get_segmenter
+from .entries import read_segmentation, write_segmentation
+from .files import key
+from .memory import MemoryCache
+
+__all__ = ["segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text", "memory_memo",
+           "DISK_MIN_CHARS", "PIECE_CHARS"]
+
+#: texts shorter than this are only memoised in memory (they are fast to segment)
+DISK_MIN_CHARS = 500
+#: long texts are cut into pieces of about this many characters for the workers
+PIECE_CHARS = 100_000
+
+_MEMORY: MemoryCache | None = None
+
+
+def memory_memo() -> MemoryCache:
+    """The in-memory memo of segmentations, bounded by ``$ANALYSIS_MEMORY_MB`` (built on first use)."""
+    global _MEMORY
+    if _MEMORY is None:
+        _MEMORY = MemoryCache(memory_budget(), sizeof=lambda v: v[1].nbytes() + 2 * len(v[0]))
+    return _MEMORY
+
+
+def segmentation_key(text: str, lexicon: str | Path | None = None, backend: str | None = None) -> str:
+    """The cache key of the segmentation of ``text``: segmenter and its version, lexicon fingerprint, text."""
+    return _key(text, str(lexicon_path(lexicon).resolve()), backend_name(backend))
+
+
+def _key(text: str, lex: str, name: str) -> str:
+    return key("segments", backend_version(name), lexicon_fingerprint(lex), text)
+
+
+def _lookup(text: str, lex: str, name: str, cache: bool = True):
+    """(cached Segmented or None, disk key or None) for ``text``."""
+    mkey = (name, lex, file_stamp(lex), text)
+    hit = memory_memo().get(mkey)
+    if hit is not None:
+        return hit[1], None
+    if cache and len(text) >= DISK_MIN_CHARS and cache_enabled():
+        k = _key(text, lex, name)
+        found = read_segmentation(k, len(text))
+        if found is not None:
+            memory_memo().put(mkey, (text, found))
+        return found, k
+    return None, None
+
+
+def _remember(text: str, lex: str, name: str, k: str | None, result: Segmented) -> None:
+    if k is not None:
+        write_segmentation(k, result, len(text))
+    memory_memo().put((name, lex, file_stamp(lex), text), (text, result))
+
+
+def segmented(text: str, lexicon: str | Path | None = None, backend: str | None = None, *,
+              cache: bool = True) -> Segmented:
+    """Segmentation of ``text`` in compact form (:class:`analysis.segmentation.Segmented`).
+
+    Looked up in memory, then in the on-disk cache, else computed with the
+    segmenter ``backend`` (``"jieba"`` or ``"rjieba"``; default
+    ``$ANALYSIS_SEGMENTER``, else the fastest installed; both give the same
+    result) and stored in both. ``cache=False`` skips the disk.
+    """
+    name = backend_name(backend)
+    lex = str(lexicon_path(lexicon).resolve())
+    found, k = _lookup(text, lex, name, cache)
+    if found is not None:
+        return found
+    result = get_segmenter(name, lex).segment(text)
+    _remember(text, lex, name, k, result)
+    return result
+
+
+def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """Cut ``text`` after line breaks into pieces of about ``size`` characters (joined, they give ``text``)."""
+    if len(text) <= size:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+# -- worker side (module-level functions: picklable for any start method)
+
+
+def _init_worker(name: str, lex: str) -> None:
+    get_segmenter(name, lex)
+
+
+def _segment_piece(args: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bytes]:
+    """Segment one piece of text; a whole document is also written to the disk cache here."""
+    name, lex, text, k = args
+    seg = get_segmenter(name, lex).segment(text)
+    if k is not None:
+        write_segmentation(k, seg, len(text))
+    return seg.tokens, seg.pos, seg.seq.tobytes()
+
+
+def iter_segmented(
+    texts: Iterable[str],
+    *,
+    lexicon: str | Path | None = None,
+    backend: str | None = None,
+    n_workers: int | None = None,
+    progress: bool | None = None,
+    cache: bool = True,
+) -> Iterator[Segmented]:
+    """Segmentation of each text (:class:`~analysis.segmentation.Segmented`), in order.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    lexicon : path, optional
+        Another lexicon file.
+    backend : {"jieba", "rjieba"}, optional
+        The segmenter (default ``$ANALYSIS_SEGMENTER``, else the fastest).
+    n_workers : int, optional
+        Worker processes for what is not cached (default
+        :func:`analysis.config.workers`). Fewer than
+        :func:`analysis.pool.min_parallel_chars` characters to segment are
+        done in this process.
+    progress : bool, optional
+        Progress bar (see :func:`analysis.pool.progress_bar`).
+    cache : bool
+        Use the on-disk cache (read and write).
+    """
+    texts = list(texts)
+    name = backend_name(backend)
+    lex = str(lexicon_path(lexicon).resolve())
+    found, keys, todo = [], [], []
+    for i, text in enumerate(texts):
+        hit, k = _lookup(text, lex, name, cache)
+        found.append(hit)
+        keys.append(k)
+        if hit is None:
+            todo.append(i)
+    n_todo = sum(len(texts[i]) for i in todo)
+    n = min(workers(n_workers), max(1, n_todo // PIECE_CHARS))
+    bar = progress_bar(total=sum(len(t) for t in texts), desc="segmenting", unit="char", progress=progress)
+    try:
+        if n <= 1 or n_todo < min_parallel_chars():
+            for i, text in enumerate(texts):
+                if found[i] is None:
+                    found[i] = get_segmenter(name, lex).segment(text)
+                    _remember(text, lex, name, keys[i], found[i])
+                bar.update(len(text))
+                yield found[i]
+                found[i] = None
+            return
+        pieces = {i: split_text(texts[i], PIECE_CHARS) for i in todo}
+        if single_threaded():
+            get_segmenter(name, lex)  # load once here; forked workers share it
+        with process_pool(n, _init_worker, (name, lex)) as pool:
+            futures = {
+                i: [pool.submit(_segment_piece, (name, lex, p, keys[i] if len(pieces[i]) == 1 else None))
+                    for p in pieces[i]]
+                for i in todo
+            }
+            for i, text in enumerate(texts):
+                if found[i] is None:
+                    parts = []
+                    for fut in futures.pop(i):
+                        toks, pos, seq = fut.result()
+                        parts.append(Segmented(toks, pos, np.frombuffer(seq, dtype=np.uint32)))
+                    found[i] = concat(parts)
+                    # a document in one piece was written to the disk cache by its worker
+                    _remember(text, lex, name, keys[i] if len(parts) > 1 else None, found[i])
+                bar.update(len(text))
+                yield found[i]
+                found[i] = None
+    finally:
+        bar.close()
+
+
+def segment_many(texts: Iterable[str], **kwargs) -> list[Segmented]:
+    """:func:`iter_segmented` as a list."""
+    return list(iter_segmented(texts, **kwargs))
