@@ -247,7 +247,7 @@ def add_emphasis(p):
 
 def run_emphasis(args) -> int:
     """Print each group's rate per 1,000 characters for each emphasis category, with bootstrap intervals."""
-    from .emphasis import DEFAULT_SEED, emphasis
+    from .methods.emphasis import DEFAULT_SEED, emphasis
 
     corp = _load(args)
     try:

@@ -1,7 +1,7 @@
 """Figures for emphasis scores: heatmap with intervals, dot-and-interval panels, positional profiles, robustness.
 
 Every function takes the tidy DataFrame of the matching function in
-:mod:`analysis.emphasis` and returns a matplotlib Figure; none of them
+:mod:`analysis.methods.emphasis` and returns a matplotlib Figure; none of them
 computes a statistic.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | 
     Parameters
     ----------
     scores : DataFrame
-        :func:`analysis.emphasis.emphasis` output (group, category, zh, en,
+        :func:`analysis.emphasis` output (group, category, zh, en,
         kind, rate_per_1000, ci_low, ci_high).
     categories : list of str, optional
         Rows to show, in this order (default: all, table order).
@@ -105,7 +105,7 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
     Parameters
     ----------
     scores : DataFrame
-        :func:`analysis.emphasis.emphasis` output.
+        :func:`analysis.emphasis` output.
     categories : list of str, optional
         Panels to draw, in this order (default: all).
     value : {"rate", "share"}
@@ -151,8 +151,8 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
                      title: str = "文中位置 Where in the document: smoothed rate over relative position"):
     """One panel per category: each group's smoothed rate from the start (0) to the end (1) of its documents.
 
-    ``curve`` is :func:`analysis.emphasis.emphasis_curve` output. Dotted lines
-    mark the thirds used by :func:`analysis.emphasis.emphasis_positions`.
+    ``curve`` is :func:`analysis.emphasis_curve` output. Dotted lines
+    mark the thirds used by :func:`analysis.emphasis_positions`.
     """
     cats = _category_order(curve, categories)
     groups = sorted(curve["group"].unique(), key=str)
@@ -187,7 +187,7 @@ def robustness_plot(detail: pd.DataFrame, *, pairs=None, ncols: int = 3,
                     title: str = "去掉一个词 Leave one term out: difference between groups (per 1,000 characters)"):
     """For each pair of groups: the difference in each category, and where it moves when one term is left out.
 
-    ``detail`` is :func:`analysis.emphasis.emphasis_robustness` output. Black
+    ``detail`` is :func:`analysis.emphasis_robustness` output. Black
     dot: the difference with the full lexicon; grey ticks: the difference
     without each term in turn; the term that moves it most is named.
     Categories flagged ``fragile`` are drawn in red.
