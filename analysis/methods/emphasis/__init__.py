@@ -20,8 +20,11 @@ Matching (documented in the data file too):
 
 Statistics:
 
-* rates are hits per 1,000 characters of clean text (``n_chars`` as in
-  :meth:`analysis.Corpus.to_frame`);
+* rates are hits per 10,000 characters of clean text (``n_chars`` as in
+  :meth:`analysis.Corpus.to_frame`), the suite's unit
+  (:data:`analysis.config.RATE_PER`); every column that carries one is named
+  after :data:`analysis.config.RATE_UNIT`: ``per_10k``, ``per_10k_low``,
+  ``per_10k_high``, ``diff_per_10k`` …;
 * the interval is a percentile bootstrap that resamples **sentences** (split
   after 。！？；!?; and line breaks, closing quotes kept with their sentence)
   with replacement within each group, and takes the ratio of sums

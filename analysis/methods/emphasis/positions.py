@@ -1,4 +1,7 @@
-"""Positions: where in the documents each category concentrates (equal parts, and a smoothed curve)."""
+"""Positions: where in the documents each category concentrates (equal parts, and a smoothed curve).
+
+Rates are per 10,000 characters, in the column :data:`~analysis.methods.emphasis.rates.RATE` (``per_10k``).
+"""
 from __future__ import annotations
 
 import math
@@ -10,6 +13,7 @@ from scipy import sparse
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
 from .instrument import load_emphasis_lexicon
+from .rates import RATE, per_unit
 from .tables import Tables, corpus_tables, document_groups, report_columns
 
 __all__ = ["emphasis_positions", "emphasis_curve"]
@@ -30,7 +34,7 @@ def _part_frames(g, cats: pd.DataFrame, counts: np.ndarray, chars: np.ndarray, l
         out["part"], out["label"] = b, labels[b]
         out["count"] = counts[b].astype(np.int64)
         out["n_chars"] = int(chars[b])
-        out["rate_per_1000"] = 1000 * counts[b] / chars[b] if chars[b] else np.nan
+        out[RATE] = per_unit(counts[b], chars[b]) if chars[b] else np.nan
         tot = counts.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out["share"] = np.where(tot > 0, counts[b] / np.where(tot > 0, tot, 1), np.nan)
@@ -52,7 +56,7 @@ def emphasis_positions(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=Non
     DataFrame
         group, category, kind, zh, en, part (0-based), label (beginning /
         middle / end for three parts, else ``1/5`` …), count, n_chars,
-        rate_per_1000, share (of the category's hits in the group that fall
+        per_10k (hits per 10,000 characters), share (of the category's hits in the group that fall
         in this part; NaN without hits).
     """
     if bins < 1:
@@ -98,14 +102,15 @@ def emphasis_curve(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, p
     The rate at position ``p`` is a ratio of two Gaussian-kernel smooths:
     hits at their relative positions ``u = (start + 0.5) / L``, divided by the
     characters, which lie uniformly on [0, 1] with density ``L`` in each
-    document: ``rate(p) = 1000 · Σ_hits K(p − u) / (Σ_docs L · ∫₀¹ K(p − u) du)``.
+    document: ``rate(p) = RATE_PER · Σ_hits K(p − u) / (Σ_docs L · ∫₀¹ K(p − u) du)``
+    (:data:`analysis.config.RATE_PER`: hits per 10,000 characters).
     If hits are spread evenly at rate r, the curve is flat at r, also near
     the edges (the kernel's mass outside [0, 1] cancels in the ratio).
 
     Returns
     -------
     DataFrame
-        group, category, kind, zh, en, position, rate_per_1000.
+        group, category, kind, zh, en, position, per_10k.
     """
     from scipy.special import ndtr  # standard normal CDF
 
@@ -126,5 +131,5 @@ def emphasis_curve(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, p
         for ci, row in cats.iterrows():
             frames.append(pd.DataFrame({"group": g, "category": row["category"], "kind": row["kind"], "zh": row["zh"],
                                         "en": row["en"], "position": grid,
-                                        "rate_per_1000": 1000 * smooth_hits[:, ci] / chars}))
+                                        RATE: per_unit(smooth_hits[:, ci], chars)}))
     return pd.concat(frames, ignore_index=True)

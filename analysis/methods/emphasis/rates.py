@@ -1,7 +1,10 @@
-"""Rates: each category's rate per 1,000 characters in each group, with bootstrap intervals.
+"""Rates: each category's rate per 10,000 characters in each group, with bootstrap intervals.
 
 :func:`emphasis` is the main table of the analysis; :func:`emphasis_by_document`
-is the same table with each document its own group.
+is the same table with each document its own group. Rates are hits per
+:data:`analysis.config.RATE_PER` characters of clean text, in columns named
+after :data:`analysis.config.RATE_UNIT` (:data:`RATE`, :data:`RATE_LOW`,
+:data:`RATE_HIGH`), like every rate of the suite.
 """
 from __future__ import annotations
 
@@ -11,15 +14,27 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ...config import DEFAULT_BY
+from ...config import DEFAULT_BY, RATE_PER, RATE_UNIT
 from ...corpus import Corpus
 from .bootstrap import DEFAULT_SEED, bootstrap_sums, check_boot, group_rng
 from .instrument import load_emphasis_lexicon
 from .tables import Tables, corpus_tables, document_groups, report_columns, sentence_counts
 
-__all__ = ["emphasis", "emphasis_by_document"]
+__all__ = ["RATE", "RATE_LOW", "RATE_HIGH", "per_unit", "emphasis", "emphasis_by_document"]
+
+#: The rate column: hits per :data:`~analysis.config.RATE_PER` characters (``per_10k``).
+RATE = RATE_UNIT
+#: Lower bound of the rate's bootstrap interval (``per_10k_low``).
+RATE_LOW = f"{RATE_UNIT}_low"
+#: Upper bound of the rate's bootstrap interval (``per_10k_high``).
+RATE_HIGH = f"{RATE_UNIT}_high"
 
 _UNITS = ("sentence", "document")
+
+
+def per_unit(hits, chars):
+    """Hits per :data:`~analysis.config.RATE_PER` characters (numbers or arrays, broadcast)."""
+    return RATE_PER * hits / chars
 
 
 def _check_unit(unit: str) -> None:
@@ -58,7 +73,7 @@ def _group_units(X_all: np.ndarray, tab: Tables, in_group: np.ndarray, unit: str
 def _percentile_bounds(S: np.ndarray, C: int, level: float) -> list[np.ndarray]:
     """Rate low/high and share low/high of ``C`` categories from replicate sums ``S`` (as in :func:`_sentence_units`)."""
     alpha = (1 - level) / 2
-    stats = np.hstack([1000 * S[:, :C] / S[:, [2 * C]], S[:, C:2 * C] / S[:, [2 * C + 1]]])
+    stats = np.hstack([per_unit(S[:, :C], S[:, [2 * C]]), S[:, C:2 * C] / S[:, [2 * C + 1]]])
     lo, hi = np.quantile(stats, [alpha, 1 - alpha], axis=0)
     return [lo[:C], hi[:C], lo[C:], hi[C:]]
 
@@ -73,8 +88,8 @@ def _score_table(names: list, cats: pd.DataFrame, tot: np.ndarray, bounds: np.nd
     out["n_chars"] = np.repeat(tot[:, 2 * C], C).astype(np.int64)
     out["n_sentences"] = np.repeat(tot[:, 2 * C + 1], C).astype(np.int64)
     out["n_docs"] = np.repeat(n_docs, C)
-    out["rate_per_1000"] = (1000 * tot[:, :C] / tot[:, [2 * C]]).ravel()
-    out["ci_low"], out["ci_high"] = bounds[:, 0].ravel(), bounds[:, 1].ravel()
+    out[RATE] = per_unit(tot[:, :C], tot[:, [2 * C]]).ravel()
+    out[RATE_LOW], out[RATE_HIGH] = bounds[:, 0].ravel(), bounds[:, 1].ravel()
     out["sentences_with"] = tot[:, C:2 * C].ravel().astype(np.int64)
     out["sentence_share"] = (tot[:, C:2 * C] / tot[:, [2 * C + 1]]).ravel()
     out["share_low"], out["share_high"] = bounds[:, 2].ravel(), bounds[:, 3].ravel()
@@ -84,7 +99,7 @@ def _score_table(names: list, cats: pd.DataFrame, tot: np.ndarray, bounds: np.nd
 def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot: int = 2000, level: float = 0.95,
              seed: int = DEFAULT_SEED, unit: str = "sentence", categories: Iterable[str] | None = None,
              totals: bool = True) -> pd.DataFrame:
-    """Rate of each category per 1,000 characters in each group, with bootstrap intervals.
+    """Rate of each category per 10,000 characters in each group, with bootstrap intervals.
 
     Parameters
     ----------
@@ -111,8 +126,8 @@ def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot:
     -------
     DataFrame
         group, category, kind, zh, en, count, n_chars, n_sentences, n_docs,
-        rate_per_1000, ci_low, ci_high, sentences_with, sentence_share,
-        share_low, share_high. ``sentence_share`` is the share of sentences
+        per_10k (hits per 10,000 characters), per_10k_low, per_10k_high,
+        sentences_with, sentence_share, share_low, share_high. ``sentence_share`` is the share of sentences
         with at least one hit of the category (for ``obligation``: the share
         of sentences that carry an obligation or imperative marker); its
         interval comes from the same replicates. Rows: groups sorted, then

@@ -3,7 +3,9 @@
 :func:`emphasis_leaders` reads the intervals of :func:`emphasis` output;
 :func:`emphasis_robustness` recomputes every pair's difference without each
 term in turn, and :func:`robustness_summary` condenses it to one row per
-category and pair.
+category and pair. Rates and their differences are per 10,000 characters, in
+columns named after :data:`analysis.config.RATE_UNIT` (``per_10k_a``,
+``diff_per_10k`` …).
 """
 from __future__ import annotations
 
@@ -17,13 +19,22 @@ from ...config import DEFAULT_BY
 from ...corpus import Corpus
 from .instrument import EmphasisLexicon, load_emphasis_lexicon
 from .matching import COUNTED, INSIDE, resolve_overlaps
+from .rates import RATE, RATE_HIGH, RATE_LOW, per_unit
 from .tables import Tables, corpus_tables, document_groups, report_columns
 
-__all__ = ["emphasis_robustness", "robustness_summary", "emphasis_leaders"]
+__all__ = ["RATE_A", "RATE_B", "DIFF", "RATE_A_WITHOUT", "RATE_B_WITHOUT", "DIFF_WITHOUT", "emphasis_robustness",
+           "robustness_summary", "emphasis_leaders"]
 
-_DETAIL_COLUMNS = ["category", "group_a", "group_b", "term", "count_a", "count_b", "rate_a", "rate_b", "diff",
-                   "rel_diff", "rate_a_without", "rate_b_without", "diff_without", "shrink", "flips", "fragile"]
-_SUMMARY_COLUMNS = ["category", "group_a", "group_b", "rate_a", "rate_b", "diff", "rel_diff", "n_terms", "top_term",
+#: The rates of the two groups of a pair (``per_10k_a``, ``per_10k_b``).
+RATE_A, RATE_B = f"{RATE}_a", f"{RATE}_b"
+#: Their difference, group a − group b (``diff_per_10k``).
+DIFF = f"diff_{RATE}"
+#: The same three without one term (``per_10k_a_without``, ``per_10k_b_without``, ``diff_per_10k_without``).
+RATE_A_WITHOUT, RATE_B_WITHOUT, DIFF_WITHOUT = f"{RATE_A}_without", f"{RATE_B}_without", f"{DIFF}_without"
+
+_DETAIL_COLUMNS = ["category", "group_a", "group_b", "term", "count_a", "count_b", RATE_A, RATE_B, DIFF,
+                   "rel_diff", RATE_A_WITHOUT, RATE_B_WITHOUT, DIFF_WITHOUT, "shrink", "flips", "fragile"]
+_SUMMARY_COLUMNS = ["category", "group_a", "group_b", RATE_A, RATE_B, DIFF, "rel_diff", "n_terms", "top_term",
                     "max_shrink", "flip_terms", "fragile"]
 
 
@@ -107,7 +118,7 @@ def _term_frame(cname: str, term: str, own: np.ndarray, freed: np.ndarray, base:
     sel = changed[cmp.ia] | changed[cmp.ib]
     if not sel.any():
         return None
-    w = 1000 * (base - own + freed) / cmp.chars
+    w = per_unit(base - own + freed, cmp.chars)
     wa, wb = w[cmp.ia][sel], w[cmp.ib][sel]
     d, dw = (ra - rb)[sel], wa - wb
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -118,8 +129,8 @@ def _term_frame(cname: str, term: str, own: np.ndarray, freed: np.ndarray, base:
         "category": cname, "group_a": np.array([a for a, _ in cmp.pairs], dtype=object)[sel],
         "group_b": np.array([b for _, b in cmp.pairs], dtype=object)[sel], "term": term,
         "count_a": own[cmp.ia][sel].astype(np.int64), "count_b": own[cmp.ib][sel].astype(np.int64),
-        "rate_a": ra[sel], "rate_b": rb[sel], "diff": d, "rel_diff": rel[sel], "rate_a_without": wa,
-        "rate_b_without": wb, "diff_without": dw, "shrink": sh, "flips": flips, "fragile": fragile})
+        RATE_A: ra[sel], RATE_B: rb[sel], DIFF: d, "rel_diff": rel[sel], RATE_A_WITHOUT: wa,
+        RATE_B_WITHOUT: wb, DIFF_WITHOUT: dw, "shrink": sh, "flips": flips, "fragile": fragile})
 
 
 def _category_frames(cname: str, tab: Tables, lex: EmphasisLexicon, cmp: _Comparison, member: np.ndarray,
@@ -128,7 +139,7 @@ def _category_frames(cname: str, tab: Tables, lex: EmphasisLexicon, cmp: _Compar
     ci = lex.category_ids.index(cname)
     term_ids = np.flatnonzero(member[:, ci])
     base = cmp.hits[:, term_ids].sum(axis=1)
-    rate = 1000 * base / cmp.chars
+    rate = per_unit(base, cmp.chars)
     ra, rb = rate[cmp.ia], rate[cmp.ib]
     diff = ra - rb
     mean = (ra + rb) / 2
@@ -187,11 +198,12 @@ def emphasis_robustness(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=No
     Returns
     -------
     DataFrame
-        category, group_a, group_b, term, count_a, count_b, rate_a, rate_b,
-        diff (rate_a − rate_b), rel_diff (|diff| / mean of the two rates),
-        rate_a_without, rate_b_without, diff_without, shrink (1 −
-        |diff_without| / |diff|; negative when the gap widens, NaN when diff
-        is 0), flips (the sign of the difference reverses), fragile (rel_diff
+        category, group_a, group_b, term, count_a, count_b, per_10k_a,
+        per_10k_b (rates per 10,000 characters), diff_per_10k (per_10k_a −
+        per_10k_b), rel_diff (|diff_per_10k| / mean of the two rates),
+        per_10k_a_without, per_10k_b_without, diff_per_10k_without, shrink (1
+        − |diff_per_10k_without| / |diff_per_10k|; negative when the gap
+        widens, NaN when the difference is 0), flips (the sign of the difference reverses), fragile (rel_diff
         ≥ ``min_rel_diff`` and the term flips the difference or shrinks it by
         more than ``shrink``). Sorted by category (lexicon order), pair, then
         shrink descending and term.
@@ -216,7 +228,7 @@ def robustness_summary(detail: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        category, group_a, group_b, rate_a, rate_b, diff, rel_diff, n_terms
+        category, group_a, group_b, per_10k_a, per_10k_b, diff_per_10k, rel_diff, n_terms
         (terms with hits in either group), top_term (whose removal shrinks the difference
         most; ties by term), max_shrink, flip_terms (terms whose removal
         reverses the difference, 、-joined), fragile.
@@ -226,7 +238,7 @@ def robustness_summary(detail: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (c, a, b), g in detail.groupby(["category", "group_a", "group_b"], sort=False):
         top = g.assign(_s=g["shrink"].fillna(-np.inf)).sort_values(["_s", "term"], ascending=[False, True]).iloc[0]
-        rows.append((c, a, b, g["rate_a"].iat[0], g["rate_b"].iat[0], g["diff"].iat[0], g["rel_diff"].iat[0], len(g),
+        rows.append((c, a, b, g[RATE_A].iat[0], g[RATE_B].iat[0], g[DIFF].iat[0], g["rel_diff"].iat[0], len(g),
                      top["term"], top["shrink"], "、".join(sorted(g.loc[g["flips"], "term"])), bool(g["fragile"].any())))
     return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS)
 
@@ -244,20 +256,21 @@ def emphasis_leaders(scores: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        category, kind, leader, rate, ci_low, ci_high, runner_up,
-        runner_up_rate, runner_up_ci_high, separated; categories in table
+        category, kind, leader, per_10k, per_10k_low, per_10k_high,
+        runner_up, runner_up_per_10k, runner_up_per_10k_high, separated
+        (rates per 10,000 characters, as in the scores); categories in table
         order (ties between groups go to the group name that sorts first).
     """
     rows = []
     for cat, g in scores.groupby("category", sort=False):
-        g = g.sort_values(["rate_per_1000", "group"], ascending=[False, True], kind="stable")
+        g = g.sort_values([RATE, "group"], ascending=[False, True], kind="stable")
         top = g.iloc[0]
         rest = g.iloc[1:]
         second = rest.iloc[0] if len(rest) else None
-        rows.append((cat, top.get("kind", ""), top["group"], top["rate_per_1000"], top["ci_low"], top["ci_high"],
+        rows.append((cat, top.get("kind", ""), top["group"], top[RATE], top[RATE_LOW], top[RATE_HIGH],
                      None if second is None else second["group"],
-                     np.nan if second is None else second["rate_per_1000"],
-                     np.nan if second is None else second["ci_high"],
-                     bool(len(rest) and top["ci_low"] > rest["ci_high"].max())))
-    return pd.DataFrame(rows, columns=["category", "kind", "leader", "rate", "ci_low", "ci_high", "runner_up",
-                                       "runner_up_rate", "runner_up_ci_high", "separated"])
+                     np.nan if second is None else second[RATE],
+                     np.nan if second is None else second[RATE_HIGH],
+                     bool(len(rest) and top[RATE_LOW] > rest[RATE_HIGH].max())))
+    return pd.DataFrame(rows, columns=["category", "kind", "leader", RATE, RATE_LOW, RATE_HIGH, "runner_up",
+                                       f"runner_up_{RATE}", f"runner_up_{RATE_HIGH}", "separated"])
