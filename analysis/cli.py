@@ -246,8 +246,9 @@ def add_emphasis(p):
 
 
 def run_emphasis(args) -> int:
-    """Print each group's rate per 1,000 characters for each emphasis category, with bootstrap intervals."""
-    from .emphasis import DEFAULT_SEED, emphasis
+    """Print each group's rate per 10,000 characters for each emphasis category, with bootstrap intervals."""
+    from .methods.emphasis import DEFAULT_SEED, emphasis
+    from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 
     corp = _load(args)
     try:
@@ -256,7 +257,7 @@ def run_emphasis(args) -> int:
     except ValueError as exc:  # a bad --n-boot or --level (lexicon and corpus errors are AnalysisErrors)
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    cols = ["group", "category", "kind", "rate_per_1000", "ci_low", "ci_high", "count", "n_chars", "n_sentences",
+    cols = ["group", "category", "kind", RATE, RATE_LOW, RATE_HIGH, "count", "n_chars", "n_sentences",
             "sentence_share", "share_low", "share_high"]
     _emit(table[cols], args.format)
     return 0
@@ -331,7 +332,7 @@ COMMANDS = {
     "figures": (add_figures, run_figures, "write the corpus overview figures into figures/"),
     "report": (add_report, run_report, "run every notebook on a corpus and render the static site"),
     "keyness": (add_keyness, run_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
-    "emphasis": (add_emphasis, run_emphasis, "what each group stresses and how forcefully, per 1,000 characters with intervals"),
+    "emphasis": (add_emphasis, run_emphasis, "what each group stresses and how forcefully, per 10,000 characters with intervals"),
     "bench": (add_bench, run_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
     "slogans": (add_slogans, run_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
 }

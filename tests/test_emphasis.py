@@ -13,9 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import analysis
-from analysis.emphasis import (
+from analysis.methods.emphasis import (
     LexiconError,
-    _bootstrap_sums,
     emphasis,
     emphasis_by_document,
     emphasis_curve,
@@ -33,6 +32,7 @@ from analysis.emphasis import (
     term_table,
     token_check,
 )
+from analysis.methods.emphasis.bootstrap import bootstrap_sums
 from analysis.config import data_file
 from conftest import make_corpus, run_cli
 
@@ -236,11 +236,11 @@ def test_exact_counts_rates_and_shares(crafted):
         row = e.loc[(g, c)]
         assert row["count"] == count and row["sentences_with"] == with_hit and row["n_sentences"] == n_sent
         assert row["n_chars"] == n_chars[g]
-        assert row["rate_per_1000"] == pytest.approx(1000 * count / n_chars[g])
+        assert row["per_10k"] == pytest.approx(10_000 * count / n_chars[g])  # hits per 10,000 characters
         assert row["sentence_share"] == pytest.approx(with_hit / n_sent)
-        assert row["ci_low"] <= row["rate_per_1000"] <= row["ci_high"]
+        assert row["per_10k_low"] <= row["per_10k"] <= row["per_10k_high"]
         assert row["share_low"] <= row["sentence_share"] <= row["share_high"]
-    assert e.loc[("A", "war"), ["ci_low", "ci_high"]].tolist() == [0, 0]
+    assert e.loc[("A", "war"), ["per_10k_low", "per_10k_high"]].tolist() == [0, 0]
     assert (e["n_docs"].unstack().T.iloc[0].to_dict()) == {"A": 2, "B": 1}
 
 
@@ -253,7 +253,20 @@ def test_hits_table_agrees_with_counts(crafted):
     a1 = hits[hits["doc_id"] == "a1"]
     assert a1[["sentence", "start", "end", "term"]].values.tolist() == [
         [0, 0, 2, "坚决"], [1, 11, 12, "要"], [2, 15, 18, "决不能"]]
-    assert e["ci_low"].isna().all()
+    assert e["per_10k_low"].isna().all()
+
+
+def test_every_rate_column_is_named_after_the_suite_unit(crafted):
+    from analysis.config import RATE_PER, RATE_UNIT
+
+    e = emphasis(crafted, n_boot=50)
+    assert {RATE_UNIT, f"{RATE_UNIT}_low", f"{RATE_UNIT}_high"} <= set(e.columns)
+    np.testing.assert_allclose(e[RATE_UNIT], RATE_PER * e["count"] / e["n_chars"])
+    robust = emphasis_robustness(crafted)
+    for table in (e, emphasis_positions(crafted), emphasis_curve(crafted, points=5), emphasis_leaders(e), robust,
+                  robustness_summary(robust)):
+        assert RATE_UNIT in "".join(table.columns)
+        assert not [c for c in table.columns if {"rate", "ci"} & set(c.split("_")) or "1000" in c], table.columns
 
 
 def _synthetic_corpus(tmp_path, n=600, p=0.25, seed=7):
@@ -270,13 +283,13 @@ def test_interval_contains_the_true_rate_and_has_the_right_width(tmp_path):
     corp, text = _synthetic_corpus(tmp_path)
     row = emphasis(corp, n_boot=2000, categories=["intensifier"]).iloc[0]
     assert row["n_sentences"] == 600 and row["n_chars"] == 12000
-    true_rate = 1000 * 0.25 / 20
-    assert row["ci_low"] < true_rate < row["ci_high"]
-    # with equal sentence lengths the rate is 50 × the proportion of sentences with a hit
+    true_rate = 10_000 * 0.25 / 20  # one hit in a quarter of the 20-character sentences, per 10,000 characters
+    assert row["per_10k_low"] < true_rate < row["per_10k_high"]
+    # with equal sentence lengths the rate is 500 (10,000 / 20) × the proportion of sentences with a hit
     p_hat = text.count("坚决") / 600
-    assert row["rate_per_1000"] == pytest.approx(50 * p_hat)
-    half_width = 1.96 * 50 * np.sqrt(p_hat * (1 - p_hat) / 600)
-    assert (row["ci_high"] - row["ci_low"]) / 2 == pytest.approx(half_width, rel=0.1)
+    assert row["per_10k"] == pytest.approx(500 * p_hat)
+    half_width = 1.96 * 500 * np.sqrt(p_hat * (1 - p_hat) / 600)
+    assert (row["per_10k_high"] - row["per_10k_low"]) / 2 == pytest.approx(half_width, rel=0.1)
 
 
 def test_bootstrap_coverage_and_ratio_standard_error():
@@ -287,7 +300,7 @@ def test_bootstrap_coverage_and_ratio_standard_error():
         lengths = rng.integers(5, 60, size=n)
         counts = rng.poisson(true_rate * lengths)
         X = np.column_stack([counts, lengths]).astype(float)
-        S = _bootstrap_sums(X, 400, np.random.default_rng(rep))
+        S = bootstrap_sums(X, 400, np.random.default_rng(rep))
         ratio = S[:, 0] / S[:, 1]
         lo, hi = np.quantile(ratio, [0.025, 0.975])
         covered += lo <= true_rate <= hi
@@ -301,7 +314,7 @@ def test_bootstrap_coverage_and_ratio_standard_error():
 def test_bootstrap_sums_are_resampling_sums_in_any_chunking():
     rng = np.random.default_rng(3)
     X = rng.integers(0, 9, size=(37, 4)).astype(float)
-    chunked = _bootstrap_sums(X, 50, np.random.default_rng(42), max_cells=37 * 7)
+    chunked = bootstrap_sums(X, 50, np.random.default_rng(42), max_cells=37 * 7)
     idx = np.random.default_rng(42).integers(0, 37, size=(50, 37))
     np.testing.assert_array_equal(chunked, X[idx].sum(axis=1))
 
@@ -311,9 +324,9 @@ def test_seeded_and_reproducible(crafted, tmp_path):
     a = emphasis(corp, n_boot=300, seed=1)
     pd.testing.assert_frame_equal(a, emphasis(corp, n_boot=300, seed=1))
     b = emphasis(corp, n_boot=300, seed=2)
-    assert not np.allclose(a["ci_low"], b["ci_low"]) or not np.allclose(a["ci_high"], b["ci_high"])
-    pd.testing.assert_frame_equal(a.drop(columns=["ci_low", "ci_high", "share_low", "share_high"]),
-                                  b.drop(columns=["ci_low", "ci_high", "share_low", "share_high"]))
+    assert not np.allclose(a["per_10k_low"], b["per_10k_low"]) or not np.allclose(a["per_10k_high"], b["per_10k_high"])
+    pd.testing.assert_frame_equal(a.drop(columns=["per_10k_low", "per_10k_high", "share_low", "share_high"]),
+                                  b.drop(columns=["per_10k_low", "per_10k_high", "share_low", "share_high"]))
     # a group's stream depends on the seed and its name only, not on the other groups
     both = emphasis(crafted, by="region", n_boot=300, seed=5)
     b_alone = emphasis(analysis.load_corpus(make_corpus(
@@ -326,12 +339,13 @@ def test_level_nests_intervals_and_unit_document(tmp_path, crafted):
     corp, _ = _synthetic_corpus(tmp_path, n=300)
     wide = emphasis(corp, n_boot=500, level=0.95, categories=["intensifier"]).iloc[0]
     narrow = emphasis(corp, n_boot=500, level=0.5, categories=["intensifier"]).iloc[0]
-    assert wide["ci_low"] < narrow["ci_low"] < narrow["rate_per_1000"] < narrow["ci_high"] < wide["ci_high"]
+    assert (wide["per_10k_low"] < narrow["per_10k_low"] < narrow["per_10k"] < narrow["per_10k_high"]
+            < wide["per_10k_high"])
     # one document per group: resampling documents cannot vary anything
     doc = emphasis(crafted, by="region", unit="document", n_boot=100)
     one = doc[doc["group"] == "B"]
-    np.testing.assert_allclose(one["ci_low"], one["rate_per_1000"])
-    np.testing.assert_allclose(one["ci_high"], one["rate_per_1000"])
+    np.testing.assert_allclose(one["per_10k_low"], one["per_10k"])
+    np.testing.assert_allclose(one["per_10k_high"], one["per_10k"])
     with pytest.raises(ValueError, match="unit"):
         emphasis(crafted, unit="paragraph")
     with pytest.raises(ValueError, match="level"):
@@ -359,10 +373,10 @@ def test_swapped_lexicon_by_path(tmp_path, crafted):
 
 
 def test_seeds_are_scored_for_every_region(seeds_corpus, seed_manifest):
-    import analysis.emphasis as module  # binds the submodule to analysis.emphasis: it must stay callable
+    from analysis.methods import emphasis as module  # its path no longer collides with the function
 
+    assert analysis.emphasis is module.emphasis and not callable(module)
     e = analysis.emphasis(seeds_corpus, by="region", n_boot=300)
-    pd.testing.assert_frame_equal(e, module.emphasis(seeds_corpus, by="region", n_boot=300))
     assert sorted(e["group"].unique()) == sorted(seed_manifest["region"].unique())
     chars = seeds_corpus.to_frame().groupby("region")["n_chars"].sum()
     assert (e.groupby("group")["n_chars"].first() == chars).all()
@@ -370,7 +384,7 @@ def test_seeds_are_scored_for_every_region(seeds_corpus, seed_manifest):
     counts = hits.groupby(["group", "category"]).size()
     for r in e[~e["category"].str.startswith("all_")].itertuples():
         assert counts.get((r.group, r.category), 0) == r.count
-        assert r.ci_low <= r.rate_per_1000 <= r.ci_high
+        assert r.per_10k_low <= r.per_10k <= r.per_10k_high
         assert 0 <= r.share_low <= r.sentence_share <= r.share_high <= 1
     obligation = e[e["category"] == "obligation"]
     assert (obligation["count"] > 0).all()
@@ -389,7 +403,7 @@ def test_positions_in_thirds(tmp_path):
     i = pos[pos["category"] == "intensifier"]
     assert i["label"].tolist() == ["beginning", "middle", "end"]
     assert i["count"].tolist() == [1, 1, 2] and i["n_chars"].tolist() == [10, 10, 10]
-    assert i["rate_per_1000"].tolist() == pytest.approx([100, 100, 200])
+    assert i["per_10k"].tolist() == pytest.approx([1000, 1000, 2000])  # 1, 1 and 2 hits in 10 characters
     assert i["share"].tolist() == pytest.approx([0.25, 0.25, 0.5])
     five = emphasis_positions(corp, by="region", bins=5)
     assert five.loc[five["category"] == "war", "share"].isna().all()
@@ -408,9 +422,9 @@ def test_curve_is_flat_for_evenly_spread_hits(tmp_path):
     corp = analysis.load_corpus(make_corpus(tmp_path / "flat", {"f.txt": ("坚决" + FILLER[:7] + "。") * 300},
                                             region=["F"]))
     curve = emphasis_curve(corp, by="region", points=21, bandwidth=0.05)
-    c = curve[curve["category"] == "intensifier"]["rate_per_1000"].to_numpy()
-    np.testing.assert_allclose(c, 100, rtol=0.03)
-    assert (curve[curve["category"] == "war"]["rate_per_1000"] == 0).all()
+    c = curve[curve["category"] == "intensifier"]["per_10k"].to_numpy()
+    np.testing.assert_allclose(c, 1000, rtol=0.03)  # one hit in every 10 characters
+    assert (curve[curve["category"] == "war"]["per_10k"] == 0).all()
 
 
 # --------------------------------------------------------------------------- robustness
@@ -420,10 +434,12 @@ def test_leave_one_term_out_on_known_numbers(tmp_path):
     docs = {"a.txt": "坚决甲乙。坚决甲乙。坚决甲乙。严格甲乙。", "b.txt": "严格甲乙。严格甲乙。甲乙丙丁。甲乙丙丁。"}
     corp = analysis.load_corpus(make_corpus(tmp_path / "rob", docs, region=["A", "B"]))
     r = emphasis_robustness(corp, by="region", categories=["intensifier"]).set_index("term")
-    assert r.loc["坚决", ["rate_a", "rate_b", "diff"]].tolist() == pytest.approx([200, 100, 100])
-    assert r.loc["坚决", ["rate_a_without", "rate_b_without", "diff_without"]].tolist() == pytest.approx([50, 100, -50])
+    # 20 characters each: A has 4 intensifiers (2,000 per 10,000 characters), B 2 (1,000); without 坚决, A has 1
+    assert r.loc["坚决", ["per_10k_a", "per_10k_b", "diff_per_10k"]].tolist() == pytest.approx([2000, 1000, 1000])
+    assert (r.loc["坚决", ["per_10k_a_without", "per_10k_b_without", "diff_per_10k_without"]].tolist()
+            == pytest.approx([500, 1000, -500]))
     assert r.loc["坚决", "flips"] and r.loc["坚决", "fragile"] and r.loc["坚决", "shrink"] == pytest.approx(0.5)
-    assert r.loc["严格", "diff_without"] == pytest.approx(150)
+    assert r.loc["严格", "diff_per_10k_without"] == pytest.approx(1500)  # A keeps 3 hits, B none
     assert r.loc["严格", "shrink"] == pytest.approx(-0.5) and not r.loc["严格", "fragile"]
     summary = robustness_summary(emphasis_robustness(corp, by="region")).set_index("category")
     assert summary.loc["intensifier", "top_term"] == "坚决"
@@ -435,7 +451,7 @@ def test_leave_one_term_out_rematches_shorter_terms(tmp_path):
     corp = analysis.load_corpus(make_corpus(tmp_path / "rem", docs, region=["A", "B"]))
     r = emphasis_robustness(corp, by="region").set_index(["category", "term"])
     row = r.loc[("intensifier", "决不能")]
-    assert row["count_a"] == 2 and row["rate_a_without"] == pytest.approx(row["rate_a"])  # 决不 takes over
+    assert row["count_a"] == 2 and row["per_10k_a_without"] == pytest.approx(row["per_10k_a"])  # 决不 takes over
     assert r.loc[("intensifier", "决不"), "count_b"] == 1
     # a near-zero difference is reported but never flagged
     tiny = emphasis_robustness(corp, by="region", min_rel_diff=10)
@@ -460,9 +476,9 @@ def test_leaders_term_table_and_coverage(crafted):
     e = emphasis(crafted, n_boot=200)
     lead = emphasis_leaders(e).set_index("category")
     row = lead.loc["intensifier"]
-    assert (row["leader"], row["runner_up"], row["runner_up_rate"]) == ("A", "B", 0)
-    b_high = e.set_index(["group", "category"]).loc[("B", "intensifier"), "ci_high"]
-    assert row["separated"] == (row["ci_low"] > b_high)
+    assert (row["leader"], row["runner_up"], row["runner_up_per_10k"]) == ("A", "B", 0)
+    b_high = e.set_index(["group", "category"]).loc[("B", "intensifier"), "per_10k_high"]
+    assert row["separated"] == (row["per_10k_low"] > b_high) and row["runner_up_per_10k_high"] == b_high
     tt = term_table(crafted).set_index(["category", "term"])
     assert tt.loc[("obligation", "要"), ["counted", "excluded", "occurrences"]].tolist() == [1, 1, 2]
     assert tt.loc[("obligation", "不能"), ["counted", "overlapped"]].tolist() == [1, 1]
@@ -492,11 +508,11 @@ def test_cli_emphasis_on_seeds(seed_manifest):
     code, out, err = run_cli(["emphasis", "--format", "csv", "--n-boot", "300"])
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
-    for col in ("group", "category", "rate_per_1000", "ci_low", "ci_high", "count", "n_chars"):
+    for col in ("group", "category", "per_10k", "per_10k_low", "per_10k_high", "count", "n_chars"):
         assert col in df.columns
     assert sorted(df["group"].unique()) == sorted(seed_manifest["region"].unique())
     ref = emphasis(analysis.load_corpus(), n_boot=300)
-    np.testing.assert_allclose(df["ci_high"], ref["ci_high"], rtol=1e-5)
+    np.testing.assert_allclose(df["per_10k_high"], ref["per_10k_high"], rtol=1e-5)
     code, _, err = run_cli(["emphasis", "--n-boot", "-5"])
     assert code == 2 and "n_boot" in err
 
@@ -508,7 +524,7 @@ def test_cli_emphasis_on_another_corpus(city_sample):
     df = pd.read_csv(io.StringIO(out))
     assert sorted(df["group"].unique()) == ["A", "B"]
     assert len(df) == 2 * len(dict.fromkeys(df["category"]))
-    assert ((df["ci_low"] <= df["rate_per_1000"]) & (df["rate_per_1000"] <= df["ci_high"])).all()
+    assert ((df["per_10k_low"] <= df["per_10k"]) & (df["per_10k"] <= df["per_10k_high"])).all()
     code, out, err = run_cli(["emphasis", "--corpus", str(city_sample), "--by", "id", "--n-boot", "0",
                                "--format", "csv"])
     assert code == 0, err

@@ -100,7 +100,7 @@ def test_every_analysis_runs_offline(no_network, tmp_path):
     if find_slogans is not None:
         assert find_slogans(corp, by="region") is not None
         ran.append("slogans")
-    emphasis = _optional("emphasis", "emphasis")
+    emphasis = _optional("methods.emphasis", "emphasis")
     if emphasis is not None:
         assert not emphasis(corp, by="region", n_boot=50).empty
         ran.append("emphasis")

@@ -1,8 +1,9 @@
 """Figures for emphasis scores: heatmap with intervals, dot-and-interval panels, positional profiles, robustness.
 
 Every function takes the tidy DataFrame of the matching function in
-:mod:`analysis.emphasis` and returns a matplotlib Figure; none of them
-computes a statistic.
+:mod:`analysis.methods.emphasis` and returns a matplotlib Figure; none of them
+computes a statistic. Rates are per 10,000 characters
+(:data:`analysis.config.RATE_PER`), as in the tables.
 """
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..config import RATE_PER
+from ..methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
+from ..methods.emphasis.robustness import DIFF, DIFF_WITHOUT
+
 __all__ = ["emphasis_heatmap", "emphasis_intervals", "position_profile", "robustness_plot"]
+
+#: The rate unit in words: "per 10,000 characters" (:data:`analysis.config.RATE_PER`), and in Chinese.
+_PER_CHARS = f"per {RATE_PER:,} characters"
+_PER_CHARS_ZH = "每万字"
 
 
 def _group_colors(groups) -> dict:
@@ -38,14 +47,14 @@ def _label(df: pd.DataFrame, cat: str, sep: str = " ") -> str:
 
 
 def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | None = None,
-                     title: str = "强调什么、语气多强 Emphasis per 1,000 characters [95% interval]"):
+                     title: str = f"强调什么、语气多强 Emphasis {_PER_CHARS} [95% interval]"):
     """Categories × groups, coloured by rate relative to the row's highest group, annotated ``rate [low–high]``.
 
     Parameters
     ----------
     scores : DataFrame
-        :func:`analysis.emphasis.emphasis` output (group, category, zh, en,
-        kind, rate_per_1000, ci_low, ci_high).
+        :func:`analysis.emphasis` output (group, category, zh, en,
+        kind, per_10k, per_10k_low, per_10k_high).
     categories : list of str, optional
         Rows to show, in this order (default: all, table order).
     annotate : bool, optional
@@ -64,9 +73,9 @@ def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | 
         kinds = list(dict.fromkeys(kind.loc[cats]))
         cats = sorted(cats, key=lambda c: (kinds.index(kind[c]), c.startswith("all_"), cats.index(c)))
     groups = sorted(scores["group"].unique(), key=str)
-    rate = scores.pivot(index="category", columns="group", values="rate_per_1000").loc[cats, groups]
-    lo = scores.pivot(index="category", columns="group", values="ci_low").loc[cats, groups]
-    hi = scores.pivot(index="category", columns="group", values="ci_high").loc[cats, groups]
+    rate = scores.pivot(index="category", columns="group", values=RATE).loc[cats, groups]
+    lo = scores.pivot(index="category", columns="group", values=RATE_LOW).loc[cats, groups]
+    hi = scores.pivot(index="category", columns="group", values=RATE_HIGH).loc[cats, groups]
     rowmax = rate.max(axis=1).replace(0, np.nan)
     rel = rate.div(rowmax, axis=0).fillna(0).to_numpy()
     if annotate is None:
@@ -105,16 +114,16 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
     Parameters
     ----------
     scores : DataFrame
-        :func:`analysis.emphasis.emphasis` output.
+        :func:`analysis.emphasis` output.
     categories : list of str, optional
         Panels to draw, in this order (default: all).
     value : {"rate", "share"}
-        ``rate``: hits per 1,000 characters (ci_low–ci_high); ``share``: per
+        ``rate``: hits per 10,000 characters (per_10k_low–per_10k_high); ``share``: per
         cent of sentences with a hit (share_low–share_high).
     """
     if value not in ("rate", "share"):
         raise ValueError("value must be 'rate' or 'share'")
-    col, low, high, scale = (("rate_per_1000", "ci_low", "ci_high", 1.0) if value == "rate"
+    col, low, high, scale = ((RATE, RATE_LOW, RATE_HIGH, 1.0) if value == "rate"
                              else ("sentence_share", "share_low", "share_high", 100.0))
     cats = _category_order(scores, categories)
     groups = sorted(scores["group"].unique(), key=str)
@@ -136,11 +145,11 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
         ax.tick_params(axis="x", labelsize=8)
     for ax in list(axes.flat)[len(cats):]:
         ax.set_axis_off()
-    xlabel = "per 1,000 characters" if value == "rate" else "% of sentences"
+    xlabel = _PER_CHARS if value == "rate" else "% of sentences"
     for ax in list(axes.flat)[:len(cats)]:
         ax.set_xlabel(xlabel, fontsize=8)
     if title is None:
-        title = ("每千字频率 Rate per 1,000 characters with 95% bootstrap interval" if value == "rate"
+        title = (f"{_PER_CHARS_ZH}频率 Rate {_PER_CHARS} with 95% bootstrap interval" if value == "rate"
                  else "含该类标记的句子比例 Share of sentences with a marker, 95% bootstrap interval")
     fig.suptitle(title)
     fig.tight_layout()
@@ -151,8 +160,8 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
                      title: str = "文中位置 Where in the document: smoothed rate over relative position"):
     """One panel per category: each group's smoothed rate from the start (0) to the end (1) of its documents.
 
-    ``curve`` is :func:`analysis.emphasis.emphasis_curve` output. Dotted lines
-    mark the thirds used by :func:`analysis.emphasis.emphasis_positions`.
+    ``curve`` is :func:`analysis.emphasis_curve` output. Dotted lines
+    mark the thirds used by :func:`analysis.emphasis_positions`.
     """
     cats = _category_order(curve, categories)
     groups = sorted(curve["group"].unique(), key=str)
@@ -164,7 +173,7 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
         d = curve[curve["category"] == cat]
         for g in groups:
             dg = d[d["group"] == g]
-            ax.plot(dg["position"], dg["rate_per_1000"], color=colors[g], lw=1.8, label=str(g))
+            ax.plot(dg["position"], dg[RATE], color=colors[g], lw=1.8, label=str(g))
         for x in (1 / 3, 2 / 3):
             ax.axvline(x, color="0.7", lw=0.8, ls=":")
         ax.set_ylim(bottom=0)
@@ -175,7 +184,7 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
     for ax in list(axes.flat)[len(cats):]:
         ax.set_axis_off()
     for row in axes:
-        row[0].set_ylabel("per 1,000 chars", fontsize=9)
+        row[0].set_ylabel(_PER_CHARS, fontsize=9)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(groups), 6), bbox_to_anchor=(0.5, -0.01))
     fig.suptitle(title)
@@ -184,10 +193,10 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
 
 
 def robustness_plot(detail: pd.DataFrame, *, pairs=None, ncols: int = 3,
-                    title: str = "去掉一个词 Leave one term out: difference between groups (per 1,000 characters)"):
+                    title: str = f"去掉一个词 Leave one term out: difference between groups ({_PER_CHARS})"):
     """For each pair of groups: the difference in each category, and where it moves when one term is left out.
 
-    ``detail`` is :func:`analysis.emphasis.emphasis_robustness` output. Black
+    ``detail`` is :func:`analysis.emphasis_robustness` output. Black
     dot: the difference with the full lexicon; grey ticks: the difference
     without each term in turn; the term that moves it most is named.
     Categories flagged ``fragile`` are drawn in red.
@@ -209,13 +218,13 @@ def robustness_plot(detail: pd.DataFrame, *, pairs=None, ncols: int = 3,
                 continue
             fragile = bool(dc["fragile"].any())
             color = "#C0392B" if fragile else "black"
-            ax.plot(dc["diff_without"], np.full(len(dc), i), "|", color="0.55", ms=9)
-            base = dc["diff"].iat[0]
+            ax.plot(dc[DIFF_WITHOUT], np.full(len(dc), i), "|", color="0.55", ms=9)
+            base = dc[DIFF].iat[0]
             ax.plot(base, i, "o", color=color, ms=6, zorder=3)
-            move = (dc["diff_without"] - base).abs()
+            move = (dc[DIFF_WITHOUT] - base).abs()
             top = dc.loc[move.sort_values(ascending=False, kind="stable").index[0]]
-            if abs(top["diff_without"] - base) > 0:
-                ax.annotate(top["term"], (top["diff_without"], i), xytext=(0, 5), textcoords="offset points",
+            if abs(top[DIFF_WITHOUT] - base) > 0:
+                ax.annotate(top["term"], (top[DIFF_WITHOUT], i), xytext=(0, 5), textcoords="offset points",
                             ha="center", fontsize=8, color=color)
         ax.axvline(0, color="0.6", lw=0.8)
         ax.set_yticks(range(len(cats)), cats, fontsize=8)
