@@ -239,7 +239,8 @@ def _cleaning_fingerprint(lexicon_fp: str) -> str:
             vers.append(version(pkg))
         except PackageNotFoundError:
             vers.append("?")
-    files = [PACKAGE_DIR / "cleaning.py", PACKAGE_DIR / "corpus.py", PACKAGE_DIR / "errors.py",
+    files = [*sorted((PACKAGE_DIR / "cleaning").glob("*.py")), PACKAGE_DIR / "corpus.py",
+             PACKAGE_DIR / "errors.py",
              data_file("boilerplate.yaml"), data_file("document_types.txt")]
     return hashlib.sha256(f"{file_digest(files)}|{lexicon_fp}|{'|'.join(vers)}".encode()).hexdigest()[:16]
 

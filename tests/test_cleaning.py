@@ -6,6 +6,7 @@ import re
 import pytest
 
 from analysis import cleaning
+from analysis.cleaning import fastscan
 from analysis.cleaning import (
     clean,
     decode,
@@ -237,13 +238,14 @@ def test_fast_scans_find_exactly_what_finditer_finds(pattern):
     compiled = re.compile(pattern, re.MULTILINE)
     for text in FAST_SCAN_TEXTS:
         want = [(m.span(), m.groups()) for m in compiled.finditer(text)]
-        assert [(m.span(), m.groups()) for m in cleaning._finditer(compiled, text)] == want
-        if cleaning._cannot_match(text, compiled, {}):  # a rule is skipped only when it finds nothing
+        assert [(m.span(), m.groups()) for m in fastscan.finditer(compiled, text)] == want
+        if fastscan.cannot_match(text, compiled, {}):  # a rule is skipped only when it finds nothing
             assert want == []
 
 
 def test_fast_scans_facts():
-    facts = cleaning._pattern_facts
+    assert fastscan.parser_works()
+    facts = fastscan.pattern_facts
     copyright = facts(re.compile(r"^[^\n]*(?:版权所有|Copyright)[^\n]*$", re.M))
     assert copyright.literals == (("版权所有", "Copyright"),) and copyright.after_newline is not None
     assert facts(re.compile(r"\n\n+")).literals == (("\n\n",), ("\n",))
@@ -254,6 +256,50 @@ def test_fast_scans_facts():
     text = "正文。\n广告：买一送一\n结尾。"
     rules = [cleaning.BoilerplateRule(n, re.compile(p, re.M), "") for n, p in [("a", "^广告.*$"), ("b", "^版权.*$")]]
     assert remove_boilerplate(text, rules) == ("正文。\n\n结尾。", [cleaning.Edit("boilerplate", "a", 4, 11, "广告：买一送一", "")])
+
+
+@pytest.fixture
+def fresh_fastscan():
+    """The optimiser's memos cleared before and after the test (it changes what they hold)."""
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+    yield fastscan
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+
+
+def _broken_parser(kind):
+    import re._parser as real
+
+    class Parser:
+        @staticmethod
+        def parse(pattern, flags=0):
+            if kind == "raises":
+                raise TypeError("a parser of another Python")
+            # a parser that reads every pattern as another one: the facts would be wrong
+            return real.parse("zq", flags)
+
+    return Parser
+
+
+@pytest.mark.parametrize("kind", ["missing", "raises", "wrong tree"])
+def test_fast_scans_fall_back_to_finditer_without_a_working_parser(kind, fresh_fastscan, monkeypatch):
+    assert fastscan.parser_works()  # on this Python the optimiser is on
+    raw = seed_text("002")
+    fast = clean(raw)
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+    monkeypatch.setattr(fastscan, "_sre_parse", None if kind == "missing" else _broken_parser(kind))
+    assert not fastscan.parser_works()
+    for pattern in FAST_SCAN_PATTERNS:
+        compiled = re.compile(pattern, re.MULTILINE)
+        assert fastscan.pattern_facts(compiled) == fastscan.PatternFacts()
+        for text in FAST_SCAN_TEXTS:
+            want = [(m.span(), m.groups()) for m in compiled.finditer(text)]
+            assert [(m.span(), m.groups()) for m in fastscan.finditer(compiled, text)] == want
+            assert not fastscan.cannot_match(text, compiled, {})
+    # cleaning gives the same result, only slower
+    assert clean(raw) == fast
 
 
 def test_whitespace_between_chinese_and_digits():
