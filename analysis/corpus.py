@@ -41,7 +41,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .cleaning import CleanResult, clean, decode
+from .cleaning import CleanResult, clean, decode, rules_over_share
 from .text import count_cjk
 from .errors import CorpusError, DecodeError, Problem
 from .config import DEFAULT_BY, corpus_dir, resolve_by
@@ -460,6 +460,12 @@ def _load_document(path: Path, row: dict, problems: list[Problem]) -> Document |
         problems.append(Problem("error", where, f"has no text left after cleaning: the cleaning rules removed all of it ({rules})",
                                 "check the file's content, or the rules in analysis/data/boilerplate.yaml"))
         return None
+    for _, rule, removed, n_chars, share in rules_over_share(result, n_chars=len(raw)).itertuples(index=False):
+        problems.append(Problem("warning", where, f"the cleaning rule {rule} removed {removed:,} of {n_chars:,} "
+                                f"characters ({share * 100:.0f} %)",
+                                "check the rule in analysis/data/boilerplate.yaml against what it removed (the audit "
+                                "lists it): if that is the document's text, narrow the rule's pattern or limit it to "
+                                "the document's edges with 'where: edge'"))
     head = raw.lstrip()[:200].lower()
     n_cjk = count_cjk(result.text)
     foreign = _foreign_script(result.text, n_cjk)

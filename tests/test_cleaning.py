@@ -220,6 +220,138 @@ def test_bad_boilerplate_pattern_is_reported(tmp_path):
         cleaning.load_boilerplate_rules(rules_file)
 
 
+# ------------------------------------------------------------------ notices: footers and headers only
+
+BODY = "各级版权管理部门要加强监督检查，依法保护版权所有人的合法权益。"
+FOOTER = ["本网站所载文章仅供交流学习，版权归属原作者，转载请注明出处。",
+          "版权所有 © 2024 某某市人民政府 未经授权禁止转载",
+          "Copyright © 2024 All Rights Reserved"]
+
+
+def _paragraphs(prefix: str = "004") -> list[str]:
+    return clean(seed_text(prefix)).text.split("\n")
+
+
+def test_body_paragraph_that_mentions_copyright_stays():
+    paras = _paragraphs()
+    paras.insert(len(paras) // 2, BODY)
+    text = "\n\n".join(paras)
+    result = clean(text)
+    assert BODY in result.text.split("\n")
+    assert result.text == "\n".join(paras)
+    assert not [e for e in result.edits if e.step == "boilerplate"]
+
+
+def test_one_line_scraped_document_that_mentions_copyright_stays_whole():
+    # a scraped page with no line breaks: a rule that removes "the line" would remove the document
+    paras = _paragraphs()
+    paras.insert(len(paras) // 2, "本网站版权所有，转载请注明出处。")
+    text = "".join(paras)
+    assert "\n" not in text and len(text) > 3000
+    result = clean(text)
+    assert result.text == text and not result.edits
+
+
+def test_footer_block_at_the_end_is_removed():
+    paras = _paragraphs()
+    result = clean("\n\n".join(paras + FOOTER) + "\n")
+    assert result.text == "\n".join(paras)
+    assert {e.rule for e in result.edits if e.step == "boilerplate"} == {"copyright_footer"}
+    # a longer block of notices goes whole: the notices do not count as the document's lines
+    result = clean("\n".join(paras + FOOTER * 3))
+    assert result.text == "\n".join(paras)
+
+
+def test_header_notice_at_the_start_is_removed():
+    paras = _paragraphs()[1:]  # (the title: see test_header_line_is_never_joined_to_the_title)
+    for header in ("转载请注明出处：某某市人民政府网", "Copyright © 2024 某某网 All Rights Reserved"):
+        result = clean("\n".join([header, *paras]))
+        assert result.text == "\n".join(paras)
+        assert [e.rule for e in result.edits if e.step == "boilerplate"] == ["copyright_footer"]
+
+
+def test_notice_line_in_the_middle_is_removed_but_prose_about_rights_holders_stays():
+    paras = _paragraphs()
+    middle = len(paras) // 2
+    with_notice = paras[:middle] + ["版权所有 © 2024 某某网"] + paras[middle:]
+    assert clean("\n".join(with_notice)).text == "\n".join(paras)
+    heading = paras[:middle] + ["版权所有人的权利"] + paras[middle:]
+    assert clean("\n".join(heading)).text == "\n".join(heading)
+
+
+def test_edge_rules_leave_long_lines_and_the_middle_alone(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(
+        "settings:\n  edge_lines: 2\n  max_line_chars: 10\n"
+        "rules:\n- name: ad\n  where: edge\n  pattern: '^广告[^\\n]*$'\n", encoding="utf-8")
+    rules = cleaning.load_boilerplate_rules(rules_file)
+    assert (rules[0].where, rules[0].edge_lines, rules[0].max_line_chars) == ("edge", 2, 10)
+    lines = ["广告一", "正文一。", "正文二。", "广告二", "正文三。", "正文四。", "正文五。", "广告三", "广告四很长很长很长很长很长"]
+    text, edits = remove_boilerplate("\n".join(lines), rules)
+    # the first line (head) and the short notice among the last two lines of text go; the
+    # one in the middle and the long one stay
+    assert [e.old for e in edits] == ["广告一", "广告三"]
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("- name: a\n  pattern: x\n  where: edges\n", r"rule 'a': 'where' must be 'anywhere' .* or 'edge'.*not 'edges'"),
+    ("- name: a\n  pattern: x\n  wher: edge\n", r"rule 'a' has unknown key\(s\) \['wher'\]"),
+    ("- name: a\n  pattern: x\n  edge_lines: 3\n", r"rule 'a': 'edge_lines' needs 'where: edge'"),
+    ("- name: a\n  pattern: x\n  where: edge\n  max_line_chars: 0\n", r"rule 'a': max_line_chars must be a whole number of 1 or more"),
+    ("- name: a\n  pattern: x\n- name: a\n  pattern: y\n", r"two rules are named 'a'"),
+    ("settings:\n  warn_share: 20\nrules: []\n", r"warn_share must be a share above 0 and at most 1"),
+    ("settings:\n  edge_line: 3\nrules: []\n", r"unknown setting\(s\) \['edge_line'\]"),
+    ("setting:\n  edge_lines: 3\n", r"unknown top-level key\(s\) \['setting'\]"),
+])
+def test_bad_boilerplate_options_are_reported(tmp_path, yaml_text, message):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as exc:
+        cleaning.load_boilerplate_rules(rules_file)
+    assert str(rules_file) in str(exc.value)
+
+
+def test_shipped_boilerplate_settings():
+    settings = cleaning.boilerplate_settings()
+    assert (settings.edge_lines, settings.max_line_chars, settings.warn_share) == (5, 100, 0.2)
+    rules = {r.name: r for r in cleaning.load_boilerplate_rules()}
+    assert rules["copyright_footer"].where == "edge" and rules["url"].where == "anywhere"
+
+
+# ------------------------------------------------------------------ a rule that removes much of a document
+
+BIG_FOOTER = "坚持动态清零。\n本网站文章仅供交流学习，不作为商用，版权归属原作者，若侵犯到您的权益烦请告知，我们将立即删除。"
+
+
+def test_rules_over_share_names_a_rule_that_removes_much():
+    result = clean(BIG_FOOTER)
+    over = cleaning.rules_over_share(result)
+    assert list(over["rule"]) == ["copyright_footer"]
+    row = over.iloc[0]
+    assert row.n_chars == len(BIG_FOOTER) and row.chars_removed == len(BIG_FOOTER.split("\n")[1])
+    assert row.share == row.chars_removed / row.n_chars > 0.2
+    assert cleaning.rules_over_share(result, 0.9).empty
+    for prefix in ("000", "001", "002", "003", "004"):
+        assert cleaning.rules_over_share(clean(seed_text(prefix))).empty
+
+
+def test_check_warns_about_a_rule_that_removes_much(tmp_path):
+    from conftest import make_corpus, run_cli
+    from analysis.corpus import scan
+
+    folder = make_corpus(tmp_path / "c", {"footer.txt": BIG_FOOTER, "seed.txt": seed_text("004")})
+    n = len(BIG_FOOTER.split("\n")[1])
+    expected = (f"WARNING: {folder / 'footer.txt'}: the cleaning rule copyright_footer removed {n} of "
+                f"{len(BIG_FOOTER)} characters ({100 * n / len(BIG_FOOTER):.0f} %). Fix: check the rule in "
+                "analysis/data/boilerplate.yaml")
+    corp, problems = scan(folder)
+    assert [str(p)[:len(expected)] for p in problems] == [expected]
+    code, out, err = run_cli(["check", "--corpus", str(folder)])
+    assert code == 0 and "Traceback" not in err
+    assert [line for line in out.splitlines() if line.startswith("WARNING")][0].startswith(expected)
+    assert "1 warning(s)" in out
+
+
 # Patterns of every shape the fast scans treat specially (anchored at line starts, empty
 # matches, leading repeats, look-arounds, groups and back-references, case-insensitive,
 # possessive and atomic), and some they leave alone.

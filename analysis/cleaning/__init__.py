@@ -16,7 +16,8 @@ so the audit explains every character that left the text:
 5. ``punctuation``  ASCII ``, ; : ! ? ( )`` touching Chinese -> Chinese forms
 6. ``lines``        PDF line and page breaks inside sentences rejoined
 7. ``boilerplate``  web and document debris, rules from ``data/boilerplate.yaml``
-   (after 6, so a footer broken over lines is removed whole)
+   (after 6, so a footer broken over lines is removed whole); notices such as
+   copyright footers only in a document's head or foot (``where: edge``)
 8. ``whitespace``   edge spaces, blank lines and spaces between Chinese and digits
 
 The steps run again until a pass changes nothing, so cleaning is idempotent
@@ -36,7 +37,7 @@ Modules
 ``rules``        how a step's regular expressions are applied, one edit per match
 ``fastscan``     the same matches as ``re.finditer``, found faster (or not scanned for at all)
 """
-from .boilerplate import load_boilerplate_rules, remove_boilerplate
+from .boilerplate import boilerplate_settings, load_boilerplate_rules, remove_boilerplate, rules_over_share
 from .decoding import decode
 from .edits import CleanResult, Edit
 from .lines import join_title_lines, repair_lines
@@ -74,4 +75,6 @@ __all__ = [
     "clean",
     "replay",
     "traditional_only_chars",
+    "boilerplate_settings",
+    "rules_over_share",
 ]

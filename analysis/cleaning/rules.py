@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from .edits import Edit, apply_edits
 from .fastscan import cannot_match, finditer, lookups
 
-__all__ = ["regex_edits", "run_rules"]
+__all__ = ["Keep", "regex_edits", "run_rules"]
 
 
 def regex_edits(
@@ -30,18 +30,29 @@ def regex_edits(
     return edits
 
 
-def run_rules(text: str, step: str, rules: Iterable[tuple[str, re.Pattern, object]]) -> tuple[str, list[Edit]]:
+#: Chooses which of a rule's edits (positions in the text given) are made; the others are dropped.
+Keep = Callable[[str, list[Edit]], list[Edit]]
+
+
+def run_rules(text: str, step: str, rules: Iterable[tuple]) -> tuple[str, list[Edit]]:
     """Apply regex rules one after another; return the text and all edits.
+
+    Each rule is ``(name, pattern, replacement)``, or ``(name, pattern,
+    replacement, keep)`` where ``keep`` (a :data:`Keep`, or None) chooses which
+    of its matches count, given the text they were found in (see
+    :mod:`analysis.cleaning.boilerplate`: matches at a document's edges only).
 
     A rule is not scanned for when a literal its every match needs is not in the
     text (see :func:`analysis.cleaning.fastscan.pattern_facts`): it could not have found anything.
     """
     all_edits: list[Edit] = []
     found = lookups(text)
-    for rule, pattern, repl in rules:
+    for rule, pattern, repl, *keep in rules:
         if cannot_match(text, pattern, found):
             continue
-        edits = regex_edits(text, step, rule, pattern, repl)  # type: ignore[arg-type]
+        edits = regex_edits(text, step, rule, pattern, repl)
+        if edits and keep and keep[0] is not None:
+            edits = keep[0](text, edits)
         if edits:
             text = apply_edits(text, edits)
             all_edits.extend(edits)
