@@ -263,11 +263,43 @@ def test_footer_block_at_the_end_is_removed():
 
 
 def test_header_notice_at_the_start_is_removed():
-    paras = _paragraphs()[1:]  # (the title: see test_header_line_is_never_joined_to_the_title)
+    paras = _paragraphs()
     for header in ("转载请注明出处：某某市人民政府网", "Copyright © 2024 某某网 All Rights Reserved"):
         result = clean("\n".join([header, *paras]))
         assert result.text == "\n".join(paras)
         assert [e.rule for e in result.edits if e.step == "boilerplate"] == ["copyright_footer"]
+
+
+@pytest.mark.parametrize("header", ["当前位置：首页 > 新闻", "转载请注明出处：某某网", "本文版权归原作者所有，仅供交流学习"])
+def test_header_line_is_never_joined_to_the_title(header):
+    # the lines step used to glue the header to the title (or the salutation) below it, and the
+    # boilerplate rule then removed the title with the header
+    paras = _paragraphs()
+    assert paras[0].endswith("的通知")
+    result = clean("\n".join([header, *paras]))
+    assert result.text == "\n".join(paras)
+    broken = "\n".join([header, "XX市人民政府办公室关于进一步做好", "冬春季疫情防控工作", "的通知", *paras[1:]])
+    assert clean(broken).text.split("\n") == ["XX市人民政府办公室关于进一步做好冬春季疫情防控工作的通知", *paras[1:]]
+    assert clean("\n".join([header, *paras[1:]])).text == "\n".join(paras[1:])
+
+
+def test_page_number_between_the_halves_of_a_sentence_goes():
+    # a PDF page break: the page number used to be glued into the sentence ("全面— 1 —贯彻")
+    text = ("一年来，面对严峻复杂的外部环境，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻重要讲话精神，全面\n"
+            "— 1 —\n贯彻落实党的二十大精神，较好地完成了目标任务。\n")
+    result = clean(text)
+    assert result.text == text.replace("\n— 1 —\n", "").strip()
+    assert "page_number" in {e.rule for e in result.edits}
+
+
+def test_lines_still_join_a_distribution_list_and_prose_that_mentions_copyright():
+    body = _paragraphs()
+    cc = "抄送：自治区新冠肺炎疫情防控工作领导小组组长、副组长，\n指挥部各工作组组长、副组长。"
+    assert clean("\n".join([*body, cc])).text == "\n".join(body)
+    middle = len(body) // 2
+    wrapped = "各级版权管理部门要加强监督检查，依法保护版权所有人\n的合法权益，严厉打击侵权盗版行为。"
+    out = clean("\n".join([*body[:middle], wrapped, *body[middle:]])).text
+    assert wrapped.replace("\n", "") in out.split("\n")
 
 
 def test_notice_line_in_the_middle_is_removed_but_prose_about_rights_holders_stays():

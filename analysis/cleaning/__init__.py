@@ -14,7 +14,8 @@ so the audit explains every character that left the text:
 3. ``width``        full-width ASCII letters and digits -> half-width (nothing else)
 4. ``simplified``   Traditional -> Simplified with OpenCC (``t2s``)
 5. ``punctuation``  ASCII ``, ; : ! ? ( )`` touching Chinese -> Chinese forms
-6. ``lines``        PDF line and page breaks inside sentences rejoined
+6. ``lines``        PDF line and page breaks inside sentences rejoined (never gluing a line
+   that step 7 removes to the text around it)
 7. ``boilerplate``  web and document debris, rules from ``data/boilerplate.yaml``
    (after 6, so a footer broken over lines is removed whole); notices such as
    copyright footers only in a document's head or foot (``where: edge``)

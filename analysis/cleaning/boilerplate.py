@@ -23,11 +23,12 @@ import pandas as pd
 
 from ..config import data_file
 from .edits import CleanResult, Edit
-from .rules import run_rules
+from .fastscan import cannot_match, lookups
+from .rules import regex_edits, run_rules
 
 __all__ = [
     "WHERE", "BoilerplateSettings", "BoilerplateRule", "load_boilerplate_rules", "boilerplate_settings",
-    "remove_boilerplate", "rules_over_share",
+    "remove_boilerplate", "boilerplate_lines", "rules_over_share",
 ]
 
 #: The values of a rule's ``where``: every match (``anywhere``), or matches in a document's head or foot only.
@@ -198,6 +199,47 @@ def remove_boilerplate(
     """Remove every match of every boilerplate rule that the rule keeps (web breadcrumbs, URLs, footers …)."""
     rules = _default_file(None)[1] if rules is None else rules
     return run_rules(text, "boilerplate", ((r.name, r.pattern, "", r.keep if r.restricted else None) for r in rules))
+
+
+def boilerplate_lines(text: str, rules: Iterable[BoilerplateRule] | None = None) -> set[int]:
+    """Indices of the lines of ``text`` (split on ``\\n``) that the rules would leave blank: boilerplate lines.
+
+    Each rule is matched on ``text`` as it is (not after the rules before it),
+    with its ``where`` and ``max_line_chars``; a line counts when the matches
+    together cover all of it but spaces. The ``lines`` step asks it, so that it
+    never glues a notice, a breadcrumb or a page number to the document's text
+    (the rule would then remove the text with it, or miss the notice).
+    """
+    rules = _default_file(None)[1] if rules is None else rules
+    found = lookups(text)
+    edits: list[Edit] = []
+    for r in rules:
+        if cannot_match(text, r.pattern, found):
+            continue
+        matches = regex_edits(text, "boilerplate", r.name, r.pattern, "")
+        edits.extend(r.keep(text, matches) if matches and r.restricted else matches)
+    if not edits:
+        return set()
+    lines = text.split("\n")
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for e in edits:
+        first, last = _line_span(starts, e)
+        for i in range(first, last + 1):
+            by_line.setdefault(i, []).append((e.start, e.end))
+    return {i for i, spans in by_line.items() if lines[i].strip() and _covered(text, starts[i], len(lines[i]), spans)}
+
+
+def _covered(text: str, start: int, length: int, spans: list[tuple[int, int]]) -> bool:
+    """True when the ``spans`` cover ``text[start:start + length]`` but for spaces."""
+    pos, rest = start, []
+    for a, b in sorted(spans):
+        if a > pos:
+            rest.append(text[pos:a])
+        pos = max(pos, b)
+    if pos < start + length:
+        rest.append(text[pos:start + length])
+    return not "".join(rest).strip()
 
 
 def _kept(rule: BoilerplateRule, text: str, edits: list[Edit]) -> list[Edit]:

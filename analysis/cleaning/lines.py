@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import data_file
 from ..lexicon import is_word
 from ..text import CJK_RE, is_cjk
+from .boilerplate import boilerplate_lines
 from .edits import Edit, apply_edits
 
 __all__ = ["TERMINAL", "CLOSERS", "SOFT", "document_types", "join_title_lines", "repair_lines"]
@@ -141,7 +142,9 @@ def _title_lines(lines: list[str], content: list[int]) -> list[int]:
     when the last of them ends with a document type (:func:`document_types`),
     no earlier one does, and none ends a sentence, holds a comma or a full
     stop, is long, starts with a dash (a subtitle), a heading marker or a date,
-    or holds a document number.
+    or holds a document number. Lines of boilerplate before the title (a
+    breadcrumb, a notice: see :func:`analysis.cleaning.boilerplate.boilerplate_lines`)
+    are left out by the caller, so they are never joined to it.
     """
     types = document_types()
     for k, i in enumerate(content[:_TITLE_MAX_LINES]):
@@ -164,6 +167,10 @@ def join_title_lines(text: str) -> tuple[str, list[Edit]]:
     lines = text.split("\n")
     content = [i for i, l in enumerate(lines[:4 * _TITLE_MAX_LINES]) if l.strip()]
     title = _title_lines(lines, content)
+    if title:  # a breadcrumb or a notice above the title is no part of it
+        boilerplate = boilerplate_lines(text)
+        if boilerplate.intersection(title):
+            title = _title_lines(lines, _after_boilerplate(content, boilerplate))
     if not title:
         return text, []
     starts = [0, *accumulate(len(l) + 1 for l in lines[:title[-1] + 1])]
@@ -172,6 +179,19 @@ def join_title_lines(text: str) -> tuple[str, list[Edit]]:
 
 
 # --------------------------------------------------------------------------- joining
+
+
+def _after_boilerplate(content: list[int], boilerplate: set[int]) -> list[int]:
+    """``content`` (indices of non-blank lines) without the boilerplate lines it starts with."""
+    k = 0
+    while k < len(content) and content[k] in boilerplate:
+        k += 1
+    return content[k:]
+
+
+def _glues_boilerplate(prev: str, a: int, b: int, boilerplate: set[int]) -> bool:
+    """True when joining lines ``a`` (``prev``) and ``b`` would glue boilerplate to text (see :func:`repair_lines`)."""
+    return b in boilerplate or (a in boilerplate and prev.rstrip()[-1] not in "，、,")
 
 
 def _join_lines(text: str, lines: list[str], starts: list[int], a: int, b: int, rule: str) -> Edit:
@@ -192,7 +212,12 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     sentence. A line that starts with a heading marker (一、 （一） 第一章 1. 一是 …),
     an indent or a date is never joined to the line before it. Blank lines
     between joined lines go too (rule ``join_broken_line``). A title broken over
-    the first lines is joined before, by :func:`join_title_lines`.
+    the first lines is joined before, by :func:`join_title_lines`. Boilerplate
+    (:func:`analysis.cleaning.boilerplate.boilerplate_lines`) is never glued to the text: a line of it is
+    joined to the next only when it ends in a comma (a distribution list
+    broken over lines), and no line is joined to a line of it. So a page number
+    between the two halves of a sentence goes, and the halves are joined in the
+    next pass.
     """
     lines = text.split("\n")
     width = _line_width(lines)
@@ -200,11 +225,18 @@ def repair_lines(text: str) -> tuple[str, list[Edit]]:
     # offsets of each line start in ``text``
     starts = [0, *accumulate(len(l) + 1 for l in lines)]
     edits = []
-    # a first line that ends with a document type is the title, however wide (see join_title_lines)
-    first = lines[content[0]].strip().rstrip("".join(CLOSERS)) if content else ""
-    title = content[:1] if first.endswith(document_types()) else []
+    boilerplate = title = None  # found when a join is first considered
     for a, b in zip(content, content[1:]):
-        if a not in title and _should_join(lines[a], lines[b], width):
+        if not _should_join(lines[a], lines[b], width):
+            continue
+        if boilerplate is None:
+            boilerplate = boilerplate_lines(text)
+            # a first line (after boilerplate) that ends with a document type is the title,
+            # however wide (see join_title_lines)
+            head = _after_boilerplate(content, boilerplate)
+            first = lines[head[0]].strip().rstrip("".join(CLOSERS)) if head else ""
+            title = head[0] if first.endswith(document_types()) else None
+        if a != title and not _glues_boilerplate(lines[a], a, b, boilerplate):
             edits.append(_join_lines(text, lines, starts, a, b, "join_broken_line"))
     if not edits:  # the same object: the next step reuses what is known about it (see fastscan.lookups)
         return text, edits
