@@ -91,12 +91,13 @@ def test_second_pass_edits_are_accounted_and_replayed():
 def test_traditional_conversion_that_changes_length_is_accounted(monkeypatch):
     # OpenCC may turn a phrase into one of another length; the audit must still add up
     from analysis import cleaning
+    from analysis.cleaning import steps
 
     class Stretching:
         def convert(self, text):
             return text.replace("們", "们们").replace("這樣", "这")
 
-    monkeypatch.setattr(cleaning, "_opencc", lambda: Stretching())
+    monkeypatch.setattr(steps, "t2s_converter", lambda: Stretching())
     raw = "我們這樣做。\n他們說：這樣不行。" * 3
     text, edits = cleaning.to_simplified(raw)
     assert text == Stretching().convert(raw)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from analysis import cleaning
+from analysis.cleaning import fastscan
 from analysis.cleaning import (
     clean,
     decode,
@@ -219,6 +220,170 @@ def test_bad_boilerplate_pattern_is_reported(tmp_path):
         cleaning.load_boilerplate_rules(rules_file)
 
 
+# ------------------------------------------------------------------ notices: footers and headers only
+
+BODY = "各级版权管理部门要加强监督检查，依法保护版权所有人的合法权益。"
+FOOTER = ["本网站所载文章仅供交流学习，版权归属原作者，转载请注明出处。",
+          "版权所有 © 2024 某某市人民政府 未经授权禁止转载",
+          "Copyright © 2024 All Rights Reserved"]
+
+
+def _paragraphs(prefix: str = "004") -> list[str]:
+    return clean(seed_text(prefix)).text.split("\n")
+
+
+def test_body_paragraph_that_mentions_copyright_stays():
+    paras = _paragraphs()
+    paras.insert(len(paras) // 2, BODY)
+    text = "\n\n".join(paras)
+    result = clean(text)
+    assert BODY in result.text.split("\n")
+    assert result.text == "\n".join(paras)
+    assert not [e for e in result.edits if e.step == "boilerplate"]
+
+
+def test_one_line_scraped_document_that_mentions_copyright_stays_whole():
+    # a scraped page with no line breaks: a rule that removes "the line" would remove the document
+    paras = _paragraphs()
+    paras.insert(len(paras) // 2, "本网站版权所有，转载请注明出处。")
+    text = "".join(paras)
+    assert "\n" not in text and len(text) > 3000
+    result = clean(text)
+    assert result.text == text and not result.edits
+
+
+def test_footer_block_at_the_end_is_removed():
+    paras = _paragraphs()
+    result = clean("\n\n".join(paras + FOOTER) + "\n")
+    assert result.text == "\n".join(paras)
+    assert {e.rule for e in result.edits if e.step == "boilerplate"} == {"copyright_footer"}
+    # a longer block of notices goes whole: the notices do not count as the document's lines
+    result = clean("\n".join(paras + FOOTER * 3))
+    assert result.text == "\n".join(paras)
+
+
+def test_header_notice_at_the_start_is_removed():
+    paras = _paragraphs()
+    for header in ("转载请注明出处：某某市人民政府网", "Copyright © 2024 某某网 All Rights Reserved"):
+        result = clean("\n".join([header, *paras]))
+        assert result.text == "\n".join(paras)
+        assert [e.rule for e in result.edits if e.step == "boilerplate"] == ["copyright_footer"]
+
+
+@pytest.mark.parametrize("header", ["当前位置：首页 > 新闻", "转载请注明出处：某某网", "本文版权归原作者所有，仅供交流学习"])
+def test_header_line_is_never_joined_to_the_title(header):
+    # the lines step used to glue the header to the title (or the salutation) below it, and the
+    # boilerplate rule then removed the title with the header
+    paras = _paragraphs()
+    assert paras[0].endswith("的通知")
+    result = clean("\n".join([header, *paras]))
+    assert result.text == "\n".join(paras)
+    broken = "\n".join([header, "XX市人民政府办公室关于进一步做好", "冬春季疫情防控工作", "的通知", *paras[1:]])
+    assert clean(broken).text.split("\n") == ["XX市人民政府办公室关于进一步做好冬春季疫情防控工作的通知", *paras[1:]]
+    assert clean("\n".join([header, *paras[1:]])).text == "\n".join(paras[1:])
+
+
+def test_page_number_between_the_halves_of_a_sentence_goes():
+    # a PDF page break: the page number used to be glued into the sentence ("全面— 1 —贯彻")
+    text = ("一年来，面对严峻复杂的外部环境，我们坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻重要讲话精神，全面\n"
+            "— 1 —\n贯彻落实党的二十大精神，较好地完成了目标任务。\n")
+    result = clean(text)
+    assert result.text == text.replace("\n— 1 —\n", "").strip()
+    assert "page_number" in {e.rule for e in result.edits}
+
+
+def test_lines_still_join_a_distribution_list_and_prose_that_mentions_copyright():
+    body = _paragraphs()
+    cc = "抄送：自治区新冠肺炎疫情防控工作领导小组组长、副组长，\n指挥部各工作组组长、副组长。"
+    assert clean("\n".join([*body, cc])).text == "\n".join(body)
+    middle = len(body) // 2
+    wrapped = "各级版权管理部门要加强监督检查，依法保护版权所有人\n的合法权益，严厉打击侵权盗版行为。"
+    out = clean("\n".join([*body[:middle], wrapped, *body[middle:]])).text
+    assert wrapped.replace("\n", "") in out.split("\n")
+
+
+def test_notice_line_in_the_middle_is_removed_but_prose_about_rights_holders_stays():
+    paras = _paragraphs()
+    middle = len(paras) // 2
+    with_notice = paras[:middle] + ["版权所有 © 2024 某某网"] + paras[middle:]
+    assert clean("\n".join(with_notice)).text == "\n".join(paras)
+    heading = paras[:middle] + ["版权所有人的权利"] + paras[middle:]
+    assert clean("\n".join(heading)).text == "\n".join(heading)
+
+
+def test_edge_rules_leave_long_lines_and_the_middle_alone(tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(
+        "settings:\n  edge_lines: 2\n  max_line_chars: 10\n"
+        "rules:\n- name: ad\n  where: edge\n  pattern: '^广告[^\\n]*$'\n", encoding="utf-8")
+    rules = cleaning.load_boilerplate_rules(rules_file)
+    assert (rules[0].where, rules[0].edge_lines, rules[0].max_line_chars) == ("edge", 2, 10)
+    lines = ["广告一", "正文一。", "正文二。", "广告二", "正文三。", "正文四。", "正文五。", "广告三", "广告四很长很长很长很长很长"]
+    text, edits = remove_boilerplate("\n".join(lines), rules)
+    # the first line (head) and the short notice among the last two lines of text go; the
+    # one in the middle and the long one stay
+    assert [e.old for e in edits] == ["广告一", "广告三"]
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("- name: a\n  pattern: x\n  where: edges\n", r"rule 'a': 'where' must be 'anywhere' .* or 'edge'.*not 'edges'"),
+    ("- name: a\n  pattern: x\n  wher: edge\n", r"rule 'a' has unknown key\(s\) \['wher'\]"),
+    ("- name: a\n  pattern: x\n  edge_lines: 3\n", r"rule 'a': 'edge_lines' needs 'where: edge'"),
+    ("- name: a\n  pattern: x\n  where: edge\n  max_line_chars: 0\n", r"rule 'a': max_line_chars must be a whole number of 1 or more"),
+    ("- name: a\n  pattern: x\n- name: a\n  pattern: y\n", r"two rules are named 'a'"),
+    ("settings:\n  warn_share: 20\nrules: []\n", r"warn_share must be a share above 0 and at most 1"),
+    ("settings:\n  edge_line: 3\nrules: []\n", r"unknown setting\(s\) \['edge_line'\]"),
+    ("setting:\n  edge_lines: 3\n", r"unknown top-level key\(s\) \['setting'\]"),
+])
+def test_bad_boilerplate_options_are_reported(tmp_path, yaml_text, message):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as exc:
+        cleaning.load_boilerplate_rules(rules_file)
+    assert str(rules_file) in str(exc.value)
+
+
+def test_shipped_boilerplate_settings():
+    settings = cleaning.boilerplate_settings()
+    assert (settings.edge_lines, settings.max_line_chars, settings.warn_share) == (5, 100, 0.2)
+    rules = {r.name: r for r in cleaning.load_boilerplate_rules()}
+    assert rules["copyright_footer"].where == "edge" and rules["url"].where == "anywhere"
+
+
+# ------------------------------------------------------------------ a rule that removes much of a document
+
+BIG_FOOTER = "坚持动态清零。\n本网站文章仅供交流学习，不作为商用，版权归属原作者，若侵犯到您的权益烦请告知，我们将立即删除。"
+
+
+def test_rules_over_share_names_a_rule_that_removes_much():
+    result = clean(BIG_FOOTER)
+    over = cleaning.rules_over_share(result)
+    assert list(over["rule"]) == ["copyright_footer"]
+    row = over.iloc[0]
+    assert row.n_chars == len(BIG_FOOTER) and row.chars_removed == len(BIG_FOOTER.split("\n")[1])
+    assert row.share == row.chars_removed / row.n_chars > 0.2
+    assert cleaning.rules_over_share(result, 0.9).empty
+    for prefix in ("000", "001", "002", "003", "004"):
+        assert cleaning.rules_over_share(clean(seed_text(prefix))).empty
+
+
+def test_check_warns_about_a_rule_that_removes_much(tmp_path):
+    from conftest import make_corpus, run_cli
+    from analysis.corpus import scan
+
+    folder = make_corpus(tmp_path / "c", {"footer.txt": BIG_FOOTER, "seed.txt": seed_text("004")})
+    n = len(BIG_FOOTER.split("\n")[1])
+    expected = (f"WARNING: {folder / 'footer.txt'}: the cleaning rule copyright_footer removed {n} of "
+                f"{len(BIG_FOOTER)} characters ({100 * n / len(BIG_FOOTER):.0f} %). Fix: check the rule in "
+                "analysis/data/boilerplate.yaml")
+    corp, problems = scan(folder)
+    assert [str(p)[:len(expected)] for p in problems] == [expected]
+    code, out, err = run_cli(["check", "--corpus", str(folder)])
+    assert code == 0 and "Traceback" not in err
+    assert [line for line in out.splitlines() if line.startswith("WARNING")][0].startswith(expected)
+    assert "1 warning(s)" in out
+
+
 # Patterns of every shape the fast scans treat specially (anchored at line starts, empty
 # matches, leading repeats, look-arounds, groups and back-references, case-insensitive,
 # possessive and atomic), and some they leave alone.
@@ -237,13 +402,14 @@ def test_fast_scans_find_exactly_what_finditer_finds(pattern):
     compiled = re.compile(pattern, re.MULTILINE)
     for text in FAST_SCAN_TEXTS:
         want = [(m.span(), m.groups()) for m in compiled.finditer(text)]
-        assert [(m.span(), m.groups()) for m in cleaning._finditer(compiled, text)] == want
-        if cleaning._cannot_match(text, compiled, {}):  # a rule is skipped only when it finds nothing
+        assert [(m.span(), m.groups()) for m in fastscan.finditer(compiled, text)] == want
+        if fastscan.cannot_match(text, compiled, {}):  # a rule is skipped only when it finds nothing
             assert want == []
 
 
 def test_fast_scans_facts():
-    facts = cleaning._pattern_facts
+    assert fastscan.parser_works()
+    facts = fastscan.pattern_facts
     copyright = facts(re.compile(r"^[^\n]*(?:版权所有|Copyright)[^\n]*$", re.M))
     assert copyright.literals == (("版权所有", "Copyright"),) and copyright.after_newline is not None
     assert facts(re.compile(r"\n\n+")).literals == (("\n\n",), ("\n",))
@@ -254,6 +420,50 @@ def test_fast_scans_facts():
     text = "正文。\n广告：买一送一\n结尾。"
     rules = [cleaning.BoilerplateRule(n, re.compile(p, re.M), "") for n, p in [("a", "^广告.*$"), ("b", "^版权.*$")]]
     assert remove_boilerplate(text, rules) == ("正文。\n\n结尾。", [cleaning.Edit("boilerplate", "a", 4, 11, "广告：买一送一", "")])
+
+
+@pytest.fixture
+def fresh_fastscan():
+    """The optimiser's memos cleared before and after the test (it changes what they hold)."""
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+    yield fastscan
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+
+
+def _broken_parser(kind):
+    import re._parser as real
+
+    class Parser:
+        @staticmethod
+        def parse(pattern, flags=0):
+            if kind == "raises":
+                raise TypeError("a parser of another Python")
+            # a parser that reads every pattern as another one: the facts would be wrong
+            return real.parse("zq", flags)
+
+    return Parser
+
+
+@pytest.mark.parametrize("kind", ["missing", "raises", "wrong tree"])
+def test_fast_scans_fall_back_to_finditer_without_a_working_parser(kind, fresh_fastscan, monkeypatch):
+    assert fastscan.parser_works()  # on this Python the optimiser is on
+    raw = seed_text("002")
+    fast = clean(raw)
+    fastscan.parser_works.cache_clear()
+    fastscan.pattern_facts.cache_clear()
+    monkeypatch.setattr(fastscan, "_sre_parse", None if kind == "missing" else _broken_parser(kind))
+    assert not fastscan.parser_works()
+    for pattern in FAST_SCAN_PATTERNS:
+        compiled = re.compile(pattern, re.MULTILINE)
+        assert fastscan.pattern_facts(compiled) == fastscan.PatternFacts()
+        for text in FAST_SCAN_TEXTS:
+            want = [(m.span(), m.groups()) for m in compiled.finditer(text)]
+            assert [(m.span(), m.groups()) for m in fastscan.finditer(compiled, text)] == want
+            assert not fastscan.cannot_match(text, compiled, {})
+    # cleaning gives the same result, only slower
+    assert clean(raw) == fast
 
 
 def test_whitespace_between_chinese_and_digits():

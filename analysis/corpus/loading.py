@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..cleaning import CleanResult, Edit
+from ..cleaning import CLEANING_VERSION, CleanResult, Edit
 from ..config import cache_enabled, corpus_dir, data_file, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import is_word, lexicon_fingerprint
@@ -32,10 +32,8 @@ from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
 from .reading import READING_VERSION, load_document
 
-__all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "CLEANING_VERSION"]
+__all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key"]
 
-#: Bump when cleaning (:mod:`analysis.cleaning`) changes its output: part of the key of cached documents.
-CLEANING_VERSION = "1"
 #: The data files cleaning reads: their bytes are part of the key of cached documents.
 _CLEANING_DATA = ("boilerplate.yaml", "document_types.txt")
 

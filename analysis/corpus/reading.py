@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..cleaning import clean, decode
+from ..cleaning import clean, decode, rules_over_share
 from ..errors import DecodeError, Problem
 from ..text import count_cjk
 from .documents import Document
@@ -13,7 +13,7 @@ __all__ = ["load_document", "READING_VERSION"]
 
 #: Bump when :func:`load_document` changes what it records (its problems' wording included):
 #: part of the key of cached documents.
-READING_VERSION = "1"
+READING_VERSION = "2"
 
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*[^<>]{0,200}>")
 # scripts that mark a document as Japanese or Korean (a Chinese document may quote a few kana
@@ -58,6 +58,12 @@ def load_document(path: Path, row: dict, problems: list[Problem]) -> Document | 
         problems.append(Problem("error", where, f"has no text left after cleaning: the cleaning rules removed all of it ({rules})",
                                 "check the file's content, or the rules in analysis/data/boilerplate.yaml"))
         return None
+    for _, rule, removed, n_chars, share in rules_over_share(result, n_chars=len(raw)).itertuples(index=False):
+        problems.append(Problem("warning", where, f"the cleaning rule {rule} removed {removed:,} of {n_chars:,} "
+                                f"characters ({share * 100:.0f} %)",
+                                "check the rule in analysis/data/boilerplate.yaml against what it removed (the audit "
+                                "lists it): if that is the document's text, narrow the rule's pattern or limit it to "
+                                "the document's edges with 'where: edge'"))
     head = raw.lstrip()[:200].lower()
     n_cjk = count_cjk(result.text)
     foreign = _foreign_script(result.text, n_cjk)
