@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .methods.concordance import kwic, kwic_html
-from .corpus import Corpus
 from .config import DEFAULT_BY, resolve_by
+from .corpus import Corpus
+from .methods.concordance import kwic, kwic_html
+from .methods.keyness import keyness
+from .plots.rhetoric import dispersion
+from .vectors import dfm
 
 __all__ = ["term_frequencies", "term_view", "pair_keyness", "term_explorer", "keyness_explorer"]
 
@@ -35,8 +38,6 @@ def term_view(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None,
 
     Returns ``(frequencies, lines, figure)``; ``figure`` is None when the term does not occur.
     """
-    from .plots.rhetoric import dispersion
-
     freqs = term_frequencies(corp, term, by, groups)
     lines = kwic(corp, term, by=by, window=window)
     if groups:
@@ -53,8 +54,6 @@ def term_view(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None,
 def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFAULT_BY, *, n: int = 15,
                  drop_proper: bool = True) -> pd.DataFrame:
     """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side."""
-    from .methods.keyness import keyness
-
     if group_a == group_b:
         raise ValueError("choose two different groups")
     table = keyness(corp, by=by, compare="pairwise", groups=[group_a, group_b], drop_proper=drop_proper)
@@ -72,8 +71,6 @@ def term_explorer(corp: Corpus, by: str | None = DEFAULT_BY, term: str | None = 
     import ipywidgets as w
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
-
-    from .vectors import dfm
 
     by = resolve_by(by)
     groups = sorted(corp.groups(by).unique())

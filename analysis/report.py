@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AnalysisError
+from .corpus import load_corpus
 from .config import DEFAULT_BY, corpus_dir, figures_dir, project_root, resolve_by
 from .plots import font_path
 
@@ -214,8 +215,6 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     Path of ``index.html``.
     """
     import warnings
-
-    from .corpus import load_corpus
 
     start = time.perf_counter()
     root = project_root()

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cleaning import decode
+from ..config import default_by
 from ..errors import CorpusError, DecodeError, Problem
 from .documents import MANIFEST
 
@@ -268,18 +269,19 @@ def _valid_date(value: str) -> bool:
 def draft_manifest(path: str | os.PathLike, *, group_from: str | None = None) -> pd.DataFrame:
     """Draft a manifest for every ``.txt`` file under ``path`` (to review and save).
 
-    ``id`` is the file name without extension; ``group_from="stem"`` also fills
-    a ``group`` column with it. The other usual columns are left empty for you.
+    ``id`` is the file name without extension. The grouping column (the one
+    named by ``$ANALYSIS_BY``, else ``region``) is left empty for you to fill,
+    or, with ``group_from="stem"``, filled with the file name (one group per
+    file); so are the other usual columns (date, genre, title, issuer).
     """
     folder = Path(path)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
     if not files:
         raise CorpusError([Problem("error", str(folder), "contains no .txt files", "put one UTF-8 .txt file per document in it")])
+    by = default_by()
     rows = []
     for f in files:
         stem = Path(f).stem
-        row = {"id": stem, "file": f, "region": "", "date": "", "genre": "", "title": "", "issuer": ""}
-        if group_from == "stem":
-            row["region"] = stem
-        rows.append(row)
+        row = {"id": stem, "file": f, by: stem if group_from == "stem" else ""}
+        rows.append({**row, **{c: "" for c in ("date", "genre", "title", "issuer") if c not in row}})
     return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..config import SEED
+from ..methods.similarity import cluster_linkage
 from . import font_path
 from .corpus import wordcloud_grid
 
@@ -359,7 +360,6 @@ def similarity_heatmap(sim: pd.DataFrame, *, labels: pd.Series | None = None, an
     """
     from scipy.cluster.hierarchy import leaves_list
 
-    from ..methods.similarity import cluster_linkage
 
     if order == "cluster" and len(sim) > 2:
         idx = leaves_list(cluster_linkage(sim, method))
@@ -402,7 +402,6 @@ def dendrogram(sim: pd.DataFrame, *, labels: pd.Series | None = None, method: st
     """
     from scipy.cluster.hierarchy import dendrogram as _dendrogram
 
-    from ..methods.similarity import cluster_linkage
 
     z = cluster_linkage(sim, method)
     n = len(sim)
