@@ -307,7 +307,7 @@ def add_slogans(p):
 
 def run_slogans(args) -> int:
     """Print the ranked formulations (提法) of the corpus: slogan, kind, family, count, n_docs, groups."""
-    from .slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
+    from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
 
     corp = _load(args)
     df = find_slogans(corp, by=args.by)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import slogans as S
+from analysis.methods import slogans as S
 from analysis.cli import main
 from analysis.config import data_file
 from conftest import CITY, SEEDS
