@@ -362,3 +362,62 @@ def test_city_reports_surface_their_own_formulations(city10):
     series = df[df["kind"] == "enumeration"].head(20)
     assert series["slogan"].str.contains("[、，]").all()
     pd.testing.assert_frame_equal(df.head(200), S.find_slogans(city10, by="region").head(200))
+
+
+# --------------------------------------------------------------------------- reliability (issue 20)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_jieba_cache_planted_in_the_temp_folder_changes_nothing(tmp_path, monkeypatch, cache):
+    """Issue 20, defect 4: the miner's jieba never loads ``$TMPDIR/jieba.cache`` (marshal,
+    written by anyone) and writes nothing there."""
+    import marshal
+    import tempfile
+
+    import jieba
+
+    from analysis import lexicon
+    from analysis.methods.slogans import words
+    from conftest import make_corpus
+
+    if cache == "off":
+        monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    docs = {"a.txt": "对工作进行再部署再检查再落实。从严从紧从细落实措施，压紧压实责任。",
+            "b.txt": "要再部署再检查再落实，压紧压实各方责任，增强四个意识。"}
+    corp = analysis.load_corpus(make_corpus(tmp_path / "corpus", docs, region=["A", "B"]))
+    text = docs["a.txt"]
+
+    def rebuild():
+        lexicon.jieba_tokenizer.cache_clear()
+        lexicon.jieba_pos_tokenizer.cache_clear()
+        words.clear_caches()
+
+    def mine(tmpdir):
+        monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
+        rebuild()
+        return sorted(words.window_bounds(text, 0, len(text))), S.find_slogans(corp)
+
+    clean, planted = tmp_path / "clean", tmp_path / "planted"
+    clean.mkdir()
+    planted.mkdir()
+    bogus = {}
+    for w in ("行再部", "署再检", "查再落", "严从紧", "紧压实", "四个意"):
+        bogus.update({w[:k]: 0 for k in range(1, len(w))})
+        bogus[w] = 10**9
+    payload = marshal.dumps((bogus, 6 * 10**9))
+    (planted / "jieba.cache").write_bytes(payload)
+    try:
+        plain = jieba.Tokenizer()
+        monkeypatch.setattr(tempfile, "tempdir", str(planted))
+        plain.initialize()
+        assert plain.FREQ.get("行再部") == 10**9  # jieba's own default trusts the planted file
+        bounds, mined = mine(clean)
+        assert not list(clean.glob("jieba*"))
+        assert {"再部署再检查再落实", "压紧压实"} <= set(mined["slogan"])
+        planted_bounds, planted_mined = mine(planted)
+    finally:
+        rebuild()  # tokenizers are built again, after the temp folder is restored
+    assert planted_bounds == bounds
+    pd.testing.assert_frame_equal(planted_mined, mined)
+    assert [p.name for p in planted.iterdir()] == ["jieba.cache"]
+    assert (planted / "jieba.cache").read_bytes() == payload

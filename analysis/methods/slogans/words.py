@@ -6,25 +6,31 @@ only, so the miner is not told the formulations it should find.
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-__all__ = ["cut", "is_boundary", "window_bounds", "tag", "is_dict_word", "has_tag", "tag_hmm", "all_words"]
+from ...lexicon import jieba_pos_tokenizer
+
+__all__ = ["clear_caches", "cut", "is_boundary", "window_bounds", "tag", "is_dict_word", "has_tag", "tag_hmm", "all_words"]
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    """jieba with its general dictionary only: the project lexicon is *not* loaded."""
-    import jieba
-    import jieba.posseg
+    """jieba with its general dictionary only (the project lexicon is *not* loaded):
+    ``(tokenizer, word -> tag, POS tokenizer)``.
 
-    logging.getLogger("jieba").setLevel(logging.ERROR)
-    jieba.setLogLevel(logging.ERROR)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    pos = jieba.posseg.POSTokenizer(tk)
+    Built once per process by :func:`analysis.lexicon.jieba_pos_tokenizer`, which keeps
+    jieba's cache file in the suite's cache folder: never one in the shared temporary
+    folder, which anyone could have written.
+    """
+    tk, pos = jieba_pos_tokenizer(None)
     return tk, pos.word_tag_tab, pos
+
+
+def clear_caches() -> None:
+    """Forget the memoised words, boundaries and tags (after jieba's tokenizers are rebuilt)."""
+    cut.cache_clear()
+    _bounds.cache_clear()
+    tag_hmm.cache_clear()
 
 
 @lru_cache(maxsize=200_000)
