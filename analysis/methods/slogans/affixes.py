@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ...text import CJK_CLASS
 from .match import Match
@@ -16,10 +17,16 @@ _CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
 
 
 def _parse_prefix(run: str, i: int, plen: int, s: Settings) -> list[tuple[int, tuple[str, ...]]]:
-    """P S1 P S2 … at ``i``: every (end, units) with at least two units."""
+    """P S1 P S2 … at ``i``: every (end, units) with at least two units.
+
+    A pattern's units are all different (:func:`affix_patterns` drops any other), so the
+    parse stops with nothing at the first unit that repeats one before it: a run of one
+    character (一一一…) or any periodic stretch is not walked to its end, and each parse
+    reads at most as many units as it keeps.
+    """
     P = run[i : i + plen]
     results = []
-    j, units = i, ()
+    j, units, seen = i, [], set()
     while run[j : j + plen] == P:
         nxt = None
         for k in range(1, s.slot_max_chars + 1):
@@ -35,19 +42,27 @@ def _parse_prefix(run: str, i: int, plen: int, s: Settings) -> list[tuple[int, t
                     slot = run[j + plen : j + plen + k]
                     if len(slot) < k or P in slot:
                         break
-                    results.append((j + plen + k, units + (P + slot,)))
+                    results.append((j + plen + k, (*units, P + slot)))
             break
-        units = units + (P + run[j + plen : j + plen + nxt],)
+        unit = P + run[j + plen : j + plen + nxt]
+        if unit in seen:
+            return []  # every result would repeat this unit
+        seen.add(unit)
+        units.append(unit)
         j += plen + nxt
     return results
 
 
 def _parse_suffix(run: str, i: int, slen: int, plen: int, s: Settings) -> tuple[int, tuple[str, ...]] | None:
-    """S1 P S2 P … at ``i`` (应检尽检): the affix P follows each slot."""
+    """S1 P S2 P … at ``i`` (应检尽检): the affix P follows each slot.
+
+    As in :func:`_parse_prefix`, a unit that repeats an earlier one ends the parse with
+    nothing, since a pattern's units are all different.
+    """
     P = run[i + slen : i + slen + plen]
     if len(P) < plen:
         return None
-    units, j = (), i
+    units, seen, j = [], set(), i
     while True:
         ok = None
         for k in ((slen,) if not units else range(1, s.slot_max_chars + 1)):
@@ -57,9 +72,13 @@ def _parse_suffix(run: str, i: int, slen: int, plen: int, s: Settings) -> tuple[
                 break
         if ok is None:
             break
-        units += (run[j : j + ok] + P,)
+        unit = run[j : j + ok] + P
+        if unit in seen:
+            return None  # the pattern would repeat this unit
+        seen.add(unit)
+        units.append(unit)
         j += ok + plen
-    return (j, units) if len(units) >= 2 else None
+    return (j, tuple(units)) if len(units) >= 2 else None
 
 
 def _units_ok(run: str, i: int, units: Sequence[str], affix: str, prefix: bool, bounds: set[int]) -> bool:
@@ -94,7 +113,10 @@ def affix_patterns(text: str, *, settings: Settings | None = None) -> list[Match
     affix nor a slot is a function word (``function_tags``), the affix is not a name
     (``proper_tags``), and a pattern whose units are all
     dictionary nouns (市委市政府) is a list of names, not a formulation; nor are dictionary
-    words of different lengths that share a first character (增加值增长).
+    words of different lengths that share a first character (增加值增长). The units of a
+    prefix or suffix pattern are all different: a unit that comes back is repetition
+    (一一一…, 口口口… in OCR text), so the parse stops there and the time stays linear in
+    the length of such a run.
 
     ``core`` is P□ (prefix), S1□S2□ (suffix) or □M1M2□ (frame). Suffix patterns and
     frames are only kept by :func:`find_slogans` when their core occurs with at least
@@ -160,13 +182,27 @@ def affix_patterns(text: str, *, settings: Settings | None = None) -> list[Match
         # where patterns overlap keep prefix patterns first, then frames, then suffix
         # patterns, and the longest of each type
         hits.sort(key=lambda h: ((0, 2, 1)[h[0]], -(h[1].end - h[1].start), h[1].start))
-        taken: list[Match] = []
-        for _, h in hits:
-            if any(h.start < t.end and t.start < h.end for t in taken):
-                continue
-            taken.append(h)
-        out += taken
+        out += _first_disjoint(h for _, h in hits)
     return sorted(set(out), key=lambda m: (m.start, m.end))
+
+
+def _first_disjoint(matches: Iterable[Match]) -> list[Match]:
+    """Each match that overlaps none of those kept before it, in the given order.
+
+    The kept matches are disjoint, so, sorted by start, their ends are sorted too: the
+    last one starting before a match ends is the only one that can overlap it.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    taken = []
+    for m in matches:
+        k = bisect_left(starts, m.end)  # kept matches starting before m ends: the first k
+        if k and ends[k - 1] > m.start:
+            continue
+        starts.insert(k, m.start)
+        ends.insert(k, m.end)
+        taken.append(m)
+    return taken
 
 
 def needs_confirmation(m: Match) -> bool:

@@ -29,7 +29,9 @@ def _series_spans(text: str, s: Settings) -> list[tuple[int, int]]:
     for open_, close in s.quotes:
         if open_ != close:
             excl = re.escape(open_ + close)
-            rxs.append(re.compile(re.escape(open_) + f"[^{excl}]*[{seps}][^{excl}]*" + re.escape(close)))
+            # up to the first separator, then to the closing mark: one way to match, so no
+            # backtracking over every separator of an unclosed quotation (“、、、…)
+            rxs.append(re.compile(re.escape(open_) + f"[^{excl}{seps}]*[{seps}][^{excl}]*" + re.escape(close)))
     out = []
     for a, b in spans:
         piece = text[a:b]

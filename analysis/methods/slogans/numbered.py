@@ -11,6 +11,8 @@ from .words import cut, has_tag, window_bounds
 __all__ = ["numbered_formulations", "numbered_shape"]
 
 _CJK_ONLY_RE = re.compile(f"^[{CJK_CLASS}]+$")
+#: The longest pair template N X M Y: a numeral and a slot of 1–2 characters, twice.
+_PAIR_MAX_CHARS = 2 * (1 + 2)
 
 
 def numbered_shape(body: str, s: Settings) -> bool:
@@ -30,7 +32,8 @@ def numbered_shape(body: str, s: Settings) -> bool:
 def _pair_ends(text: str, p: int, s: Settings) -> list[int]:
     """Possible ends of a pair template N X M Y at ``p`` (三区两通道, 四不两直, 五位一体, 一人一策).
 
-    X and Y are 1–2 characters that are not numerals; shorter slots first.
+    X and Y are 1–2 characters that are not numerals; shorter slots first. Nothing
+    beyond ``p + _PAIR_MAX_CHARS`` is read.
     """
     nums = s.pair_numerals
     if p >= len(text) or text[p] not in nums or (p + 1 < len(text) and text[p + 1] in nums):
@@ -82,10 +85,13 @@ def numbered_formulations(text: str, *, settings: Settings | None = None) -> lis
         if (prev and (prev in context or (prev.isascii() and prev.isalnum())))\
                 or any(c in "百千万亿〇零" for c in numeral) or (numeral.isdigit() and len(numeral) > 2):
             continue  # part of a number, a large number, or a year (2023中国)
-        n = run_rx.match(text, j).end()  # end of the run of Chinese characters and digits
+        # end of the run of Chinese characters and digits, looked for no further than a
+        # formulation can reach (the run may be as long as the document: 一一一…)
+        limit = min(len(text), i + max(s.numbered_max_chars, _PAIR_MAX_CHARS))
+        n = run_rx.match(text, j, limit).end() if j < limit else j
         end, pair = None, False
         if j == i + 1:
-            for e in _pair_ends(text[:n], i, s):
+            for e in [i + x for x in _pair_ends(text[i:n], 0, s)]:
                 if e - i <= s.numbered_max_chars and {i, e} <= window_bounds(text, i, e):
                     end, pair = e, True
                     break
