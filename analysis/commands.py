@@ -18,7 +18,7 @@ from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
 from .report import build_report, notebook_paths
-from .slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
+from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
 from .tokenization import segment, tokenize
 from .vectors import dfm
 

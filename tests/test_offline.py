@@ -96,7 +96,7 @@ def test_every_analysis_runs_offline(no_network, tmp_path):
     if keyness is not None:
         assert not keyness(corp, by="region").empty
         ran.append("keyness")
-    find_slogans = _optional("slogans", "find_slogans")
+    find_slogans = _optional("methods.slogans", "find_slogans")
     if find_slogans is not None:
         assert find_slogans(corp, by="region") is not None
         ran.append("slogans")

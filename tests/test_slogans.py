@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import slogans as S
+from analysis.methods import slogans as S
 from analysis.cli import main
 from analysis.config import data_file
 from conftest import CITY, SEEDS
@@ -362,3 +362,146 @@ def test_city_reports_surface_their_own_formulations(city10):
     series = df[df["kind"] == "enumeration"].head(20)
     assert series["slogan"].str.contains("[、，]").all()
     pd.testing.assert_frame_equal(df.head(200), S.find_slogans(city10, by="region").head(200))
+
+
+# --------------------------------------------------------------------------- reliability (issue 20)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_jieba_cache_planted_in_the_temp_folder_changes_nothing(tmp_path, monkeypatch, cache):
+    """Issue 20, defect 4: the miner's jieba never loads ``$TMPDIR/jieba.cache`` (marshal,
+    written by anyone) and writes nothing there."""
+    import marshal
+    import tempfile
+
+    import jieba
+
+    from analysis import lexicon
+    from analysis.methods.slogans import words
+    from conftest import make_corpus
+
+    if cache == "off":
+        monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    docs = {"a.txt": "对工作进行再部署再检查再落实。从严从紧从细落实措施，压紧压实责任。",
+            "b.txt": "要再部署再检查再落实，压紧压实各方责任，增强四个意识。"}
+    corp = analysis.load_corpus(make_corpus(tmp_path / "corpus", docs, region=["A", "B"]))
+    text = docs["a.txt"]
+
+    def rebuild():
+        lexicon.jieba_tokenizer.cache_clear()
+        lexicon.jieba_pos_tokenizer.cache_clear()
+        words.clear_caches()
+
+    def mine(tmpdir):
+        monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
+        rebuild()
+        return sorted(words.window_bounds(text, 0, len(text))), S.find_slogans(corp)
+
+    clean, planted = tmp_path / "clean", tmp_path / "planted"
+    clean.mkdir()
+    planted.mkdir()
+    bogus = {}
+    for w in ("行再部", "署再检", "查再落", "严从紧", "紧压实", "四个意"):
+        bogus.update({w[:k]: 0 for k in range(1, len(w))})
+        bogus[w] = 10**9
+    payload = marshal.dumps((bogus, 6 * 10**9))
+    (planted / "jieba.cache").write_bytes(payload)
+    try:
+        plain = jieba.Tokenizer()
+        monkeypatch.setattr(tempfile, "tempdir", str(planted))
+        plain.initialize()
+        assert plain.FREQ.get("行再部") == 10**9  # jieba's own default trusts the planted file
+        bounds, mined = mine(clean)
+        assert not list(clean.glob("jieba*"))
+        assert {"再部署再检查再落实", "压紧压实"} <= set(mined["slogan"])
+        planted_bounds, planted_mined = mine(planted)
+    finally:
+        rebuild()  # tokenizers are built again, after the temp folder is restored
+    assert planted_bounds == bounds
+    pd.testing.assert_frame_equal(planted_mined, mined)
+    assert [p.name for p in planted.iterdir()] == ["jieba.cache"]
+    assert (planted / "jieba.cache").read_bytes() == payload
+
+
+_PIECES = ["对工作进行再部署再检查再落实", "压紧压实各方责任", "做到应检尽检、应接尽接", "增强四个意识，落实一人一策",
+           "做到早发现、早报告、早隔离、早治疗", "责任链条要实而又实", "从严从紧从细落实措施", "坚持“两个维护、四个意识”"]
+
+
+@pytest.mark.parametrize("ch", ["一", "口", "、", "“", "两"])
+def test_patterns_next_to_a_long_run_of_one_character_are_the_ones_found_without_it(ch):
+    """Issue 20, defect 1: a run of one repeated character (一一一…, 口口口…) adds no pattern,
+    hides none and is not walked to its end at every position (quadratic before)."""
+    def found(text):
+        df = S.text_candidates(text)
+        assert all(text[a:b] == t for a, b, t in zip(df["start"], df["end"], df["text"]))
+        return sorted(zip(df["generator"], df["text"], df["core"], df["items"]))
+
+    run = ch * 20_000
+    plain = "。".join(_PIECES)
+    padded = run + "。" + "。".join(f"{p}，{run}，{p}" for p in _PIECES) + "。" + run
+    expected = found(plain)
+    assert {("affix", "再部署再检查再落实"), ("affix", "应检尽检"), ("affix", "实而又实"), ("numbered", "四个意识"),
+            ("enumeration", "早发现、早报告、早隔离、早治疗"), ("quoted", "两个维护、四个意识")} <= {g[:2] for g in expected}
+    assert _within(60, lambda: found(padded)) == sorted(expected + expected)
+    assert S.affix_patterns(run) == S.numbered_formulations(run) == S.enumerations(run) == []
+
+
+def _within(seconds: int, fn):
+    """``fn()``, or a TimeoutError once ``seconds`` have passed (where SIGALRM exists), so a
+    regression fails instead of hanging the suite."""
+    import signal
+
+    if not hasattr(signal, "SIGALRM"):
+        return fn()
+
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return fn()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_unclosed_quotation_before_a_run_of_separators_stays_linear():
+    """The pattern for a quotation holding a series backtracked over every separator after
+    an unclosed “ (1.7 s at 20,000 、, growing as the square)."""
+    n = 200_000
+    text = "坚持“" + "、" * n + "，做到早发现、早报告、早隔离、早治疗。"
+    found = _within(60, lambda: S.enumerations(text))
+    assert [(m.start, m.text) for m in found] == [(n + 6, "早发现、早报告、早隔离、早治疗")]
+
+
+def test_numbered_formulations_read_no_further_than_a_formulation_reaches():
+    """Each numeral looked for the end of its run of Chinese characters, to the end of the
+    document (一人一策一人一策…: quadratic in the length of the run)."""
+    text = "落实" + "一人一策" * 100_000
+    found = _within(60, lambda: S.numbered_formulations(text))
+    assert len(found) == 100_000 and {m.text for m in found} == {"一人一策"}
+
+
+def test_find_slogans_stays_fast_beside_documents_of_one_repeated_character(tmp_path, monkeypatch):
+    """Issue 20, defect 1: 200,000 characters of 一 and of 口 take seconds, not hours (the old
+    miner took 17 s at 2,000 characters and minutes at 8,000, growing as the square)."""
+    import time
+
+    from conftest import make_corpus
+
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    real = {"a.txt": "对工作进行再部署再检查再落实。从严从紧从细落实措施，压紧压实责任，坚持“动态清零”。"
+                     "增强四个意识，做到早发现、早报告、早隔离、早治疗。",
+            "b.txt": "要再部署再检查再落实，压紧压实各方责任，坚持“动态清零”不动摇，增强四个意识。"
+                     "做到早发现、早报告、早隔离、早治疗。"}
+    runs = {"c.txt": "一" * 200_000, "d.txt": "口" * 200_000}
+    alone = S.find_slogans(analysis.load_corpus(make_corpus(tmp_path / "real", real, region=["A", "B"])))
+    corp = analysis.load_corpus(make_corpus(tmp_path / "runs", {**real, **runs}, region=["A", "B", "A", "B"]))
+    start = time.perf_counter()
+    mined = _within(120, lambda: S.find_slogans(corp))
+    assert time.perf_counter() - start < 60
+    cols = ["slogan", "kind", "family", "count", "n_docs", "documents"]
+    assert len(alone) >= 5
+    pd.testing.assert_frame_equal(mined[cols].sort_values("slogan").reset_index(drop=True),
+                                  alone[cols].sort_values("slogan").reset_index(drop=True))

@@ -1,6 +1,6 @@
 """Figures for mined formulations: document × slogan heatmap, positions along documents, sharing.
 
-Every function takes a DataFrame made by :mod:`analysis.slogans` and returns a
+Every function takes a DataFrame made by :mod:`analysis.methods.slogans` and returns a
 matplotlib Figure; none of them mines or counts anything itself.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     Parameters
     ----------
     matrix : DataFrame
-        :func:`analysis.slogans.slogan_matrix`: rows are documents (index ``group``,
+        :func:`analysis.methods.slogans.slogan_matrix`: rows are documents (index ``group``,
         ``doc_id``; groups are separated and labelled) or groups (``level="group"``).
     max_label : int
         Longer slogans are shortened with … in the column labels.
@@ -102,7 +102,7 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
     Parameters
     ----------
     occurrences : DataFrame
-        :func:`analysis.slogans.slogan_occurrences` (doc_id, group, position, kind).
+        :func:`analysis.methods.slogans.slogan_occurrences` (doc_id, group, position, kind).
     docs : list of str, optional
         Documents to show, top to bottom (default: by group, then as they appear).
     max_docs : int, optional
@@ -159,7 +159,7 @@ def sharing_bars(shared: pd.DataFrame, *, title: str = "共用还是独用 Share
     Parameters
     ----------
     shared : DataFrame
-        :func:`analysis.slogans.sharing` (``band`` or ``shared``, and ``kind``).
+        :func:`analysis.methods.slogans.sharing` (``band`` or ``shared``, and ``kind``).
     """
     if shared.empty:
         raise ValueError("sharing_bars() needs at least one slogan")
