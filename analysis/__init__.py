@@ -1,12 +1,18 @@
 """Comparative text analytics of Chinese policy documents.
 
-Import what you need; nothing is loaded, downloaded or printed at import time::
+Everything a notebook or script needs is here, one name per function;
+nothing is loaded, downloaded or printed at import time (each name loads its
+module on first use)::
 
     import analysis
     cfg = analysis.setup("01_corpus")
     corp = analysis.load_corpus()          # seeds/, or $ANALYSIS_CORPUS
     toks = analysis.tokens(corp, drop_proper=True)
     dfmat = analysis.dfm(corp, by="genre")
+    kw = analysis.keyness(corp)            # grouped by $ANALYSIS_BY, else region
+
+Figures are in :mod:`analysis.plots`. How the package is layered:
+``docs/architecture.md``.
 """
 from __future__ import annotations
 
@@ -14,78 +20,104 @@ import importlib
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (loaded on first use)
+# public name -> "module" (same name there) or "module:name" (another name there), loaded on first use
 _EXPORTS = {
+    # configuration
+    "data_file": "config",
+    "DEFAULT_BY": "config",
+    "RATE_PER": "config",
+    "RATE_UNIT": "config",
+    "CorpusError": "errors",
+    "DecodeError": "errors",
+    "Problem": "errors",
+    # lexicons, cleaning
+    "load_lexicon": "lexicon",
+    "stopwords": "lexicon",
+    "clean": "cleaning",
+    "decode": "cleaning",
+    # the store
+    "segmented": "store",
+    "iter_segmented": "store",
+    "clear_cache": "store",
+    "cache_info": "store",
+    # corpus
     "load_corpus": "corpus",
     "validate": "corpus",
     "draft_manifest": "corpus",
     "Corpus": "corpus",
     "Document": "corpus",
-    "clean": "cleaning",
-    "decode": "cleaning",
+    # tokens and counts
     "segment": "tokenization",
     "tokenize": "tokenization",
     "Tokenizer": "tokenization",
-    "load_lexicon": "lexicon",
-    "stopwords": "lexicon",
     "tokens": "tokenization",
     "token_table": "tokenization",
     "dfm": "vectors",
     "Dfm": "vectors",
     "tfidf": "vectors",
+    # concordance, keyness, similarity
     "kwic": "methods.concordance",
     "kwic_html": "methods.concordance",
-    "show_kwic": "display",
+    "keyness": "methods.keyness",
+    "keyness_stats": "methods.keyness",
+    "top_terms": "methods.keyness",
     "measure_agreement": "methods.keyness",
+    "doc_similarity": "methods.similarity",
+    "similarity_pairs": "methods.similarity",
+    "shared_passages": "methods.similarity",
+    "passage_summary": "methods.similarity",
     "passage_spread": "methods.similarity",
-    "term_view": "explorer",
-    "term_frequencies": "explorer",
-    "pair_keyness": "explorer",
-    "term_explorer": "explorer",
-    "keyness_explorer": "explorer",
-    "data_file": "config",
-    "DEFAULT_BY": "config",
-    "RATE_PER": "config",
-    "RATE_UNIT": "config",
+    # slogans
+    "find_slogans": "methods.slogans",
+    "slogan_occurrences": "methods.slogans",
+    "slogan_matrix": "methods.slogans",
+    "slogan_sharing": "methods.slogans:sharing",
+    "slogan_families": "methods.slogans:family_table",
+    "slogan_position_profile": "methods.slogans:position_profile",
+    "slogan_candidates": "methods.slogans:text_candidates",
+    "SloganSettings": "methods.slogans:Settings",
+    "load_slogan_settings": "methods.slogans:load_settings",
+    "lexicon_candidates": "methods.slogans",
+    "write_lexicon_candidates": "methods.slogans",
+    "glossary_join": "methods.slogans",
+    "missing_glosses": "methods.slogans",
+    # emphasis
     "emphasis": "methods.emphasis",
     "emphasis_by_document": "methods.emphasis",
     "emphasis_hits": "methods.emphasis",
     "emphasis_positions": "methods.emphasis",
     "emphasis_curve": "methods.emphasis",
     "emphasis_robustness": "methods.emphasis",
+    "emphasis_robustness_summary": "methods.emphasis:robustness_summary",
+    "emphasis_leaders": "methods.emphasis",
     "emphasis_kwic": "methods.emphasis",
+    "emphasis_match": "methods.emphasis:match_text",
+    "emphasis_coverage": "methods.emphasis:lexicon_coverage",
+    "emphasis_terms": "methods.emphasis:term_table",
+    "emphasis_token_check": "methods.emphasis:token_check",
+    "emphasis_suggest_terms": "methods.emphasis:suggest_terms",
     "load_emphasis_lexicon": "methods.emphasis",
-    "keyness": "methods.keyness",
-    "keyness_stats": "methods.keyness",
-    "top_terms": "methods.keyness",
-    "doc_similarity": "methods.similarity",
-    "similarity_pairs": "methods.similarity",
-    "shared_passages": "methods.similarity",
-    "passage_summary": "methods.similarity",
-    "find_slogans": "methods.slogans",
-    "slogan_occurrences": "methods.slogans",
-    "lexicon_candidates": "methods.slogans",
-    "glossary_join": "methods.slogans",
-    "missing_glosses": "methods.slogans",
+    "EmphasisLexiconError": "methods.emphasis:LexiconError",
+    # figures, display, exploration
     "setup": "plots",
     "save_fig": "plots",
-    "segmented": "store",
-    "iter_segmented": "store",
-    "clear_cache": "store",
-    "cache_info": "store",
-    "CorpusError": "errors",
-    "DecodeError": "errors",
-    "Problem": "errors",
+    "show_kwic": "display",
+    "term_view": "explorer",
+    "term_frequencies": "explorer",
+    "pair_keyness": "explorer",
+    "term_explorer": "explorer",
+    "keyness_explorer": "explorer",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    module, _, attr = target.partition(":")
+    value = getattr(importlib.import_module(f".{module}", __name__), attr or name)
     globals()[name] = value
     return value
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 from .config import DEFAULT_BY, resolve_by
 from .corpus import Corpus
-from .methods.concordance import kwic, kwic_html
+from .display import show_kwic
+from .methods.concordance import kwic
 from .methods.keyness import keyness
 from .plots.rhetoric import dispersion
 from .vectors import dfm
@@ -70,7 +71,7 @@ def term_explorer(corp: Corpus, by: str | None = DEFAULT_BY, term: str | None = 
     """Widget: type a term (or pick a frequent one), choose groups; see frequencies, lines, dispersion."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
-    from IPython.display import HTML, display
+    from IPython.display import display
 
     by = resolve_by(by)
     groups = sorted(corp.groups(by).unique())
@@ -84,7 +85,7 @@ def term_explorer(corp: Corpus, by: str | None = DEFAULT_BY, term: str | None = 
             out.clear_output(wait=True)
             freqs, lines, fig = term_view(corp, term_box.value.strip(), by, group_box.value)
             display(freqs)
-            display(HTML(kwic_html(lines)))
+            display(show_kwic(lines))
             if fig is not None:
                 plt.show(fig)
 
