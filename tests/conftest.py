@@ -65,35 +65,64 @@ def make_corpus(folder: Path, docs: dict[str, str | bytes], manifest: str | None
     return folder
 
 
-def copy_city(dest: Path, files: list[Path], *, group_from: str | None = None) -> Path:
-    """Copy some city work reports (with the corpus LICENSE) into ``dest`` with a drafted
-    manifest and a coarse ``half`` column (A, B, A, …) to group by."""
-    import analysis
+class CityReports:
+    """The shared city work reports (``../shared/corpora/city-work-reports-2024``), MIT licence.
 
+    The one way tests reach them: :meth:`files` picks reports, :meth:`copy`
+    makes a corpus folder of some of them (with the corpus LICENSE, as its
+    licence requires) and a manifest.
+    """
+
+    def __init__(self, folder: Path):
+        self.dir = folder
+
+    def files(self, n: int | None = None, *, shortest: bool = False) -> list[Path]:
+        """The first ``n`` reports by name (all when None), or the ``n`` shortest."""
+        key = (lambda f: (f.stat().st_size, f.name)) if shortest else (lambda f: f.name)
+        return sorted(self.dir.glob("*.txt"), key=key)[:n]
+
+    def copy(self, dest: Path, files: list[Path] | None = None, *, manifest: pd.DataFrame | None = None,
+             group_from: str | None = None) -> Path:
+        """Copy ``files`` (or those ``manifest`` lists) into ``dest`` with the LICENSE and a manifest.
+
+        Without ``manifest``, one is drafted (``analysis.draft_manifest``) with a
+        coarse ``half`` column (A, B, A, …) to group by.
+        """
+        import analysis
+
+        dest.mkdir(parents=True, exist_ok=True)
+        names = list(manifest["file"]) if manifest is not None else [f.name for f in files]
+        for name in names:
+            shutil.copy(self.dir / name, dest / name)
+        shutil.copy(self.dir / "LICENSE", dest / "LICENSE")
+        if manifest is None:
+            manifest = analysis.draft_manifest(dest, group_from=group_from)
+            manifest["half"] = ["A" if i % 2 == 0 else "B" for i in range(len(manifest))]
+        manifest.to_csv(dest / "manifest.csv", index=False)
+        return dest
+
+
+@pytest.fixture(scope="session")
+def city() -> CityReports:
+    """The shared city work reports; the test is skipped when ``../shared`` is not beside the project."""
     if not CITY.is_dir():
         pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        shutil.copy(f, dest / f.name)
-    shutil.copy(CITY / "LICENSE", dest / "LICENSE")
-    df = analysis.draft_manifest(dest, group_from=group_from)
-    df["half"] = ["A" if i % 2 == 0 else "B" for i in range(len(df))]
-    df.to_csv(dest / "manifest.csv", index=False)
-    return dest
-
-
-def city_files(n: int, *, shortest: bool = False) -> list[Path]:
-    """The first ``n`` city reports by name, or the ``n`` shortest."""
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
-    key = (lambda f: (f.stat().st_size, f.name)) if shortest else (lambda f: f.name)
-    return sorted(CITY.glob("*.txt"), key=key)[:n]
+    return CityReports(CITY)
 
 
 @pytest.fixture
-def city_sample(tmp_path):
+def city_sample(city, tmp_path):
     """A copy of 12 city work reports with a drafted manifest (two coarse groups in ``half``)."""
-    return copy_city(tmp_path / "city", city_files(12))
+    return city.copy(tmp_path / "city", city.files(12))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use the shared corpora are marked ``external_corpus``; notebook cells ``notebooks``."""
+    for item in items:
+        if {"city", "city_sample"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.external_corpus)
+        if item.nodeid.startswith("notebooks/") or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:

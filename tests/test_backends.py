@@ -15,7 +15,6 @@ from analysis.tokenization import segment_pairs
 pytestmark = pytest.mark.skipif("rjieba" not in available_backends(), reason="rjieba not installed")
 
 ROOT = Path(__file__).resolve().parents[1]
-CITY = ROOT.parent / "shared" / "corpora" / "city-work-reports-2024"
 
 
 @pytest.fixture(autouse=True)
@@ -36,10 +35,8 @@ def test_seeds_identical(seeds_corpus):
         assert "".join(t for t, _ in fast) == doc.text
 
 
-@pytest.mark.skipif(not CITY.is_dir(), reason="shared city corpus not available")
-def test_some_city_reports_identical():
-    files = sorted(CITY.glob("*.txt"))[:2]
-    for f in files:
+def test_some_city_reports_identical(city):
+    for f in city.files(2):
         text = f.read_text(encoding="utf-8")[:8000]
         fast, ref = both(text)
         assert fast == ref, f.name

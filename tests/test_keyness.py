@@ -14,7 +14,7 @@ from scipy import sparse, stats
 import analysis
 from analysis.methods.keyness import KEYNESS_COLUMNS, REST, adjust_pvalues, keyness, keyness_dfm, keyness_stats, top_terms
 from analysis.vectors import Dfm
-from conftest import city_files, copy_city, run_cli
+from conftest import run_cli
 
 Z95 = stats.norm.ppf(0.975)
 
@@ -373,9 +373,9 @@ def test_cli_keyness_table_pairwise(seed_manifest):
 
 
 @pytest.fixture(scope="module")
-def small_city(tmp_path_factory):
+def small_city(city, tmp_path_factory):
     """The three shortest city work reports, copied with a drafted manifest and a coarse ``half`` column."""
-    return copy_city(tmp_path_factory.mktemp("small_city"), city_files(3, shortest=True))
+    return city.copy(tmp_path_factory.mktemp("small_city"), city.files(3, shortest=True))
 
 
 def test_cli_keyness_on_another_corpus(small_city):

@@ -23,6 +23,7 @@ def _notebook(path, *cells):
     return path
 
 
+@pytest.mark.notebooks
 def test_report_renders_site_with_reader_version(tmp_path):
     nb = _notebook(tmp_path / "01_tiny.ipynb",
                    "import analysis, os\ncfg = analysis.setup('01_tiny')\ncorp = analysis.load_corpus()\nprint(os.environ['ANALYSIS_BY'], len(corp))",
@@ -51,6 +52,7 @@ def test_report_renders_site_with_reader_version(tmp_path):
         assert stacks and all(s.replace('"', "'").startswith("'Noto Sans SC', ") for s in stacks)
 
 
+@pytest.mark.notebooks
 def test_report_failure_names_notebook_and_cell(tmp_path):
     nb = _notebook(tmp_path / "02_broken.ipynb", "x = 1", "raise ValueError('boom')")
     corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。"}, region=["X"])
@@ -58,6 +60,7 @@ def test_report_failure_names_notebook_and_cell(tmp_path):
         build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
 
 
+@pytest.mark.notebooks
 @pytest.mark.skipif(os.name != "posix", reason="IPC sockets are a POSIX transport; Windows keeps TCP")
 def test_report_kernels_use_local_sockets_without_the_tcp_warning(tmp_path, capfd):
     nb = _notebook(tmp_path / "01_tiny.ipynb",
@@ -110,6 +113,8 @@ def _text_outputs(nb) -> list[str]:
     return out
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.parametrize("name", ["01_corpus", "02_rhetoric", "03_slogans", "04_emphasis"])
 def test_notebook_runs_twice_identically(name, tmp_path):
     """Text outputs and saved figure files are identical across two runs of a notebook

@@ -1,38 +1,29 @@
 """The whole notebook suite on a corpus it was not built around, grouped by another column."""
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
 import analysis
 from analysis.report import build_report, notebook_paths
-from conftest import CITY, ROOT
+from conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
 MANIFEST = ROOT / "examples" / "city-work-reports-2024" / "manifest.csv"
 
 
 @pytest.fixture(scope="module")
-def city_corpus(tmp_path_factory):
+def city_corpus(city, tmp_path_factory):
     """Four reports from each NBS macro-region, with the example manifest's metadata."""
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
     manifest = pd.read_csv(MANIFEST, dtype=str, keep_default_na=False)
     sample = manifest.sort_values("id").groupby("macro_region", sort=True).head(4)
-    dest = tmp_path_factory.mktemp("city")
-    for f in sample["file"]:
-        shutil.copy(CITY / f, dest / f)
-    shutil.copy(CITY / "LICENSE", dest / "LICENSE")
-    sample.to_csv(dest / "manifest.csv", index=False)
-    return dest
+    return city.copy(tmp_path_factory.mktemp("city"), manifest=sample)
 
 
-def test_example_manifest_covers_the_city_corpus():
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
+def test_example_manifest_covers_the_city_corpus(city):
     manifest = pd.read_csv(MANIFEST, dtype=str)
-    assert sorted(manifest["file"]) == sorted(p.name for p in CITY.glob("*.txt"))
+    assert sorted(manifest["file"]) == sorted(p.name for p in city.files())
     assert set(manifest["macro_region"]) == {"East", "Central", "West", "Northeast"}
 
 

@@ -2,7 +2,6 @@
 reference, the seeds and a sample of city reports."""
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,6 @@ from scipy.spatial.distance import squareform
 import analysis
 from analysis.methods.similarity import (PASSAGE_COLUMNS, cluster_linkage, clusters, doc_similarity, passage_summary,
                                  shared_passages, similarity_pairs)
-from conftest import CITY
 
 # --------------------------------------------------------------------------- cosine similarity
 
@@ -190,10 +188,8 @@ def test_seed_passages_are_real_and_deterministic(seeds_corpus):
     assert summary["share_a"].between(0, 1).all() and summary["share_b"].between(0, 1).all()
 
 
-def test_twenty_city_reports(tmp_path):
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
-    files = sorted(CITY.glob("*.txt"))[:20]
+def test_twenty_city_reports(city, tmp_path):
+    files = city.files(20)
     texts = {f.stem: f.read_text(encoding="utf-8") for f in files}
     sp = shared_passages(texts, min_len=12)
     assert sp["length"].min() >= 12
@@ -203,12 +199,7 @@ def test_twenty_city_reports(tmp_path):
     # government work reports quote the same central formulations: some pair shares a long passage
     assert sp["length"].max() >= 40
     # the same through a corpus folder with a drafted manifest
-    dest = tmp_path / "city"
-    dest.mkdir()
-    for f in files[:5]:
-        shutil.copy(f, dest / f.name)
-    analysis.draft_manifest(dest).to_csv(dest / "manifest.csv", index=False)
-    corp = analysis.load_corpus(dest)
+    corp = analysis.load_corpus(city.copy(tmp_path / "city", files[:5]))
     sp5 = shared_passages(corp, min_len=12)
     assert set(sp5["doc_a"]) | set(sp5["doc_b"]) <= set(corp.ids)
 

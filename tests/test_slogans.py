@@ -12,7 +12,7 @@ import analysis
 from analysis.methods import slogans as S
 from analysis.cli import main
 from analysis.config import data_file
-from conftest import CITY, SEEDS
+from conftest import SEEDS
 
 matplotlib.use("Agg")
 
@@ -340,15 +340,8 @@ def test_cli_slogans_csv_and_lexicon_candidates(tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def city10(tmp_path_factory):
-    if not CITY.is_dir():
-        pytest.skip("../shared/corpora/city-work-reports-2024 is not present")
-    dest = tmp_path_factory.mktemp("city10")
-    for f in sorted(CITY.glob("*.txt"))[:10]:
-        shutil.copy(f, dest / f.name)
-    shutil.copy(CITY / "LICENSE", dest / "LICENSE")
-    analysis.draft_manifest(dest, group_from="stem").to_csv(dest / "manifest.csv", index=False)
-    return analysis.load_corpus(dest)
+def city10(city, tmp_path_factory):
+    return analysis.load_corpus(city.copy(tmp_path_factory.mktemp("city10"), city.files(10), group_from="stem"))
 
 
 def test_city_reports_surface_their_own_formulations(city10):
