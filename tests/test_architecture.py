@@ -178,6 +178,18 @@ def test_no_callable_modules():
                 pytest.fail(f"{m} line {node.lineno} uses {node.id}")
 
 
+def test_docs_architecture_lists_the_layers_of_the_code():
+    """docs/architecture.md's table gives every part of the package the layer the checks above use."""
+    import re
+
+    doc = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = {}
+    for number, cell in re.findall(r"^\| (\d+) \| ([^|]+) \|", doc, re.M):
+        for name in re.findall(r"`([a-z_]+)(?:\.py|/)`", cell):
+            listed[name] = int(number)
+    assert listed == {k: v for k, v in LAYERS.items() if k != "__main__"}
+
+
 def test_the_scan_sees_a_cycle_and_a_private_import(tmp_path, monkeypatch):
     """The checks above can fail: a crafted package with a cycle and a private import is caught."""
     pkg = tmp_path / "analysis"
