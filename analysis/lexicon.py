@@ -34,7 +34,7 @@ from .text import JIEBA_HAN, NUMERAL_CHARS
 
 __all__ = [
     "jieba_folder", "jieba_dictionary", "jieba_word_freqs", "jieba_tokenizer", "jieba_pos_tokenizer",
-    "lexicon_path", "file_stamp", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
+    "lexicon_path", "resolved_lexicon", "file_stamp", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
     "load_domain_stopwords", "stopwords", "PROPER_NOUN_POS", "TokenOptions", "pair_filter", "filter_tokens",
     "filter_types", "filter_segmented",
 ]
@@ -194,9 +194,19 @@ def _fingerprint(path: str, stamp: tuple) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def resolved_lexicon(path: str | Path | None = None) -> str:
+    """The lexicon file's absolute path, symbolic links resolved (memoised: this is asked for every text)."""
+    return _resolved(str(lexicon_path(path)))
+
+
 def lexicon_fingerprint(path: str | Path | None = None) -> str:
     """A short hash of the lexicon file's bytes (part of every cache key that depends on segmentation)."""
-    p = str(lexicon_path(path).resolve())
+    p = resolved_lexicon(path)
     return _fingerprint(p, file_stamp(p))
 
 
@@ -207,7 +217,7 @@ def _terms(path: str, stamp: tuple) -> frozenset[str]:
 
 def lexicon_terms(path: str | Path | None = None) -> frozenset[str]:
     """The lexicon's terms (read once per version of the file)."""
-    p = str(lexicon_path(path).resolve())
+    p = resolved_lexicon(path)
     return _terms(p, file_stamp(p))
 
 

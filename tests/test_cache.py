@@ -302,6 +302,59 @@ def test_damaged_document_cache_is_reloaded(cache_root):
     assert all(p.read_bytes().startswith(b"ADOC") and len(p.read_bytes()) > 100 for p in docs)  # rewritten
 
 
+# --------------------------------------------------------------------------- payloads are checked (issue 20, defect 2)
+
+SAME_LENGTH = ("自治区".encode(), "自治局".encode())
+
+
+def _edit_inside(path: Path) -> None:
+    """Replace 自治区 by 自治局 inside a cache file's payload: same length, valid UTF-8, every header field right."""
+    data = path.read_bytes()
+    assert SAME_LENGTH[0] in data, path
+    path.write_bytes(data.replace(SAME_LENGTH[0], SAME_LENGTH[1]))
+
+
+def _flip_bit(path: Path, at: float = 0.75) -> None:
+    data = bytearray(path.read_bytes())
+    data[int(len(data) * at)] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_edit_inside, _flip_bit])
+def test_a_changed_payload_of_each_kind_is_recomputed(cache_root, damage):
+    """Segmentations, documents and counts: a change inside a payload never reaches a result, and is replaced."""
+    ref = load_serial(SEEDS)
+    first = dfm(analysis.load_corpus(SEEDS), by="region")
+    files = [f for kind in ("segments", "documents", "counts") for f in sorted((cache_root / kind).rglob("*.*"))
+             if SAME_LENGTH[0] in f.read_bytes()]
+    assert {f.parent.parent.name for f in files} == {"segments", "documents", "counts"}
+    before = {f: f.read_bytes() for f in files}
+    for f in files:
+        damage(f)
+    store.memory_memo().clear()
+    corp = analysis.load_corpus(SEEDS)
+    _same_corpus(corp, ref)
+    again = dfm(corp, by="region")
+    assert again.terms == first.terms and (again.matrix != first.matrix).nnz == 0
+    assert "自治局" not in again.terms
+    assert [s.pairs() for s in store.iter_segmented(d.text for d in corp)] == [segment_pairs(d.text) for d in ref]
+    assert {f: f.read_bytes() for f in files if f.exists()} == {f: b for f, b in before.items() if f.exists()}
+
+
+def test_a_refusal_without_its_problems_is_damaged(cache_root):
+    """A cached entry saying a document cannot be used must say why; one that does not is recomputed."""
+    ref = load_serial(SEEDS)
+    analysis.load_corpus(SEEDS)
+    doc = ref.docs[0]
+    k = analysis.corpus.document_key((SEEDS / doc.file).read_bytes())
+    assert store.write_document(k, {"ok": False, "problems": []}, "", "")
+    _same_corpus(analysis.load_corpus(SEEDS), ref)  # the document is there, not silently dropped
+    # a refusal with its error is what the loader wrote for a bad file: it is believed, and reported
+    assert store.write_document(k, {"ok": False, "problems": [["error", True, "x", "is bad", "fix it"]]}, "", "")
+    with pytest.raises(analysis.CorpusError, match="is bad"):
+        analysis.load_corpus(SEEDS)
+
+
 @pytest.mark.parametrize("name", ["boilerplate.yaml", "document_types.txt"])
 def test_editing_a_cleaning_data_file_cleans_documents_again(name, tmp_path, monkeypatch):
     # cached clean documents are keyed by the cleaning's code and its data files: edit one, and the key moves

@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..config import segmenter_setting
-from ..lexicon import file_stamp, lexicon_path
+from ..lexicon import file_stamp, resolved_lexicon
 from .fast import RjiebaSegmenter
 from .reference import reference_segmenter
 
@@ -68,5 +68,5 @@ def _segmenter(name: str, lexicon: str, stamp: tuple | None = None):
 
 def get_segmenter(name: str | None = None, lexicon: str | Path | None = None):
     """The segmenter ``name`` (see :func:`backend_name`) for ``lexicon``, loaded once per process."""
-    lex = str(lexicon_path(lexicon).resolve())
+    lex = resolved_lexicon(lexicon)
     return _segmenter(backend_name(name), lex, file_stamp(lex))

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from ..config import cache_enabled, memory_budget, workers
-from ..lexicon import file_stamp, lexicon_fingerprint, lexicon_path
+from ..lexicon import file_stamp, lexicon_fingerprint, resolved_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import Segmented, backend_name, backend_version, concat, get_segmenter
 from .entries import read_segmentation, write_segmentation
@@ -46,7 +46,7 @@ def memory_memo() -> MemoryCache:
 
 def segmentation_key(text: str, lexicon: str | Path | None = None, backend: str | None = None) -> str:
     """The cache key of the segmentation of ``text``: segmenter and its version, lexicon fingerprint, text."""
-    return _key(text, str(lexicon_path(lexicon).resolve()), backend_name(backend))
+    return _key(text, resolved_lexicon(lexicon), backend_name(backend))
 
 
 def _key(text: str, lex: str, name: str) -> str:
@@ -84,7 +84,7 @@ def segmented(text: str, lexicon: str | Path | None = None, backend: str | None 
     result) and stored in both. ``cache=False`` skips the disk.
     """
     name = backend_name(backend)
-    lex = str(lexicon_path(lexicon).resolve())
+    lex = resolved_lexicon(lexicon)
     found, k = _lookup(text, lex, name, cache)
     if found is not None:
         return found
@@ -152,7 +152,7 @@ def iter_segmented(
     """
     texts = list(texts)
     name = backend_name(backend)
-    lex = str(lexicon_path(lexicon).resolve())
+    lex = resolved_lexicon(lexicon)
     found, keys, todo = [], [], []
     for i, text in enumerate(texts):
         hit, k = _lookup(text, lex, name, cache)
