@@ -46,8 +46,11 @@ class Corpus:
     Iterating yields :class:`Document` objects; ``corp["id"]`` returns one.
     """
 
-    def __init__(self, path: Path, manifest: pd.DataFrame, docs: list[Document], problems: list[Problem]):
+    def __init__(self, path: Path, manifest: pd.DataFrame, docs: list[Document], problems: list[Problem],
+                 lexicon=None):
         self.path = path
+        #: the lexicon its texts are segmented with (None: the package's, ``analysis/data/lexicon.tsv``)
+        self.lexicon = lexicon
         self.manifest = manifest
         self.docs = docs
         self.problems = problems

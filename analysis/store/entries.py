@@ -7,17 +7,19 @@ wrong result.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from ..segmentation import Segmented
 from .files import DAMAGED, atomic_write, discard, entry_path, pack_framed, read_entry, unpack_framed
 
 __all__ = ["segmentation_to_bytes", "segmentation_from_bytes", "read_segmentation", "write_segmentation",
-           "read_counts", "write_counts", "read_document", "write_document"]
+           "read_counts", "write_counts", "read_document", "write_document", "read_table", "write_table"]
 
 #: characters that may join the strings of an entry (the first one no string contains)
 _SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
@@ -171,5 +173,34 @@ def read_document(key: str) -> tuple[dict, str, str] | None:
         raw = data[at:at + nr].decode("utf-8", "surrogatepass")
         text = data[at + nr:end].decode("utf-8", "surrogatepass")
         return header, raw, text
+    except DAMAGED:
+        return discard(path)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def write_table(key: str, table: pd.DataFrame) -> bool:
+    """Store a small result table (phrases found in a corpus …) as UTF-8 CSV with its column types."""
+    text = table.to_csv(index=False, lineterminator="\n").encode("utf-8", "surrogatepass")
+    header = {"columns": list(map(str, table.columns)), "dtypes": [str(t) for t in table.dtypes], "rows": len(table)}
+    return atomic_write(entry_path("tables", key), pack_framed("tables", header, text))
+
+
+def read_table(key: str) -> pd.DataFrame | None:
+    """The table cached for ``key``, or None (missing; damaged: the file is removed)."""
+    path = entry_path("tables", key)
+    data = read_entry(path)
+    if data is None:
+        return None
+    try:
+        header, at, end = unpack_framed(data, "tables")
+        text = data[at:end].decode("utf-8", "surrogatepass")
+        dtypes = dict(zip(header["columns"], header["dtypes"]))
+        table = pd.read_csv(io.StringIO(text), dtype={c: ("str" if t == "object" else t) for c, t in dtypes.items()},
+                            keep_default_na=False) if header["rows"] else pd.DataFrame(columns=header["columns"])
+        if list(table.columns) != header["columns"] or len(table) != header["rows"]:
+            raise ValueError("inconsistent table")
+        return table
     except DAMAGED:
         return discard(path)
