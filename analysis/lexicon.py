@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, Union
 
 import pandas as pd
 
@@ -34,7 +34,7 @@ from .text import JIEBA_HAN, NUMERAL_CHARS
 
 __all__ = [
     "jieba_folder", "jieba_dictionary", "jieba_word_freqs", "jieba_tokenizer", "jieba_pos_tokenizer",
-    "lexicon_path", "resolved_lexicon", "file_stamp", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
+    "lexicon_path", "lexicon_files", "resolved_lexicon", "file_stamp", "CORPUS_LEXICON", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
     "load_domain_stopwords", "stopwords", "PROPER_NOUN_POS", "TokenOptions", "pair_filter", "filter_tokens",
     "places", "is_place", "gazetteer_version", "is_number", "number_matcher", "quantity_units", "function_tag",
     "filter_types", "filter_segmented",
@@ -119,8 +119,9 @@ def _initialise(tk) -> None:
 
 
 @lru_cache(maxsize=4)
-def jieba_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
-    """A ``jieba.Tokenizer`` with jieba's dictionary and, unless ``lexicon`` is None, the project lexicon at that path.
+def jieba_tokenizer(lexicon: tuple[str, ...] | str | None = None, stamp: tuple | None = None):
+    """A ``jieba.Tokenizer`` with jieba's dictionary and, unless ``lexicon`` is None, that lexicon (its files,
+    :func:`resolved_lexicon`).
 
     ``stamp`` (:func:`file_stamp` of the lexicon) keys the memo, so an edited
     lexicon gives a new tokenizer. Built once per process and argument.
@@ -137,7 +138,7 @@ def jieba_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
 
 
 @lru_cache(maxsize=4)
-def jieba_pos_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
+def jieba_pos_tokenizer(lexicon: tuple[str, ...] | str | None = None, stamp: tuple | None = None):
     """``(tokenizer, jieba.posseg.POSTokenizer)`` over :func:`jieba_tokenizer` (same arguments)."""
     import jieba.posseg
 
@@ -145,27 +146,40 @@ def jieba_pos_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
     return tk, jieba.posseg.POSTokenizer(tk)
 
 
-# --------------------------------------------------------------------------- the project lexicon
+# --------------------------------------------------------------------------- the lexicons
+
+#: The lexicon a corpus folder may carry: its terms are added to the package's, and win on a term both have.
+CORPUS_LEXICON = "lexicon.tsv"
+
+LexiconSpec = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
 def lexicon_path(path: str | Path | None = None) -> Path:
-    """The lexicon file: ``path``, else ``analysis/data/lexicon.tsv``."""
+    """The package lexicon (``analysis/data/lexicon.tsv``), or ``path``."""
     return Path(path) if path else data_file("lexicon.tsv")
 
 
-def file_stamp(path: str | Path) -> tuple[int, int]:
-    """``(mtime_ns, size)`` of a file: loaded tokenizers and memos are keyed by it, so edits take effect."""
+def lexicon_files(spec: LexiconSpec = None) -> tuple[Path, ...]:
+    """The files of a lexicon: None is the package's; a path is that file; a sequence is those files, in order
+    (a corpus's lexicon is ``(package lexicon, corpus folder/lexicon.tsv)``)."""
+    if spec is None or isinstance(spec, (str, Path)):
+        return (lexicon_path(spec),)
+    files = tuple(lexicon_path(p) for p in spec)
+    if not files:
+        raise ValueError("a lexicon needs at least one file")
+    return files
+
+
+def file_stamp(path) -> tuple:
+    """``(mtime_ns, size)`` of a file (a tuple of them for several files): loaded tokenizers and memos are keyed
+    by it, so edits take effect."""
+    if isinstance(path, tuple):
+        return tuple(file_stamp(p) for p in path)
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size
 
 
-def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the project lexicon: a UTF-8 TSV with columns ``term, freq, pos, gloss``.
-
-    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
-    the term whole. Lines starting with ``#`` are comments.
-    """
-    path = lexicon_path(path)
+def _read_lexicon_file(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
     missing = {"term", "freq", "pos", "gloss"} - set(df.columns)
     if missing:
@@ -187,43 +201,69 @@ def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
     bad_freq = df[(df["freq"] != "") & ~df["freq"].str.fullmatch(r"[1-9]\d*")]
     if not bad_freq.empty:
         raise ValueError(f"{path}: freq must be a positive integer or empty (terms {list(bad_freq['term'])})")
-    return df
+    if "reason" not in df.columns:
+        df["reason"] = ""
+    df["source"] = str(path)
+    return df[["term", "freq", "pos", "gloss", "reason", "source"]]
+
+
+def load_lexicon(spec: LexiconSpec = None) -> pd.DataFrame:
+    """Read a lexicon: one or several UTF-8 TSV files with columns ``term, freq, pos, gloss`` (and ``reason``).
+
+    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
+    the term whole. Lines starting with ``#`` are comments. With several
+    files (see :func:`lexicon_files`), a term of a later file replaces the
+    same term of an earlier one, in the earlier one's place; ``source`` names
+    the file each row comes from.
+    """
+    frames = [_read_lexicon_file(p) for p in lexicon_files(spec)]
+    df = pd.concat(frames, ignore_index=True)
+    last = df.drop_duplicates("term", keep="last").set_index("term")
+    first = df.drop_duplicates("term", keep="first")["term"]
+    return last.loc[first].reset_index()
 
 
 @lru_cache(maxsize=16)
-def _fingerprint(path: str, stamp: tuple) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+def _fingerprint(paths: tuple, stamp: tuple) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=64)
-def _resolved(path: str) -> str:
-    return str(Path(path).resolve())
+def _resolved(paths: tuple) -> tuple[str, ...]:
+    return tuple(str(Path(p).resolve()) for p in paths)
 
 
-def resolved_lexicon(path: str | Path | None = None) -> str:
-    """The lexicon file's absolute path, symbolic links resolved (memoised: this is asked for every text)."""
-    return _resolved(str(lexicon_path(path)))
+def resolved_lexicon(spec: LexiconSpec = None) -> tuple[str, ...]:
+    """The lexicon's files as absolute paths, symbolic links resolved (memoised: this is asked for every text).
+
+    This tuple is how a lexicon is named everywhere below: segmenters and memos are keyed by it.
+    """
+    return _resolved(tuple(str(p) for p in lexicon_files(spec)))
 
 
-def lexicon_fingerprint(path: str | Path | None = None) -> str:
-    """A short hash of the lexicon file's bytes (part of every cache key that depends on segmentation)."""
-    p = resolved_lexicon(path)
+def lexicon_fingerprint(spec: LexiconSpec = None) -> str:
+    """A short hash of the lexicon files' bytes (part of every cache key that depends on segmentation)."""
+    p = resolved_lexicon(spec)
     return _fingerprint(p, file_stamp(p))
 
 
 @lru_cache(maxsize=4)
-def _terms(path: str, stamp: tuple) -> frozenset[str]:
-    return frozenset(load_lexicon(path)["term"])
+def _terms(paths: tuple, stamp: tuple) -> frozenset[str]:
+    return frozenset(load_lexicon(paths)["term"])
 
 
-def lexicon_terms(path: str | Path | None = None) -> frozenset[str]:
-    """The lexicon's terms (read once per version of the file)."""
-    p = resolved_lexicon(path)
+def lexicon_terms(spec: LexiconSpec = None) -> frozenset[str]:
+    """The lexicon's terms (read once per version of its files)."""
+    p = resolved_lexicon(spec)
     return _terms(p, file_stamp(p))
 
 
-def is_word(s: str, lexicon: str | Path | None = None) -> bool:
-    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the project lexicon.
+def is_word(s: str, lexicon: LexiconSpec = None) -> bool:
+    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the lexicon.
 
     The same answer as ``jieba.Tokenizer.FREQ.get(s, 0) > 0`` after loading the
     lexicon (a lexicon term always gets a frequency of at least 1), without

@@ -143,7 +143,7 @@ def token_table(corp: Corpus) -> pd.DataFrame:
     """Every token of every document (lossless): doc_id, position, token, pos, start, end."""
     frames = []
     for d in corp:
-        pairs = segment_pairs(d.text)
+        pairs = segment_pairs(d.text, corp.lexicon)
         starts = np.cumsum([0] + [len(t) for t, _ in pairs[:-1]]) if pairs else []
         frames.append(
             pd.DataFrame(

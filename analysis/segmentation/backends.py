@@ -4,7 +4,6 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from ..config import segmenter_setting
 from ..lexicon import file_stamp, resolved_lexicon
@@ -62,11 +61,11 @@ def backend_version(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _segmenter(name: str, lexicon: str, stamp: tuple | None = None):
+def _segmenter(name: str, lexicon: tuple[str, ...], stamp: tuple | None = None):
     return reference_segmenter(lexicon, stamp) if name == "jieba" else RjiebaSegmenter(lexicon, stamp)
 
 
-def get_segmenter(name: str | None = None, lexicon: str | Path | None = None):
+def get_segmenter(name: str | None = None, lexicon=None):
     """The segmenter ``name`` (see :func:`backend_name`) for ``lexicon``, loaded once per process."""
     lex = resolved_lexicon(lexicon)
     return _segmenter(backend_name(name), lex, file_stamp(lex))
