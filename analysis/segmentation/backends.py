@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 
-from ..config import segmenter_setting
+from ..config import package_version, segmenter_setting
 from ..lexicon import file_stamp, resolved_lexicon
 from .fast import RjiebaSegmenter
 from .reference import reference_segmenter
@@ -45,19 +44,12 @@ def backend_name(name: str | None = None) -> str:
     return chosen
 
 
-def _package_version(pkg: str) -> str:
-    try:
-        return version(pkg)
-    except PackageNotFoundError:
-        return "?"
-
-
 @lru_cache(maxsize=None)
 def backend_version(name: str) -> str:
     """Version string of a backend's output (part of every cache key), without loading it."""
     if name == "jieba":
-        return f"jieba-{_package_version('jieba')}-{BACKEND_VERSION}"
-    return f"rjieba-{_package_version('rjieba')}-jieba-{_package_version('jieba')}-{BACKEND_VERSION}"
+        return f"jieba-{package_version('jieba')}-{BACKEND_VERSION}"
+    return f"rjieba-{package_version('rjieba')}-jieba-{package_version('jieba')}-{BACKEND_VERSION}"
 
 
 @lru_cache(maxsize=4)
