@@ -23,12 +23,14 @@ import hashlib
 import io
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +90,24 @@ def write_manifest(folder: Path, rows: list[dict[str, str]] | list[list[str]], *
 
 def manifest_text(folder: Path) -> str:
     return (folder / "manifest.csv").read_text(encoding="utf-8")
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Fail with ``TimeoutError`` when the block runs longer than ``seconds`` (SIGALRM: the main thread, POSIX).
+
+    A test of a bound on time fails instead of hanging on code that misses it.
+    """
+    def expired(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --------------------------------------------------------------------------- binary files
