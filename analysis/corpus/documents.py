@@ -11,10 +11,12 @@ from ..cleaning import CleanResult
 from ..config import DEFAULT_BY, resolve_by
 from ..errors import CorpusError, Problem
 
-__all__ = ["Document", "Corpus", "MANIFEST"]
+__all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS"]
 
 #: The manifest's file name inside a corpus folder.
 MANIFEST = "manifest.csv"
+#: The columns :meth:`Corpus.to_frame` adds to the manifest's (a manifest may not use these names).
+FRAME_COLUMNS = ("encoding", "n_chars_raw", "n_chars", "text", "raw")
 
 
 @dataclass
@@ -116,7 +118,12 @@ class Corpus:
         return col.replace("", "(none)")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per document: manifest columns, ``encoding``, ``n_chars``, ``text`` (clean) and ``raw``."""
+        """One row per document: manifest columns, then :data:`FRAME_COLUMNS`: ``encoding``, ``n_chars_raw``,
+        ``n_chars``, ``text`` (clean) and ``raw``.
+
+        The manifest check refuses a column of the manifest with one of these
+        names, so none is ever replaced here.
+        """
         df = self.manifest.copy()
         df["encoding"] = [d.encoding for d in self.docs]
         df["n_chars_raw"] = [len(d.raw) for d in self.docs]
