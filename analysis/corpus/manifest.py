@@ -417,19 +417,31 @@ def _valid_date(value: str) -> bool:
 def draft_manifest(path: str | os.PathLike, *, group_from: str | None = None) -> pd.DataFrame:
     """Draft a manifest for every ``.txt`` file under ``path`` (to review and save).
 
-    ``id`` is the file name without extension. The grouping column (the one
+    ``id`` is the file name without extension; where two files in different
+    folders share that name (``a/report.txt``, ``b/report.txt``), their ids are
+    their paths without extension (``a/report``, ``b/report``), so ids are
+    always unique and the same on every run. The grouping column (the one
     named by ``$ANALYSIS_BY``, else ``region``) is left empty for you to fill,
-    or, with ``group_from="stem"``, filled with the file name (one group per
-    file); so are the other usual columns (date, genre, title, issuer).
+    or, with ``group_from="stem"``, filled with the id (one group per file);
+    so are the other usual columns (date, genre, title, issuer). Only regular
+    files are listed (a named pipe called ``x.txt`` is not).
     """
     folder = Path(path)
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt") if p.is_file())
     if not files:
         raise CorpusError([Problem("error", str(folder), "contains no .txt files", "put one UTF-8 .txt file per document in it")])
     by = default_by()
     rows = []
-    for f in files:
-        stem = Path(f).stem
-        row = {"id": stem, "file": f, by: stem if group_from == "stem" else ""}
+    for f, doc_id in zip(files, _draft_ids(files)):
+        row = {"id": doc_id, "file": f, by: doc_id if group_from == "stem" else ""}
         rows.append({**row, **{c: "" for c in ("date", "genre", "title", "issuer") if c not in row}})
     return pd.DataFrame(rows)
+
+
+def _draft_ids(files: list[str]) -> list[str]:
+    """Each file's stem, or its relative path without extension where stems repeat (unique: paths are)."""
+    stems = [Path(f).stem for f in files]
+    seen: dict[str, int] = {}
+    for stem in stems:
+        seen[stem] = seen.get(stem, 0) + 1
+    return [stem if seen[stem] == 1 else f[:-len(Path(f).suffix)] for f, stem in zip(files, stems)]
