@@ -465,3 +465,21 @@ def test_a_corpus_whose_other_group_is_one_repeated_character_is_refused(tmp_pat
     assert isinstance(exc.value, AnalysisError)  # the command line prints it without a traceback
     code, _, err = run_cli(["keyness", "--corpus", str(folder)])
     assert code != 0 and "'run' (5)" in err and "Traceback" not in err
+
+
+def test_pairwise_keyness_of_many_groups_is_announced_and_shows_progress(monkeypatch, capsys):
+    # issue 20, defect 10: 200 groups ran for minutes with no word; now a warning with the number of
+    # comparisons first, and a progress bar (on a terminal, or with ANALYSIS_PROGRESS=1)
+    rng = np.random.default_rng(0)
+    n = 40
+    d = Dfm(sparse.csr_matrix(rng.integers(0, 5, size=(n, 30))), [f"g{i:02d}" for i in range(n)],
+            [f"t{i}" for i in range(30)], np.full(n, 1000))
+    monkeypatch.setenv("ANALYSIS_PROGRESS", "1")
+    with pytest.warns(UserWarning, match=r"1,560 comparisons of 40 groups over 30 terms \(pairwise\); this takes a "
+                                         r"while\. Fix: compare='rest'"):
+        kw = keyness_dfm(d, compare="pairwise", min_count=1)
+    assert kw.groupby(["group", "reference"]).ngroups == 1560
+    assert "keyness" in capsys.readouterr().err  # the progress bar
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        keyness_dfm(d, min_count=1)  # 40 comparisons against the rest: no warning

@@ -73,13 +73,17 @@ from scipy import stats
 from ..corpus import Corpus
 from ..config import DEFAULT_BY
 from ..errors import AnalysisError
+from ..pool import progress_bar
 from ..vectors import Dfm, dfm
 
 __all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
-           "KEYNESS_COLUMNS", "MIN_GROUP_TOKENS", "GroupSizeError"]
+           "KEYNESS_COLUMNS", "MIN_GROUP_TOKENS", "GroupSizeError", "MANY_COMPARISONS"]
 
 #: Label of the reference in one-vs-rest comparisons.
 REST = "(rest)"
+
+#: More comparisons than this (pairwise: about 32 groups) are announced with a warning, and a progress bar on a terminal.
+MANY_COMPARISONS = 1_000
 
 #: Fewest content tokens each side of a comparison needs (Cochran's rule; see the module docstring).
 MIN_GROUP_TOKENS = 10
@@ -250,6 +254,8 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
         ``"rest"``: each group against all other groups pooled (reference
         ``"(rest)"``). ``"pairwise"``: each group against each other group,
         in both directions (so filtering on ``group`` shows a complete view).
+        More than :data:`MANY_COMPARISONS` comparisons are announced with a
+        warning first; a progress bar counts them (on a terminal).
     groups : iterable of str, optional
         Only these target groups (default: all).
     min_count : int
@@ -284,7 +290,12 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
     corpus_counts = counts.sum(axis=0)
     terms = np.asarray(d.terms, dtype=object)
     frames, refused = [], {}
-    for target, refs, ref_label in _comparisons(rows, compare, groups):
+    comparisons = _comparisons(rows, compare, groups)
+    if len(comparisons) > MANY_COMPARISONS:
+        warnings.warn(f"keyness: {len(comparisons):,} comparisons of {len(rows):,} groups over {len(terms):,} terms "
+                      f"({compare}); this takes a while. Fix: compare='rest' (one comparison per group), or pass "
+                      "groups=[...] to compare only some", UserWarning, stacklevel=3)
+    for target, refs, ref_label in progress_bar(comparisons, desc="keyness", unit="comparison"):
         i = rows.index(target)
         j = [rows.index(r) for r in refs]
         a = counts[i]
