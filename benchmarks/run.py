@@ -28,7 +28,14 @@ In one run, on the same text, it measures
    seeded random draw of lines of the real reports, so every document is new
    text (no cache hits between copies) while the language stays real;
 6. that the fast segmenter gives exactly the tokens and tags of the plain
-   jieba reference on every document of the corpus and of the seeds.
+   jieba reference on every document of the corpus and of the seeds;
+7. runs of one repeated character (口口口…, 一一一…, aaa…) of 1k, 10k, 100k and
+   1M characters (issue 20): each in a corpus beside two seeds (two groups),
+   through ``load_corpus``, ``dfm``, ``keyness`` and ``find_slogans`` in a
+   fresh process with an empty cache (``benchmarks/repeated.py``), reported
+   as time per MB and as a ratio to the same corpus with real text of the
+   same number of characters in place of the run (``--runs-only`` runs just
+   this case; ``--no-runs`` skips it).
 
 The corpus is ``../shared/corpora/city-work-reports-2024`` (143 reports,
 6.7 MB, MIT licence) unless ``--corpus DIR`` names another folder of .txt
@@ -183,6 +190,72 @@ def tree_pss_mb(pid: int) -> float:
     return total / 1024
 
 
+#: characters and lengths of the runs of one repeated character (item 7 of the module docstring)
+RUN_CHARS = ("口", "一", "a")
+RUN_LENGTHS = (1_000, 10_000, 100_000, 1_000_000)
+
+
+def run_corpus(dest: Path, text: str) -> Path:
+    """Two seeds (group A) and one document holding ``text`` (group B), with a manifest."""
+    import csv
+
+    dest.mkdir(parents=True)
+    with open(ROOT / "seeds" / "manifest.csv", encoding="utf-8", newline="") as fh:
+        seeds = [r["file"] for r in csv.DictReader(fh)][:2]
+    rows = [("id", "file", "group")]
+    for i, name in enumerate(seeds):
+        shutil.copyfile(ROOT / "seeds" / name, dest / name)
+        rows.append((f"seed{i}", name, "A"))
+    (dest / "big.txt").write_text(text, encoding="utf-8")
+    rows.append(("big", "big.txt", "B"))
+    with open(dest / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return dest
+
+
+def timed_analyses(corpus: Path, cache: Path) -> dict:
+    """Run benchmarks/repeated.py on ``corpus`` in a fresh process with ``ANALYSIS_CACHE=cache``."""
+    env = dict(os.environ, ANALYSIS_CACHE=str(cache), ANALYSIS_PROGRESS="0")
+    cmd = [sys.executable, str(Path(__file__).with_name("repeated.py")), "--corpus", str(corpus)]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, encoding="utf-8")
+    if res.returncode != 0:
+        raise SystemExit(f"the analyses failed on {corpus}:\n{res.stderr}")
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    out["bytes"] = corpus_bytes(corpus)
+    out["s_per_mb"] = out["total_s"] / (out["bytes"] / MB)
+    return out
+
+
+def runs_case(files: list[Path], tmp: Path, chars=RUN_CHARS, lengths=RUN_LENGTHS) -> list[dict]:
+    """Runs of one character beside two seeds, against real text of the same length (item 7 above)."""
+    real = "".join(f.read_text(encoding="utf-8") for f in files)
+    while len(real) < max(lengths):
+        real += real
+    rows = []
+    for n in lengths:
+        label = f"{n:,}"
+        print(f"runs of one character: {label} characters (real text, {', '.join(chars)}) …", flush=True)
+        base = timed_analyses(run_corpus(tmp / f"real-{n}", real[:n]), tmp / f"cache-real-{n}")
+        rows.append({"text": "real", "chars": n, **base, "ratio": 1.0})
+        for ch in chars:
+            case = timed_analyses(run_corpus(tmp / f"run-{ord(ch)}-{n}", ch * n), tmp / f"cache-run-{ord(ch)}-{n}")
+            rows.append({"text": ch, "chars": n, **case, "ratio": case["s_per_mb"] / base["s_per_mb"]})
+        for p in tmp.glob(f"*-{n}"):
+            shutil.rmtree(p, ignore_errors=True)
+    return rows
+
+
+def report_runs(rows: list[dict]) -> None:
+    print("runs of one repeated character beside two seeds (fresh process, empty cache; start-up not counted):")
+    print(f"  {'text':>5} {'chars':>10} {'MB':>6} {'load s':>7} {'dfm s':>7} {'keyness':>8} {'slogans':>8} "
+          f"{'total s':>8} {'s/MB':>7} {'vs real':>8} {'peak MB':>8} {'+worker':>8}")
+    for r in rows:
+        note = "  (keyness: group refused)" if "keyness_refused" in r else ""
+        print(f"  {r['text']:>5} {r['chars']:>10,} {r['bytes'] / MB:6.3f} {r['load_s']:7.2f} {r['dfm_s']:7.2f} "
+              f"{r['keyness_s']:8.2f} {r['slogans_s']:8.2f} {r['total_s']:8.2f} {r['s_per_mb']:7.2f} "
+              f"{r['ratio']:7.2f}x {r['peak_rss_mb']:8.0f} {r['peak_rss_workers_mb']:8.0f}{note}")
+
+
 def _check_docs(texts: list[str]) -> list[int]:
     from analysis.segmentation import get_segmenter
 
@@ -229,6 +302,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: all usable CPUs)")
     ap.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--no-runs", action="store_true", help="skip the runs of one repeated character")
+    ap.add_argument("--runs-only", action="store_true", help="only the runs of one repeated character")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each pipeline measurement on the corpus; the median is reported (default 3)")
     args = ap.parse_args(argv)
@@ -245,6 +320,16 @@ def main(argv=None) -> int:
         "corpus": str(src),
     }
     tmp = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    if args.runs_only:
+        try:
+            print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
+            rows = runs_case(files, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        report_runs(rows)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"runs": rows}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0
     try:
         print(f"corpus {src} · {len(files)} files · {corpus_bytes(src) / MB:.1f} MB · {n_cpu} worker(s) · "
               f"load average {os.getloadavg()[0]:.2f}", flush=True)
@@ -295,6 +380,8 @@ def main(argv=None) -> int:
                             "cold_steady_s_per_mb": c["steady_s"] / mb, "warm_s_per_mb": w["total_s"] / mb})
             shutil.rmtree(folder, ignore_errors=True)
         results["scaling"] = scaling
+        if not args.no_runs:
+            results["runs"] = runs_case(files, tmp, chars=RUN_CHARS[:1] if args.quick else RUN_CHARS)
         if not args.no_equivalence:
             print("equivalence: fast segmenter vs plain jieba reference …", flush=True)
             results["equivalence"] = equivalence([ROOT / "seeds", base], n_cpu, limit=10 if args.quick else None)
@@ -349,6 +436,8 @@ def report(r: dict) -> None:
             per = [s[key] for s in r["scaling"]]
             print(f"  {label} s/MB at each size relative to the smallest: "
                   + ", ".join(f"{p / per[0] - 1:+.0%}" for p in per))
+    if r.get("runs"):
+        report_runs(r["runs"])
     eq = r.get("equivalence")
     if eq:
         if "note" in eq:

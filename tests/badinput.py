@@ -22,13 +22,17 @@ import csv
 import hashlib
 import io
 import os
+import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +92,24 @@ def write_manifest(folder: Path, rows: list[dict[str, str]] | list[list[str]], *
 
 def manifest_text(folder: Path) -> str:
     return (folder / "manifest.csv").read_text(encoding="utf-8")
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Fail with ``TimeoutError`` when the block runs longer than ``seconds`` (SIGALRM: the main thread, POSIX).
+
+    A test of a bound on time fails instead of hanging on code that misses it.
+    """
+    def expired(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --------------------------------------------------------------------------- binary files
@@ -425,6 +447,43 @@ def _windows_absolute(folder: Path) -> None:
     _set(1, file="C:\\Users\\me\\Documents\\" + seed_rows()[1]["file"])(folder)
 
 
+def _same_file_three_ways(folder: Path) -> None:
+    # one file listed as itself, through a folder and "..", and through a symbolic link
+    first = seed_rows()[0]["file"]
+    (folder / "sub").mkdir()
+    os.symlink(folder / first, folder / "same.txt")
+
+    def change(rows):
+        rows.append(dict(rows[0], id="via_dotdot", file=f"sub/../{first}"))
+        rows.append(dict(rows[0], id="via_link", file="same.txt"))
+        return rows
+    _rewrite(folder, change)
+
+
+NFC_FILE = unicodedata.normalize("NFC", "公告café.txt")
+NFD_FILE = unicodedata.normalize("NFD", "公告café.txt")
+NFC_E, NFD_E = "\u00e9", "e\u0301"
+
+
+def _other_unicode_form(listed: str, on_disk: str) -> Callable[[Path], None]:
+    # the file is named on disk in one Unicode form, the manifest writes the other
+    def build(folder: Path) -> None:
+        shutil.move(folder / seed_rows()[1]["file"], folder / on_disk)
+        _set(1, file=listed)(folder)
+    return build
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "pipe.txt")  # opening it for reading would wait for a writer forever
+    _set(1, file="pipe.txt")(folder)
+
+
+def _add_column(name: str) -> Callable[[Path], None]:
+    def build(folder: Path) -> None:
+        write_manifest(folder, [dict(r, **{name: "x"}) for r in seed_rows()])
+    return build
+
+
 @dataclass(frozen=True)
 class ManifestCase:
     name: str
@@ -501,6 +560,31 @@ MANIFEST_CASES: list[ManifestCase] = [
     ManifestCase("case_mismatch", _case_mismatch, "error", r"does not exist\. Fix: .*did you mean '001_471ce3cab423fa07\.txt'",
                  names=seed_rows()[1]["file"].upper()),
     ManifestCase("windows_backslashes", _move_into_subfolder, "ok", check=_same_seed_texts),
+    # issue 20: one file under three spellings; Unicode forms of a name; a named pipe; a NUL byte;
+    # columns named like the suite's own
+    ManifestCase("same_file_three_ways", _same_file_three_ways, "warning",
+                 r"the file '000_ab321823261458f1\.txt' is listed more than once \(lines 2, 7, 8, written "
+                 r"'000_ab321823261458f1\.txt', 'sub/\.\./000_ab321823261458f1\.txt', 'same\.txt': one file on disk\)",
+                 names="manifest.csv", check=lambda corp, seeds: _assert(
+                     len(corp) == 7 and corp["via_link"].text == corp["via_dotdot"].text == seeds.docs[0].text)),
+    ManifestCase("nfc_name_nfd_file", _other_unicode_form(NFC_FILE, NFD_FILE), "warning",
+                 rf"line 3: the file '{re.escape(NFC_FILE)}' is named on disk in another Unicode form \(NFC in the manifest, "
+                 rf"NFD on disk: '{NFC_E}' U\+00E9 against '{NFD_E}' U\+0065 U\+0301\); the file on disk is read",
+                 names="manifest.csv", check=lambda corp, seeds: (
+                     _same_seed_texts(corp, seeds), _assert(corp.manifest["file"][1] == NFD_FILE))),
+    ManifestCase("nfd_name_nfc_file", _other_unicode_form(NFD_FILE, NFC_FILE), "warning",
+                 rf"\(NFD in the manifest, NFC on disk: '{NFD_E}' U\+0065 U\+0301 against '{NFC_E}' U\+00E9\)",
+                 names="manifest.csv", check=_same_seed_texts),
+    ManifestCase("fifo", _fifo, "error", r"pipe\.txt: is a named pipe \(FIFO\), not a regular file \(manifest line 3\); "
+                 r"it is not read", names="pipe.txt"),
+    ManifestCase("nul_in_file", _set(1, file="001_471ce3cab423fa07\x00.txt"), "error",
+                 r"line 3: the file '001_471ce3cab423fa07\\x00\.txt' contains the control character\(s\) U\+0000 \(NUL\)",
+                 names="manifest.csv"),
+    ManifestCase("column_chars_removed", _add_column("chars_removed"), "error",
+                 r"has a column named 'chars_removed', a name the suite's tables use.*Fix: rename the column",
+                 names="manifest.csv"),
+    *[ManifestCase(f"column_{name}", _add_column(name), "error", rf"has a column named '{name}', a name the suite's tables use",
+                   names="manifest.csv") for name in ("text", "raw", "encoding", "n_chars", "n_chars_raw")],
 ]
 
 

@@ -246,3 +246,56 @@ def test_small_memos_give_the_same_segmentation(monkeypatch, seeds_corpus):
     # the bounds took effect: the small memos were cleared or stopped growing
     assert len(small._detail) < len(full._detail) / 2
     assert len(small._tag_memo) < len(full._tag_memo) / 2
+
+
+# --------------------------------------------------------------------------- long runs of one character (issue 20, defect 1)
+
+
+def _plain_posseg(text):
+    """``jieba.posseg`` itself, with the project lexicon (no cutting of long runs)."""
+    return get_segmenter("jieba")._cut(text)
+
+
+def test_real_text_is_never_cut_and_both_backends_are_plain_posseg(seeds_corpus, city):
+    """The cut of long runs leaves real text alone: whole reports are exactly ``jieba.posseg``'s output."""
+    from analysis.segmentation import run_pieces
+
+    texts = [d.text for d in seeds_corpus] + [f.read_text(encoding="utf-8") for f in city.files(2)]
+    for text in texts:
+        assert run_pieces(text) == [text]
+        plain = _plain_posseg(text)
+        assert get_segmenter("jieba").cut(text) == plain
+        assert get_segmenter("rjieba").cut(text) == plain
+
+
+RUN_CONTEXTS = [("", ""), ("坚持动态清零。第", "次，全面加强"), ("ab", "cd"), ("口", "的")]
+
+
+@pytest.mark.parametrize("char", list("口一的a1."))
+def test_runs_up_to_max_run_are_plain_posseg_and_longer_ones_are_cut(char):
+    from analysis.segmentation import MAX_RUN, run_pieces
+
+    for n in (2, MAX_RUN, MAX_RUN + 1, 2 * MAX_RUN, 5 * MAX_RUN // 2):
+        for before, after in RUN_CONTEXTS:
+            if char in (before[-1:], after[:1]):
+                continue  # the run would be longer than n
+            text = before + char * n + after
+            fast, ref = both(text)
+            assert fast == ref, (char, n, before)
+            assert "".join(t for t, _ in fast) == text
+            pieces = run_pieces(text)
+            assert "".join(pieces) == text
+            if n <= MAX_RUN:
+                assert pieces == [text] and ref == _plain_posseg(text)
+            else:  # cut after every MAX_RUN characters of the run, counted from its start
+                start = len(before)
+                cuts = list(range(start + MAX_RUN, start + n, MAX_RUN))
+                assert [len(p) for p in pieces] == [b - a for a, b in zip([0, *cuts], [*cuts, len(text)])]
+                assert ref == [pair for p in pieces for pair in _plain_posseg(p)]
+
+
+def test_a_text_of_several_long_runs_is_the_same_in_both_backends():
+    text = "甲" + "口" * 250 + "乙" + "一" * 130 + "x" * 300 + "%" + "的" * 120 + "。" * 500 + "终" + "0" * 101
+    fast, ref = both(text)
+    assert fast == ref
+    assert max(len(t) for t, _ in fast) <= 101

@@ -164,6 +164,27 @@ def test_cleaning_stays_linear_on_pathological_lines(text):
     assert "  " not in result.text and "\u3000" not in result.text
 
 
+@pytest.mark.parametrize("char", ["口", "的", "一", "a", "7"])
+def test_a_million_of_one_character_loads_segments_and_counts_in_seconds(char, tmp_path, monkeypatch):
+    # a run of one repeated character (rules drawn with 一, OCR's 口 for unreadable glyphs) was
+    # about fifty times slower per byte than real text in the segmenter's HMM (口: a minute and a
+    # gigabyte for a million); runs longer than MAX_RUN are now segmented piece by piece
+    from analysis.segmentation import MAX_RUN
+
+    monkeypatch.setenv("ANALYSIS_WORKERS", "1")  # in this process: the alarm interrupts the work itself
+    n = 1_000_000
+    folder = make_corpus(tmp_path / "c", {"run.txt": char * n, "seed.txt": bi.seed_raw(0)}, region=["run", "seed"])
+    with bi.time_limit(30), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "contains no Chinese characters" for the ASCII runs
+        corp = analysis.load_corpus(folder)
+        seg = analysis.segmented(corp["run"].text)
+        d = analysis.dfm(corp, by="region")
+    assert corp["run"].text == char * n
+    lengths = [len(seg.tokens[i]) for i in seg.seq.tolist()]
+    assert sum(lengths) == n and max(lengths) <= MAX_RUN
+    assert d.rows == ["run", "seed"] and d.matrix[1].sum() > 100
+
+
 # --------------------------------------------------------------------------- manifests
 
 
@@ -174,6 +195,11 @@ def _matching(problems: list[str], case: bi.ManifestCase) -> list[str]:
 @pytest.mark.parametrize("case", bi.MANIFEST_CASES, ids=lambda c: c.name)
 def test_manifest_case(case, tmp_path, seeds_corpus, capsys):
     folder = bi.build_manifest_case(tmp_path, case)
+    with bi.time_limit(120):  # a file opened that should not be (a named pipe) would wait forever
+        _check_manifest_case(case, folder, seeds_corpus, capsys)
+
+
+def _check_manifest_case(case, folder, seeds_corpus, capsys):
     if case.outcome == "error":
         with pytest.raises(CorpusError) as exc:
             analysis.load_corpus(folder)

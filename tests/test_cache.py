@@ -181,11 +181,51 @@ def test_cache_off_writes_nothing(cache_root, monkeypatch):
     assert not Path("off").exists()
 
 
-def test_unwritable_cache_does_not_crash(tmp_path, monkeypatch):
+def _unwritable_cache(tmp_path, monkeypatch) -> str:
+    from analysis.store import files
+
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    monkeypatch.setenv("ANALYSIS_CACHE", str(blocker / "cache"))  # a folder inside a file: cannot exist
-    assert len(segment_pairs(TEXT)) > 10
+    monkeypatch.setenv("ANALYSIS_CACHE", str(blocker / "cache"))  # a folder inside a file: cannot exist (even for root)
+    monkeypatch.setattr(files, "_WARNED", set(), raising=False)
+    return str(blocker / "cache")
+
+
+def _cache_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "cannot be written" in str(w.message)]
+
+
+def test_unwritable_cache_does_not_crash_and_warns_once(tmp_path, monkeypatch):
+    # issue 20, defect 10: the cache was switched off without a word
+    folder = _unwritable_cache(tmp_path, monkeypatch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(segment_pairs(TEXT)) > 10
+        assert len(segment_pairs(TEXT + "再写一次。")) > 10
+        corp = analysis.load_corpus(SEEDS)
+        counted = dfm(corp, by="region")
+    (message,) = _cache_warnings(caught)
+    assert message.startswith(f"the cache folder {folder} cannot be written (")
+    assert "Fix: set ANALYSIS_CACHE to a writable folder, or ANALYSIS_CACHE=off" in message
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    store.memory_memo().clear()
+    reference = dfm(load_serial(SEEDS), by="region")
+    assert counted.terms == reference.terms and (counted.matrix != reference.matrix).nnz == 0
+
+
+def test_unwritable_cache_warns_once_with_workers(tmp_path, monkeypatch, capfd):
+    """Workers write the cache and stay silent; the process that starts them checks the folder and warns once."""
+    from conftest import make_corpus
+
+    corpus = make_corpus(tmp_path / "c", {f"{k}.txt": f"第{k}次会议强调，坚持动态清零不动摇。\n" * 60 for k in range(4)})
+    _unwritable_cache(tmp_path, monkeypatch)
+    less_is_parallel(monkeypatch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = analysis.load_corpus(corpus, n_workers=2)
+    assert len(_cache_warnings(caught)) == 1
+    assert "cannot be written" not in capfd.readouterr().err  # nothing from the workers
+    _same_corpus(got, load_serial(corpus))
 
 
 def test_short_texts_stay_in_memory(cache_root):

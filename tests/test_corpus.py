@@ -1,6 +1,10 @@
 """Manifest, loading, validation and the corpus frame."""
 from __future__ import annotations
 
+import os
+import warnings
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -111,3 +115,38 @@ def test_draft_manifest(tmp_path):
     folder = make_corpus(tmp_path / "c", {"z.txt": "甲。", "a.txt": "乙。"}, manifest="id,file\n")
     df = analysis.draft_manifest(folder, group_from="stem")
     assert list(df["file"]) == ["a.txt", "z.txt"] and list(df["region"]) == ["a", "z"]
+
+
+def test_draft_manifest_ids_are_unique_for_one_name_in_two_folders(tmp_path):
+    # issue 20, defect 10: two reports named 2023.txt in two folders got the id 2023 twice
+    folder = make_corpus(tmp_path / "c", {"a.txt": "甲。"}, manifest="id,file\n")
+    for sub, text in (("beijing", "北京。"), ("shanghai", "上海。")):
+        (folder / sub).mkdir()
+        (folder / sub / "2023.txt").write_text(text, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # not a file to list (opening it would block)
+    df = analysis.draft_manifest(folder, group_from="stem")
+    assert list(df["file"]) == ["a.txt", "beijing/2023.txt", "shanghai/2023.txt"]
+    assert list(df["id"]) == ["a", "beijing/2023", "shanghai/2023"] == list(df["region"])
+    assert df.equals(analysis.draft_manifest(folder, group_from="stem"))  # the same on every run
+    df.to_csv(folder / "manifest.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the drafted manifest loads without a word
+        assert analysis.load_corpus(folder).ids == ["a", "beijing/2023", "shanghai/2023"]
+
+
+def test_a_malformed_workers_setting_is_a_clear_error(monkeypatch):
+    # issue 20, defect 8: ANALYSIS_WORKERS=abc is a ConfigError naming the variable, from the library
+    # and, without a traceback, from the command line
+    import subprocess
+    import sys
+
+    from analysis.config import ConfigError
+
+    monkeypatch.setenv("ANALYSIS_WORKERS", "abc")
+    with pytest.raises(ConfigError, match=r"ANALYSIS_WORKERS='abc' is not a whole number; set it to the number"):
+        analysis.load_corpus()
+    env = dict(os.environ, ANALYSIS_WORKERS="abc")
+    res = subprocess.run([sys.executable, "-m", "analysis", "keyness", "--top", "1"], capture_output=True, text=True,
+                         env=env, cwd=str(Path(__file__).resolve().parents[1]))
+    assert res.returncode != 0 and "Traceback" not in res.stderr
+    assert "ANALYSIS_WORKERS='abc' is not a whole number" in res.stderr

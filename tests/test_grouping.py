@@ -100,3 +100,20 @@ def test_rates_carry_one_unit_in_their_names(crafted):
     assert em[unit].tolist() == pytest.approx((em["count"] / em["n_chars"] * per).tolist())
     tf = analysis.term_frequencies(crafted, "坚持", "province")
     assert tf[unit].tolist() == pytest.approx((tf["count"] / tf["n_chars"] * per).round(2).tolist())
+
+
+def test_empty_values_and_the_value_none_never_merge(tmp_path):
+    # issue 20, defect 10: an empty value became the group "(none)", and so did the value "(none)"
+    import warnings
+
+    texts = {f"{k}.txt": "坚持动态清零，严格落实防控措施。" * 5 for k in "abcd"}
+    plain = analysis.load_corpus(make_corpus(tmp_path / "plain", texts, source=["x", "", "x", ""]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the usual case: no warning, empty values are "(none)"
+        assert list(plain.groups("source")) == ["x", "(none)", "x", "(none)"]
+    both = analysis.load_corpus(make_corpus(tmp_path / "both", texts, source=["(none)", "", "(empty)", ""]))
+    with pytest.warns(UserWarning, match=r"the column 'source' has empty values and the value '\(none\)' itself: the "
+                                         r"empty ones form the group '\(empty 2\)', apart from '\(none\)'"):
+        assert list(both.groups("source")) == ["(none)", "(empty 2)", "(empty)", "(empty 2)"]
+    with pytest.warns(UserWarning):
+        assert analysis.dfm(both, by="source").rows == ["(empty 2)", "(empty)", "(none)"]

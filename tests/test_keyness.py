@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -423,3 +424,62 @@ def test_package_attribute_is_the_function_after_submodule_import(seeds_corpus):
     assert isinstance(module, types.ModuleType)
     assert analysis.keyness is keyness and not isinstance(analysis.keyness, types.ModuleType)
     pd.testing.assert_frame_equal(analysis.keyness(seeds_corpus, "region"), module.keyness(seeds_corpus, "region"))
+
+
+# --------------------------------------------------------------------------- groups too small (issue 20, defect 6)
+
+
+def test_a_group_with_fewer_than_ten_tokens_is_left_out_with_a_warning():
+    from analysis.methods.keyness import MIN_GROUP_TOKENS
+
+    assert MIN_GROUP_TOKENS == 10  # Cochran's rule: E_a + E_c = N1 must reach 2 × 5
+    counts = np.array([[10, 0, 5, 1, 4], [0, 6, 5, 1, 8], [0, 0, 9, 0, 0]])  # C: 9 tokens
+    d = Dfm(sparse.csr_matrix(counts), ["A", "B", "C"], ["t1", "t2", "t3", "t4", "t5"], np.array([1000, 2000, 90]))
+    with pytest.warns(UserWarning, match=r"at least 10 content tokens.*these have fewer: 'C' \(9\), so 1 comparison"):
+        kw = keyness_dfm(d, min_count=1)
+    assert set(kw["group"]) == {"A", "B"}  # C is still part of A's and B's reference
+    row = kw[(kw["group"] == "A") & (kw["term"] == "t3")].iloc[0]
+    assert (row["count"], row["ref_count"]) == (5, 14)
+    with pytest.warns(UserWarning, match=r"'C' \(9\), so 4 comparison"):
+        pairs = keyness_dfm(d, compare="pairwise", min_count=1)
+    assert set(zip(pairs["group"], pairs["reference"])) == {("A", "B"), ("B", "A")}
+    # ten tokens are enough
+    d.matrix = sparse.csr_matrix(counts + np.array([0, 0, 0, 0, 0] * 2 + [0, 0, 1, 0, 0]).reshape(3, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "C" in set(keyness_dfm(d, min_count=1)["group"])
+
+
+def test_a_corpus_whose_other_group_is_one_repeated_character_is_refused(tmp_path):
+    # the issue's case: beside the seeds, a group whose only document is one run of one character
+    # (5 tokens of 口 × 100 here) made 疫情 "significantly under-represented" in the seeds, silently
+    from analysis.errors import AnalysisError
+    from analysis.methods.keyness import GroupSizeError
+    from conftest import make_corpus, seed_text
+
+    folder = make_corpus(tmp_path / "c", {"a.txt": seed_text("000"), "b.txt": seed_text("001"), "run.txt": "口" * 500},
+                         region=["seeds", "seeds", "run"])
+    corp = analysis.load_corpus(folder)
+    with pytest.raises(GroupSizeError, match=r"'run' \(5\).*2 comparison\(s\) are left out, all of them") as exc:
+        keyness(corp)
+    assert isinstance(exc.value, AnalysisError)  # the command line prints it without a traceback
+    code, _, err = run_cli(["keyness", "--corpus", str(folder)])
+    assert code != 0 and "'run' (5)" in err and "Traceback" not in err
+
+
+def test_pairwise_keyness_of_many_groups_is_announced_and_shows_progress(monkeypatch, capsys):
+    # issue 20, defect 10: 200 groups ran for minutes with no word; now a warning with the number of
+    # comparisons first, and a progress bar (on a terminal, or with ANALYSIS_PROGRESS=1)
+    rng = np.random.default_rng(0)
+    n = 40
+    d = Dfm(sparse.csr_matrix(rng.integers(0, 5, size=(n, 30))), [f"g{i:02d}" for i in range(n)],
+            [f"t{i}" for i in range(30)], np.full(n, 1000))
+    monkeypatch.setenv("ANALYSIS_PROGRESS", "1")
+    with pytest.warns(UserWarning, match=r"1,560 comparisons of 40 groups over 30 terms \(pairwise\); this takes a "
+                                         r"while\. Fix: compare='rest'"):
+        kw = keyness_dfm(d, compare="pairwise", min_count=1)
+    assert kw.groupby(["group", "reference"]).ngroups == 1560
+    assert "keyness" in capsys.readouterr().err  # the progress bar
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        keyness_dfm(d, min_count=1)  # 40 comparisons against the rest: no warning

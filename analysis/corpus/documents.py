@@ -1,6 +1,7 @@
 """The corpus's data model: :class:`Document` and :class:`Corpus`, and how documents form groups."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -11,10 +12,14 @@ from ..cleaning import CleanResult
 from ..config import DEFAULT_BY, resolve_by
 from ..errors import CorpusError, Problem
 
-__all__ = ["Document", "Corpus", "MANIFEST"]
+__all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label"]
 
 #: The manifest's file name inside a corpus folder.
 MANIFEST = "manifest.csv"
+#: The group of documents whose grouping column is empty.
+NO_GROUP = "(none)"
+#: The columns :meth:`Corpus.to_frame` adds to the manifest's (a manifest may not use these names).
+FRAME_COLUMNS = ("encoding", "n_chars_raw", "n_chars", "text", "raw")
 
 
 @dataclass
@@ -38,6 +43,25 @@ class Document:
         df = self.result.audit()
         df.insert(0, "doc_id", self.id)
         return df
+
+
+def empty_label(values: set[str], by: str) -> str:
+    """The group of the empty values of column ``by``: :data:`NO_GROUP`, or a label none of ``values`` is.
+
+    A column that holds both empty values and the value ``(none)`` itself
+    would merge them; the empty ones get ``(empty)`` (``(empty 2)`` … if taken)
+    and a warning says so.
+    """
+    if NO_GROUP not in values or "" not in values:
+        return NO_GROUP
+    label, k = "(empty)", 1
+    while label in values:
+        k += 1
+        label = f"(empty {k})"
+    warnings.warn(f"the column {by!r} has empty values and the value {NO_GROUP!r} itself: the empty ones form the "
+                  f"group {label!r}, apart from {NO_GROUP!r}. Fix: fill in the empty values, or rename the value "
+                  f"{NO_GROUP!r}", UserWarning, stacklevel=4)
+    return label
 
 
 class Corpus:
@@ -94,7 +118,9 @@ class Corpus:
             A manifest column. The default, :data:`analysis.config.DEFAULT_BY`,
             is the column named by ``$ANALYSIS_BY``, else ``region``. ``None``
             makes each document its own group, labelled by its id. An empty
-            value becomes the group ``(none)``.
+            value becomes the group ``(none)`` (:data:`NO_GROUP`); if the
+            column also holds the value ``(none)`` itself, the empty values
+            become ``(empty)`` instead, with a warning, so the two never merge.
 
         Raises
         ------
@@ -118,10 +144,15 @@ class Corpus:
                 str(self.path),
             )
         col = self.manifest.set_index("id", drop=False)[by].astype(str)
-        return col.replace("", "(none)")
+        return col.replace("", empty_label(set(col), by))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per document: manifest columns, ``encoding``, ``n_chars``, ``text`` (clean) and ``raw``."""
+        """One row per document: manifest columns, then :data:`FRAME_COLUMNS`: ``encoding``, ``n_chars_raw``,
+        ``n_chars``, ``text`` (clean) and ``raw``.
+
+        The manifest check refuses a column of the manifest with one of these
+        names, so none is ever replaced here.
+        """
         df = self.manifest.copy()
         df["encoding"] = [d.encoding for d in self.docs]
         df["n_chars_raw"] = [len(d.raw) for d in self.docs]

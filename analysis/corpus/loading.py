@@ -26,7 +26,7 @@ from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import get_segmenter
-from ..store import file_digest, iter_segmented, key, read_document, write_document
+from ..store import check_writable, file_digest, iter_segmented, key, read_document, write_document
 from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
 from .reading import READING_VERSION, load_document
@@ -297,6 +297,8 @@ def load_corpus(
             if forking:
                 is_word("中")  # cleaning's dictionary, loaded once here: forked workers share it
             batches = _batches(todo, sizes, 4 * n)
+            if cache:
+                check_writable()  # the workers write the cache: a warning here if they cannot
             with process_pool(n) as pool:
                 futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))) for b in batches]
                 if segment and forking:

@@ -16,7 +16,22 @@ Rules for hand-typed manifests:
   ``sub/doc.txt`` on every system (and shown that way in the manifest frame);
 * a path that leaves the folder (``../x.txt``), an absolute path (``/x.txt``,
   ``C:\\x.txt``) or a symbolic link to a file outside the folder is refused:
-  a corpus folder holds its documents.
+  a corpus folder holds its documents;
+* a path with a control character (a NUL byte, a line break) is refused, and
+  so is anything but a regular file (a named pipe, a socket, a device): it is
+  refused by what it is and never opened (reading a named pipe would wait
+  forever);
+* one file listed on several lines is a warning, whatever the spelling:
+  ``a.txt``, ``sub/../a.txt`` and a symbolic link to ``a.txt`` are compared as
+  resolved real paths;
+* a file name written in one Unicode form (NFC: é as one code point) that is
+  on disk in the other (NFD: e and a combining accent, as macOS names files)
+  is read, with a warning that shows the difference;
+* a column may not take a name that the suite's own tables put next to the
+  manifest's columns (:data:`RESERVED_COLUMNS`: ``encoding``, ``n_chars_raw``,
+  ``n_chars``, ``text`` and ``raw``, which :meth:`Corpus.to_frame` adds, and
+  ``chars_removed``, which ``check`` lists beside them): that is an error with
+  its fix (rename the column), never a value silently replaced.
 """
 from __future__ import annotations
 
@@ -25,6 +40,8 @@ import difflib
 import io
 import os
 import re
+import stat
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -32,11 +49,14 @@ import pandas as pd
 from ..cleaning import decode
 from ..config import default_by
 from ..errors import CorpusError, DecodeError, Problem
-from .documents import MANIFEST
+from .documents import FRAME_COLUMNS, MANIFEST
 
-__all__ = ["REQUIRED_COLUMNS", "read_manifest", "check_rows", "draft_manifest"]
+__all__ = ["REQUIRED_COLUMNS", "RESERVED_COLUMNS", "read_manifest", "check_rows", "draft_manifest", "file_problem", "duplicate_files",
+           "match_unicode_forms", "real_path", "reserved_columns_ok"]
 
 REQUIRED_COLUMNS = ("id", "file")
+#: Column names a manifest may not use: the suite's tables add columns of these names beside the manifest's.
+RESERVED_COLUMNS = (*FRAME_COLUMNS, "chars_removed")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _DRAFT = "`python -m analysis manifest DIR --write` drafts one"
 #: files users often drop into a corpus folder expecting them to be read
@@ -92,7 +112,7 @@ def read_manifest(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
                                 f"write a header row id,file,… and one row per document ({_DRAFT})"))
         return None
     (hline, header), rows = records[0], records[1:]
-    if not _header_ok(where, hline, header, rows, problems):
+    if not _header_ok(where, hline, header, rows, problems) or not reserved_columns_ok(where, header, problems):
         return None
     width = len(header)
     data, index, bad = [], [], False
@@ -151,6 +171,16 @@ def _header_ok(where: str, line: int, header: list[str], rows: list, problems: l
     return ok
 
 
+def reserved_columns_ok(where: str, header: list[str], problems: list[Problem]) -> bool:
+    """False, with an error each, for columns named like one the suite adds (:data:`RESERVED_COLUMNS`)."""
+    clash = [name for name in header if name in RESERVED_COLUMNS]
+    for name in clash:
+        problems.append(Problem("error", where, f"has a column named {name!r}, a name the suite's tables use for their "
+                                f"own column ({', '.join(RESERVED_COLUMNS)}): its values would be replaced",
+                                f"rename the column in manifest.csv, for example to '{name}_note'"))
+    return not clash
+
+
 def _normalise_file(value: str) -> str:
     """A manifest path with Windows separators (``sub\\\\doc.txt``) turned into ``sub/doc.txt``."""
     value = value.replace("\\", "/")
@@ -201,36 +231,23 @@ def check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Data
         problems.append(Problem("error", mpath, f"the id {doc_id!r} is used more than once (lines {lines})",
                                 "make every id unique"))
         ok[rows.index] = False
-    dupf = df[df["file"].duplicated(keep=False) & (df["file"] != "")]
-    for fname, rows in dupf.groupby("file"):
-        lines = ", ".join(str(i) for i in rows.index)
-        problems.append(Problem("warning", mpath, f"the file {fname!r} is listed more than once (lines {lines})",
-                                "list each file once unless you mean to count it twice"))
+    df = match_unicode_forms(path, df, problems)
+    records = list(zip(df.index, df.to_dict("records")))
+    duplicate_files(path, df, problems)
     root = os.path.realpath(path)
     for line, row in records:
         if not row["file"]:
             continue
-        why = _outside(path, row["file"], root)
-        fpath = path / row["file"]
-        if why:
-            problems.append(Problem("error", mpath, f"line {line}: the file {row['file']!r} {why}; "
-                                    "only files inside the corpus folder are read",
-                                    "copy the file into the corpus folder and give its path relative to the folder"))
-            ok[line] = False
-        elif fpath.is_dir():
-            problems.append(Problem("error", str(fpath), f"is a folder, not a file (manifest line {line})",
-                                    "list the .txt file inside it, for example folder/document.txt"))
-            ok[line] = False
-        elif not fpath.is_file():
-            problems.append(Problem("error", str(fpath), f"is listed in the manifest (line {line}) but does not exist",
-                                    _missing_fix(path, row["file"])))
+        problem = file_problem(path, row["file"], line, root)
+        if problem is not None:
+            problems.append(problem)
             ok[line] = False
     if "date" in df.columns:
         for line, row in records:
             if row["date"] and not _valid_date(row["date"]):
                 problems.append(Problem("error", mpath, f"line {line}: the date {row['date']!r} is not an ISO date",
                                         "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
-    listed = {os.path.realpath(path / f) for f in df["file"] if f}
+    listed = {real_path(path, f) for f in df["file"] if f}
     for other in sorted(path.rglob("*")):
         rel = other.relative_to(path)
         if any(part.startswith(".") for part in rel.parts) or os.path.realpath(other) in listed or not other.is_file():
@@ -243,6 +260,137 @@ def check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Data
             problems.append(Problem("warning", str(other), f"is a {suffix} file, not listed, and is ignored",
                                     "extract its text into a UTF-8 .txt file and add a row for that to the manifest"))
     return df[ok]
+
+
+def real_path(path: Path, value: str) -> str | None:
+    """The resolved real path (symbolic links and ``..`` followed) of the manifest path ``value``; None if unusable."""
+    if _control_characters(value):
+        return None
+    try:
+        return os.path.realpath(path / value)
+    except (OSError, ValueError):
+        return None
+
+
+def _control_characters(value: str) -> str:
+    """The control characters (NUL, line breaks …) in a manifest path, named, or ``""``."""
+    found = sorted({c for c in value if ord(c) < 0x20 or ord(c) == 0x7F})
+    return ", ".join(f"U+{ord(c):04X}" + (" (NUL)" if c == "\0" else "") for c in found)
+
+
+#: what :func:`file_problem` calls a file that is neither a regular file nor a folder
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def file_problem(path: Path, value: str, line: int, root: str | None = None) -> Problem | None:
+    """Why the manifest path ``value`` (on manifest line ``line``) cannot be read, as a problem; None if it can.
+
+    The file is never opened: a named pipe (FIFO) would block the reader, so
+    anything but a regular file (after symbolic links) is refused by what it is.
+    """
+    mpath = str(path / MANIFEST)
+    bad = _control_characters(value)
+    if bad:
+        return Problem("error", mpath, f"line {line}: the file {value!r} contains the control character(s) {bad}",
+                       "retype the file name in manifest.csv (a control character was pasted into it)")
+    why = _outside(path, value, root)
+    fpath = path / value
+    if why:
+        return Problem("error", mpath, f"line {line}: the file {value!r} {why}; only files inside the corpus folder are read",
+                       "copy the file into the corpus folder and give its path relative to the folder")
+    try:
+        mode = os.stat(fpath).st_mode
+    except (OSError, ValueError):
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        return Problem("error", str(fpath), f"is a folder, not a file (manifest line {line})",
+                       "list the .txt file inside it, for example folder/document.txt")
+    if mode is None:
+        return Problem("error", str(fpath), f"is listed in the manifest (line {line}) but does not exist",
+                       _missing_fix(path, value))
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+        return Problem("error", str(fpath), f"is {kind}, not a regular file (manifest line {line}); it is not read",
+                       "save the document's text into a regular .txt file and list that file")
+    return None
+
+
+def duplicate_files(path: Path, df: pd.DataFrame, problems: list[Problem]) -> None:
+    """Warn about a file listed on several lines, compared as resolved real paths.
+
+    ``a.txt``, ``sub/../a.txt`` and a symbolic link to ``a.txt`` are one file:
+    the warning names the lines and, when they differ, the spellings.
+    """
+    mpath = str(path / MANIFEST)
+    by_file: dict[str, list[tuple[int, str]]] = {}
+    for line, value in df["file"].items():
+        real = real_path(path, value) if value else None
+        if real is not None:
+            by_file.setdefault(real, []).append((line, value))
+    for rows in sorted((r for r in by_file.values() if len(r) > 1), key=lambda r: r[0][0]):
+        lines = ", ".join(str(line) for line, _ in rows)
+        spellings = list(dict.fromkeys(value for _, value in rows))
+        how = "" if len(spellings) == 1 else f", written {', '.join(repr(v) for v in spellings)}: one file on disk"
+        problems.append(Problem("warning", mpath, f"the file {rows[0][1]!r} is listed more than once (lines {lines}{how})",
+                                "list each file once unless you mean to count it twice"))
+
+
+def match_unicode_forms(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Rows whose file name is on disk only in another Unicode form (NFC/NFD) read that file, with a warning.
+
+    "café" can be written with one code point for é (NFC, as most systems
+    type it) or with e and a combining accent (NFD, as macOS names files).
+    They look the same but are different names to the file system. A listed
+    file that does not exist, when exactly one file of the folder has the same
+    name up to normalisation, is read from that file (the row's ``file`` becomes
+    the name on disk) and a warning shows the difference code point by code point.
+    """
+    missing = [line for line, value in df["file"].items()
+               if value and real_path(path, value) is not None and not os.path.lexists(path / value)]
+    if not missing:
+        return df
+    on_disk: dict[str, list[str]] = {}
+    for p in path.rglob("*"):
+        name = p.relative_to(path).as_posix()
+        on_disk.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+    df = df.copy()
+    for line in missing:
+        value = df.at[line, "file"]
+        found = on_disk.get(unicodedata.normalize("NFC", value), [])
+        if len(found) != 1:
+            continue
+        disk = found[0]
+        problems.append(Problem(
+            "warning", str(path / MANIFEST),
+            f"line {line}: the file {value!r} is named on disk in another Unicode form ({_form(value)} in the manifest, "
+            f"{_form(disk)} on disk: {_spelling_difference(value, disk)}); the file on disk is read",
+            "write the name in manifest.csv as the file system has it, or rename the file"))
+        df.at[line, "file"] = disk
+    return df
+
+
+def _form(value: str) -> str:
+    for form in ("NFC", "NFD"):
+        if unicodedata.is_normalized(form, value):
+            return form
+    return "mixed forms"
+
+
+def _spelling_difference(a: str, b: str) -> str:
+    """Where two spellings differ, as code points: ``'é' U+00E9 against 'é' U+0065 U+0301``."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[len(a) - 1 - j] == b[len(b) - 1 - j]:
+        j += 1
+    da, db = a[i:len(a) - j], b[i:len(b) - j]
+
+    def points(x: str) -> str:
+        return " ".join(f"U+{ord(c):04X}" for c in x)
+
+    return f"{da!r} {points(da)} against {db!r} {points(db)}"
 
 
 def _missing_fix(path: Path, value: str) -> str:
@@ -269,19 +417,31 @@ def _valid_date(value: str) -> bool:
 def draft_manifest(path: str | os.PathLike, *, group_from: str | None = None) -> pd.DataFrame:
     """Draft a manifest for every ``.txt`` file under ``path`` (to review and save).
 
-    ``id`` is the file name without extension. The grouping column (the one
+    ``id`` is the file name without extension; where two files in different
+    folders share that name (``a/report.txt``, ``b/report.txt``), their ids are
+    their paths without extension (``a/report``, ``b/report``), so ids are
+    always unique and the same on every run. The grouping column (the one
     named by ``$ANALYSIS_BY``, else ``region``) is left empty for you to fill,
-    or, with ``group_from="stem"``, filled with the file name (one group per
-    file); so are the other usual columns (date, genre, title, issuer).
+    or, with ``group_from="stem"``, filled with the id (one group per file);
+    so are the other usual columns (date, genre, title, issuer). Only regular
+    files are listed (a named pipe called ``x.txt`` is not).
     """
     folder = Path(path)
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt") if p.is_file())
     if not files:
         raise CorpusError([Problem("error", str(folder), "contains no .txt files", "put one UTF-8 .txt file per document in it")])
     by = default_by()
     rows = []
-    for f in files:
-        stem = Path(f).stem
-        row = {"id": stem, "file": f, by: stem if group_from == "stem" else ""}
+    for f, doc_id in zip(files, _draft_ids(files)):
+        row = {"id": doc_id, "file": f, by: doc_id if group_from == "stem" else ""}
         rows.append({**row, **{c: "" for c in ("date", "genre", "title", "issuer") if c not in row}})
     return pd.DataFrame(rows)
+
+
+def _draft_ids(files: list[str]) -> list[str]:
+    """Each file's stem, or its relative path without extension where stems repeat (unique: paths are)."""
+    stems = [Path(f).stem for f in files]
+    seen: dict[str, int] = {}
+    for stem in stems:
+        seen[stem] = seen.get(stem, 0) + 1
+    return [stem if seen[stem] == 1 else f[:-len(Path(f).suffix)] for f, stem in zip(files, stems)]

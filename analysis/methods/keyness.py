@@ -44,6 +44,17 @@ vectors:
 Swapping target and reference flips the sign of ``g2``, ``log_ratio`` and
 ``logodds_z`` and leaves the p-values unchanged.
 
+Groups too small to compare: a comparison whose target or reference has
+fewer than :data:`MIN_GROUP_TOKENS` (10) content tokens is left out of the
+table, with a warning naming the group and its token count (an error when no
+comparison is left). The bound is Cochran's rule for χ² tests (every expected
+count at least 5): a term's two expected counts in one column of the table sum
+to that side's total (``E_a + E_c = N1``), so with fewer than 10 tokens no
+term's table can meet it, and a statistic such as "significantly
+under-represented" would rest on a handful of tokens. It does not depend on
+the corpus. There is no minimum of documents: a group of one document (one
+report per city) is this suite's usual case.
+
 Caveat for readers: every test treats tokens as independent draws. Words in a
 text are not independent (a document repeats its topic words), so p-values
 are optimistic, especially for small corpora; read effect sizes (log ratio and
@@ -51,6 +62,7 @@ its interval) and the concordance lines, not only significance.
 """
 from __future__ import annotations
 
+import warnings
 from itertools import permutations
 from typing import Iterable
 
@@ -60,13 +72,26 @@ from scipy import stats
 
 from ..corpus import Corpus
 from ..config import DEFAULT_BY
+from ..errors import AnalysisError
+from ..pool import progress_bar
 from ..vectors import Dfm, dfm
 
 __all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
-           "KEYNESS_COLUMNS"]
+           "KEYNESS_COLUMNS", "MIN_GROUP_TOKENS", "GroupSizeError", "MANY_COMPARISONS"]
 
 #: Label of the reference in one-vs-rest comparisons.
 REST = "(rest)"
+
+#: More comparisons than this (pairwise: about 32 groups) are announced with a warning, and a progress bar on a terminal.
+MANY_COMPARISONS = 1_000
+
+#: Fewest content tokens each side of a comparison needs (Cochran's rule; see the module docstring).
+MIN_GROUP_TOKENS = 10
+
+
+class GroupSizeError(AnalysisError, ValueError):
+    """Every comparison of a keyness table has a side with fewer than :data:`MIN_GROUP_TOKENS` tokens."""
+
 
 #: Columns of :func:`keyness`, in order.
 KEYNESS_COLUMNS = [
@@ -229,6 +254,8 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
         ``"rest"``: each group against all other groups pooled (reference
         ``"(rest)"``). ``"pairwise"``: each group against each other group,
         in both directions (so filtering on ``group`` shows a complete view).
+        More than :data:`MANY_COMPARISONS` comparisons are announced with a
+        warning first; a progress bar counts them (on a terminal).
     groups : iterable of str, optional
         Only these target groups (default: all).
     min_count : int
@@ -246,7 +273,14 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
     -------
     DataFrame
         :data:`KEYNESS_COLUMNS`, sorted by group, reference, g2 descending
-        (most over-represented first), then term.
+        (most over-represented first), then term. A comparison with fewer
+        than :data:`MIN_GROUP_TOKENS` (10) tokens on a side is left out, with
+        a warning (see the module docstring).
+
+    Raises
+    ------
+    GroupSizeError
+        When every comparison has a side with fewer than :data:`MIN_GROUP_TOKENS` tokens.
     """
     adjust_pvalues([], correction)  # validate early
     rows = list(d.rows)
@@ -255,15 +289,21 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
     n_chars = np.asarray(d.n_chars, dtype=float)
     corpus_counts = counts.sum(axis=0)
     terms = np.asarray(d.terms, dtype=object)
-    frames = []
-    for target, refs, ref_label in _comparisons(rows, compare, groups):
+    frames, refused = [], {}
+    comparisons = _comparisons(rows, compare, groups)
+    if len(comparisons) > MANY_COMPARISONS:
+        warnings.warn(f"keyness: {len(comparisons):,} comparisons of {len(rows):,} groups over {len(terms):,} terms "
+                      f"({compare}); this takes a while. Fix: compare='rest' (one comparison per group), or pass "
+                      "groups=[...] to compare only some", UserWarning, stacklevel=3)
+    for target, refs, ref_label in progress_bar(comparisons, desc="keyness", unit="comparison"):
         i = rows.index(target)
         j = [rows.index(r) for r in refs]
         a = counts[i]
         b = counts[j].sum(axis=0)
         n1, n2 = a.sum(), b.sum()
-        if n1 == 0 or n2 == 0:
-            raise ValueError(f"group {target!r} or its reference has no tokens left after tokenizing")
+        if min(n1, n2) < MIN_GROUP_TOKENS:  # too few tokens to test (see the module docstring)
+            refused[(target, ref_label)] = (int(n1), int(n2))
+            continue
         st = keyness_stats(a, b, target_total=n1, reference_total=n2, prior=corpus_counts,
                            alpha0=alpha0, smoothing=smoothing, ci=ci)
         keep = (a + b) >= max(1, min_count)
@@ -276,12 +316,32 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
         st["ref_per_10k"] = st["ref_count"] / chars_b * 1e4 if chars_b > 0 else np.nan
         st["p_adj"] = adjust_pvalues(st["p_value"].to_numpy(), correction)
         frames.append(st)
+    _refuse_small_groups(refused, bool(frames))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYNESS_COLUMNS)
     out["count"] = out["count"].astype(np.int64)
     out["ref_count"] = out["ref_count"].astype(np.int64)
     out = out[KEYNESS_COLUMNS]
     out = out.sort_values(["group", "reference", "g2", "term"], ascending=[True, True, False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def _refuse_small_groups(refused: dict, any_left: bool) -> None:
+    """One warning listing the comparisons left out for too few tokens; an error when none is left."""
+    if not refused:
+        return
+    small: dict[str, int] = {}
+    for (target, ref), (n1, n2) in refused.items():
+        for name, n in ((target, n1), (ref, n2)):
+            if n < MIN_GROUP_TOKENS:
+                small[name] = n
+    listed = ", ".join(f"{name!r} ({n:,})" for name, n in small.items())
+    message = (f"keyness needs at least {MIN_GROUP_TOKENS} content tokens on each side of a comparison "
+               f"(Cochran's rule); these have fewer: {listed}, so {len(refused)} comparison(s) are left out"
+               f"{'' if any_left else ', all of them'}. Fix: merge small groups, group by another column, or check "
+               "those documents (a document that is one repeated character has almost no tokens)")
+    if not any_left:
+        raise GroupSizeError(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest", groups: Iterable[str] | None = None,
@@ -311,7 +371,10 @@ def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest",
         (occurrences per 10,000 clean characters of the group's documents),
         g2, p_value, p_adj, chi2, chi2_p, log_ratio, log_ratio_low,
         log_ratio_high, logodds_z. Token totals (for the statistics) are the
-        content tokens kept by the tokenizer options.
+        content tokens kept by the tokenizer options. A group with fewer than
+        :data:`MIN_GROUP_TOKENS` (10) of them is not compared, with a warning
+        (Cochran's rule: see the module docstring); :class:`GroupSizeError`
+        when no comparison is left.
 
     Examples
     --------

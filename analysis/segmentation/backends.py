@@ -14,8 +14,9 @@ __all__ = ["BACKENDS", "ENV_VAR", "BACKEND_VERSION", "available_backends", "back
 
 BACKENDS = ("jieba", "rjieba")
 ENV_VAR = "ANALYSIS_SEGMENTER"
-#: bump when the output of a backend may change (part of every cache key of segmentations)
-BACKEND_VERSION = "1"
+#: bump when the output of a backend may change (part of every cache key of segmentations);
+#: 2: runs of more than MAX_RUN of one character are cut into pieces (see .runs)
+BACKEND_VERSION = "2"
 
 
 def available_backends() -> list[str]:

@@ -38,6 +38,10 @@ Where rjieba on its own would differ, and how this module evens it out:
 * rjieba's ``add_word`` keeps the frequency total exact where jieba adds a
   re-added word twice; a placeholder entry made of private-use characters,
   which no text can match inside a block, makes up the difference.
+
+Like the reference, it cuts runs of more than :data:`~.runs.MAX_RUN` of one
+character into pieces first (:mod:`.runs`): the only place where both differ
+from plain ``jieba.posseg``, on purpose, to keep such runs as fast as real text.
 """
 from __future__ import annotations
 
@@ -53,12 +57,13 @@ from ..lexicon import jieba_dictionary, jieba_folder, jieba_tokenizer, jieba_wor
 from ..text import JIEBA_HAN
 from .hmm import HAN_DETAIL_RE, Fallback, pos_hmm
 from .reference import reference_segmenter
+from .runs import JIEBA_BLOCK, run_pieces
 from .segmented import Segmented
 
 __all__ = ["RjiebaSegmenter"]
 
 # jieba.posseg's block pattern: one block = characters of this class
-_HAN_INTERNAL = JIEBA_HAN + "a-zA-Z0-9+#&._"
+_HAN_INTERNAL = JIEBA_BLOCK
 _IS_HAN_CHAR = re.compile(f"[{_HAN_INTERNAL}]").match
 # characters jieba.posseg treats as symbols but rjieba could put into a block:
 # letters and digits of any script outside the posseg class, and % -
@@ -289,36 +294,21 @@ class RjiebaSegmenter:
         dictionary's, or ``x``), else a ``(token, tag)`` pair; so most tokens go
         from rjieba's lists into the index without a tuple per token.
         """
-        # 1. rjieba's route for every piece between special characters, with shape codes
-        plan = []
+        # 1. rjieba's route for every piece between special characters, with shape codes; long runs
+        # of one character are segmented piece by piece (see .runs), their alike pieces planned once
+        plan: list = []
         new: set[str] = set()
-        detail, words = self._detail, self._words
-        for i, piece in enumerate(_SPECIAL_RE.split(text)):
-            if not piece:
-                continue
-            if i % 2:  # a special character: a symbol for jieba.posseg
-                plan.append((piece, None))
-                continue
-            toks = self._rj.cut(piece, False)
-            codes = list(map(self._codes.get, toks))
-            for k in _positions(codes, None):  # tokens not met before
-                codes[k] = self._code(toks[k])
-            shape = "".join(codes)
-            if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
-                plan.append((piece, False))
-                continue
-            if "S" not in shape and "J" not in shape:
-                plan.append((piece, toks))
-                continue
-            runs = [m.span() for m in _RUN_RE.finditer(shape)]
-            bufs = ["".join(toks[a:b]) for a, b in runs]
-            for b in bufs:
-                if b not in detail:
-                    if b not in words:
-                        new.add(b)
-                    elif len(detail) < self._detail_max:  # a run that is a word: its characters, usual tags
-                        detail[b] = tuple(b)
-            plan.append((piece, (toks, runs, bufs)))
+        pieces = run_pieces(text)
+        if len(pieces) == 1:
+            self._plan(text, plan, new)
+        else:
+            planned: dict[str, list] = {}
+            for bounded in pieces:
+                steps = planned.get(bounded)
+                if steps is None:
+                    steps = planned[bounded] = []
+                    self._plan(bounded, steps, new)
+                plan.extend(steps)
         # 2. the HMM for all new runs of unknown characters at once
         if new:
             self._add_details(new)
@@ -354,6 +344,36 @@ class RjiebaSegmenter:
                 if len(memo) < _MAX_CODES:
                     memo[tok] = tag
         return Segmented(tuple(tokens), tuple(pos), seq)
+
+    def _plan(self, text: str, plan: list, new: set) -> None:
+        """Step 1 of :meth:`segment` for ``text``: a plan entry per piece, new runs for the HMM into ``new``."""
+        detail, words = self._detail, self._words
+        for i, piece in enumerate(_SPECIAL_RE.split(text)):
+            if not piece:
+                continue
+            if i % 2:  # a special character: a symbol for jieba.posseg
+                plan.append((piece, None))
+                continue
+            toks = self._rj.cut(piece, False)
+            codes = list(map(self._codes.get, toks))
+            for k in _positions(codes, None):  # tokens not met before
+                codes[k] = self._code(toks[k])
+            shape = "".join(codes)
+            if "A" in shape:  # a dictionary word, or single characters rjieba joined? The reference decides.
+                plan.append((piece, False))
+                continue
+            if "S" not in shape and "J" not in shape:
+                plan.append((piece, toks))
+                continue
+            runs = [m.span() for m in _RUN_RE.finditer(shape)]
+            bufs = ["".join(toks[a:b]) for a, b in runs]
+            for b in bufs:
+                if b not in detail:
+                    if b not in words:
+                        new.add(b)
+                    elif len(detail) < self._detail_max:  # a run that is a word: its characters, usual tags
+                        detail[b] = tuple(b)
+            plan.append((piece, (toks, runs, bufs)))
 
     def _code(self, w: str) -> str:
         """Shape code of a token rjieba returned and the code table missed (then remembered)."""

@@ -1,9 +1,15 @@
-"""The reference segmenter: ``jieba.posseg`` with the project lexicon, HMM on."""
+"""The reference segmenter: ``jieba.posseg`` with the project lexicon, HMM on.
+
+Runs of more than :data:`~.runs.MAX_RUN` of one character are cut into pieces
+first (:mod:`.runs`), as in the fast backend; any other text is exactly
+``jieba.posseg``'s.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from ..lexicon import jieba_pos_tokenizer
+from .runs import run_pieces
 from .segmented import Segmented
 
 __all__ = ["JiebaSegmenter", "reference_segmenter"]
@@ -20,7 +26,20 @@ class JiebaSegmenter:
         _, self._pos = jieba_pos_tokenizer(lexicon, stamp)
 
     def cut(self, text: str) -> list[tuple[str, str]]:
-        """``(token, pos)`` pairs of ``text``."""
+        """``(token, pos)`` pairs of ``text`` (piece by piece where :func:`~.runs.run_pieces` cuts it)."""
+        pieces = run_pieces(text)
+        if len(pieces) == 1:
+            return self._cut(text)
+        done: dict[str, list[tuple[str, str]]] = {}  # a run's middle pieces are all alike
+        out: list[tuple[str, str]] = []
+        for piece in pieces:
+            pairs = done.get(piece)
+            if pairs is None:
+                pairs = done[piece] = self._cut(piece)
+            out.extend(pairs)
+        return out
+
+    def _cut(self, text: str) -> list[tuple[str, str]]:
         return [(p.word, p.flag) for p in self._pos.cut(text)]
 
     def segment(self, text: str) -> Segmented:

@@ -13,7 +13,8 @@ checksum. Writes go to a temporary file first and are renamed into place,
 so a reader never sees half a file.
 
 Set ``ANALYSIS_CACHE=off`` to switch the disk caches off (in-memory
-memoising stays on).
+memoising stays on). A cache folder that cannot be written is not an error:
+results are computed and not kept, and a warning says so once.
 
 * :mod:`.files` — framing, checksum, keys, atomic writes;
 * :mod:`.entries` — the kinds of entries (segmentations, documents, counts, small tables);
@@ -28,7 +29,7 @@ from pathlib import Path
 from ..config import cache_dir, cache_enabled
 from .entries import (read_counts, read_document, read_segmentation, read_table, write_counts, write_document,
                       write_segmentation, write_table)
-from .files import FORMATS, file_digest, key
+from .files import FORMATS, check_writable, file_digest, key
 from .memory import MemoryCache
 from .segmentations import (DISK_MIN_CHARS, iter_segmented, memory_memo, segment_many, segmentation_key, segmented,
                             split_text)
@@ -38,7 +39,7 @@ __all__ = [
     "read_segmentation", "write_segmentation", "read_counts", "write_counts", "read_document", "write_document",
     "read_table", "write_table",
     "MemoryCache", "memory_memo", "segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text",
-    "DISK_MIN_CHARS",
+    "DISK_MIN_CHARS", "check_writable",
 ]
 
 

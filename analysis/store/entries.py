@@ -1,9 +1,9 @@
-"""The three kinds of cache entries: segmentations, cleaned documents and document-term counts.
+"""The kinds of cache entries: segmentations, cleaned documents, document-term counts and small tables.
 
-Each ``write_*`` returns False (and raises nothing) when the cache folder is
-not writable; each ``read_*`` returns None for a missing entry and discards a
-damaged one (see :mod:`.files`), so a damaged cache costs time, never a
-wrong result.
+Each ``write_*`` returns False (and raises nothing; a warning, once, says
+so) when the cache folder is not writable; each ``read_*`` returns None for
+a missing entry and discards a damaged one (see :mod:`.files`), so a
+damaged cache costs time, never a wrong result.
 """
 from __future__ import annotations
 

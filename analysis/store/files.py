@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import struct
 import tempfile
+import warnings
 import zlib
 from pathlib import Path
 
 from ..config import cache_dir
 
 __all__ = ["FORMATS", "DAMAGED", "key", "entry_path", "pack_framed", "unpack_framed", "atomic_write", "discard",
-           "read_entry", "file_digest"]
+           "read_entry", "file_digest", "warn_unwritable", "check_writable"]
 
 #: Format number of each kind of entry, in the key and in the file's magic: bump it when the file layout changes.
 FORMATS = {"segments": 4, "documents": 3, "counts": 2, "tables": 1}
@@ -90,7 +92,11 @@ def unpack_framed(blob: bytes, kind: str) -> tuple[dict, int, int]:
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename; False if it failed."""
+    """Write ``data`` to ``path`` through a temporary file and a rename; False if it failed.
+
+    A failure (an unwritable or full cache folder) costs time, never a result;
+    it is announced once per cache folder by :func:`warn_unwritable`.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
@@ -104,7 +110,45 @@ def atomic_write(path: Path, data: bytes) -> bool:
             except OSError:
                 pass
             raise
-    except OSError:
+    except OSError as exc:
+        warn_unwritable(exc)
+        return False
+    return True
+
+
+_WARNED: set[str] = set()
+
+
+def warn_unwritable(exc: OSError) -> None:
+    """Warn, once per cache folder and process, that the cache cannot be written (never in a worker process).
+
+    Workers leave it to the process that started them, which checks the folder
+    itself (:func:`check_writable`), so one run gives one warning.
+    """
+    folder = str(cache_dir())
+    if folder in _WARNED or mp.parent_process() is not None:
+        return
+    _WARNED.add(folder)
+    reason = exc.strerror or type(exc).__name__
+    warnings.warn(f"the cache folder {folder} cannot be written ({reason}): results are computed but not kept, so "
+                  "every run recomputes them. Fix: set ANALYSIS_CACHE to a writable folder, or ANALYSIS_CACHE=off to "
+                  "switch the disk cache off", UserWarning, stacklevel=2)
+
+
+def check_writable() -> bool:
+    """Whether a file can be created in the cache folder (a warning, once, when not: :func:`warn_unwritable`).
+
+    Called before work goes to worker processes, which write the cache
+    themselves and do not warn.
+    """
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        warn_unwritable(exc)
         return False
     return True
 

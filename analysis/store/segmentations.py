@@ -21,7 +21,7 @@ from ..lexicon import file_stamp, lexicon_fingerprint, resolved_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import Segmented, backend_name, backend_version, concat, get_segmenter
 from .entries import read_segmentation, write_segmentation
-from .files import key
+from .files import check_writable, key
 from .memory import MemoryCache
 
 __all__ = ["segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text", "memory_memo",
@@ -173,6 +173,8 @@ def iter_segmented(
                 found[i] = None
             return
         pieces = {i: split_text(texts[i], PIECE_CHARS) for i in todo}
+        if cache and cache_enabled():
+            check_writable()  # the workers write the cache: a warning here if they cannot
         if single_threaded():
             get_segmenter(name, lex)  # load once here; forked workers share it
         with process_pool(n, _init_worker, (name, lex)) as pool:
