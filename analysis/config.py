@@ -16,6 +16,8 @@ Environment variables
 ``ANALYSIS_CACHE``
     The cache folder (default: the user's cache directory); ``off`` switches
     the disk caches off.
+``ANALYSIS_ID_COLUMN``, ``ANALYSIS_TEXT_COLUMN``
+    The id and text columns of a corpus that comes as one table (default ``id`` and ``text``).
 ``ANALYSIS_WORKERS``
     Worker processes (default: the CPUs this process may use).
 ``ANALYSIS_PROGRESS``
@@ -39,7 +41,7 @@ from .errors import AnalysisError
 __all__ = [
     "PACKAGE_DIR", "DATA_DIR", "SEED", "RATE_PER", "RATE_UNIT", "DEFAULT_BY", "DefaultBy",
     "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled", "default_by",
-    "resolve_by", "workers", "progress_setting", "segmenter_setting", "memory_budget", "font_setting",
+    "resolve_by", "workers", "progress_setting", "id_column_setting", "text_column_setting", "segmenter_setting", "memory_budget", "font_setting",
     "ConfigError",
 ]
 
@@ -182,6 +184,16 @@ def workers(n: int | None = None) -> int:
         except AttributeError:  # pragma: no cover - macOS, Windows
             n = os.cpu_count() or 1
     return max(1, int(n))
+
+
+def id_column_setting() -> str:
+    """The id column of a corpus that comes as a table: ``$ANALYSIS_ID_COLUMN``, else ``id``."""
+    return _env("ANALYSIS_ID_COLUMN") or "id"
+
+
+def text_column_setting() -> str:
+    """The text column of a corpus that comes as a table: ``$ANALYSIS_TEXT_COLUMN``, else ``text``."""
+    return _env("ANALYSIS_TEXT_COLUMN") or "text"
 
 
 def progress_setting() -> bool | None:

@@ -29,7 +29,8 @@ from ..segmentation import get_segmenter
 from ..store import check_writable, file_digest, iter_segmented, key, read_document, write_document
 from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
-from .reading import READING_VERSION, load_document
+from .reading import READING_VERSION, document_from_text, load_document
+from .tables import is_table, read_table_corpus
 
 __all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "corpus_lexicon"]
 
@@ -86,8 +87,9 @@ def _corpus(folder: Path, df, results, problems: list[Problem], lexicon=None) ->
     return Corpus(folder, df, docs, problems, lexicon)
 
 
-def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Problem]]:
-    """Load what can be loaded from a corpus folder and list every problem, in one pass.
+def scan(path: str | os.PathLike | None = None, *, id_column: str | None = None,
+         text_column: str | None = None) -> tuple[Corpus | None, list[Problem]]:
+    """Load what can be loaded from a corpus folder (or table) and list every problem, in one pass.
 
     Never raises for a problem of the folder, its manifest or its files: the
     problems (errors and warnings: file, problem, fix) are returned with the
@@ -97,6 +99,9 @@ def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Pro
     """
     folder = corpus_dir(path)
     problems: list[Problem] = []
+    if is_table(folder):
+        corp = _table_corpus(folder, problems, False, id_column, text_column)
+        return corp, problems
     df = _rows(folder, problems)
     if df is None:
         return None, problems
@@ -107,6 +112,33 @@ def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Pro
         results.append((load_document(folder, row, own), own))
     corp = _corpus(folder, df, results, problems, lexicon)
     return corp, problems
+
+
+def _table_corpus(table: Path, problems: list[Problem], cache: bool, id_column: str | None,
+                  text_column: str | None) -> Corpus | None:
+    """A corpus that comes as one table (:mod:`.tables`): each row's text cleaned and checked like a file's,
+    through the document cache. A ``lexicon.tsv`` beside the table is its lexicon."""
+    read = read_table_corpus(table, problems, id_column=id_column, text_column=text_column)
+    if read is None:
+        return None
+    df, texts = read
+    lexicon = corpus_lexicon(table.parent, problems)
+    results = []
+    for row, raw in zip(df.to_dict("records"), texts):
+        where = f"{table}, {row['file']}"
+        k = document_key(b"table\0" + raw.encode("utf-8", "surrogatepass")) if cache else None
+        hit = _cached(k, row, where) if k is not None else None
+        if hit is None:
+            own: list[Problem] = []
+            doc = document_from_text(row, raw, "utf-8 (table)", where, own) if raw.strip() else None
+            if not raw.strip():
+                own.append(Problem("error", where, "has no text (only whitespace)", "add the document's text or "
+                                   "remove the row"))
+            hit = (doc, own)
+            if k is not None:
+                write_document(k, *_pack(doc, own, where))
+        results.append(hit)
+    return _corpus(table, df, results, problems, lexicon)
 
 
 def validate(path: str | os.PathLike | None = None) -> list[Problem]:
@@ -232,8 +264,10 @@ def load_corpus(
     cache: bool = True,
     progress: bool | None = None,
     segment: bool = True,
+    id_column: str | None = None,
+    text_column: str | None = None,
 ) -> Corpus:
-    """Load and clean a corpus folder.
+    """Load and clean a corpus: a folder with a manifest, or one table (JSON Lines, CSV, Parquet).
 
     Documents are cleaned on all cores when there is enough text, and each
     cleaned document is cached on disk (keyed by the file's bytes and
@@ -243,7 +277,8 @@ def load_corpus(
     Parameters
     ----------
     path : str or Path, optional
-        The folder. Default: ``$ANALYSIS_CORPUS``, else the project's ``seeds/``.
+        The folder, or a ``.jsonl``, ``.csv`` or ``.parquet`` file with one document per row
+        (:mod:`analysis.corpus.tables`). Default: ``$ANALYSIS_CORPUS``, else the project's ``seeds/``.
     n_workers : int, optional
         Worker processes (default ``$ANALYSIS_WORKERS``, else the usable CPUs).
     cache : bool
@@ -255,6 +290,9 @@ def load_corpus(
         also segment the newly cleaned ones on all cores into the caches, as
         nearly every analysis needs it (``False`` only cleans). The segmenter
         is built in this process while the workers clean.
+    id_column, text_column : str, optional
+        For a table: the columns of the documents' ids and texts (default ``$ANALYSIS_ID_COLUMN`` and
+        ``$ANALYSIS_TEXT_COLUMN``, else ``id`` and ``text``).
 
     Raises
     ------
@@ -264,6 +302,9 @@ def load_corpus(
     """
     folder = corpus_dir(path)
     problems: list[Problem] = []
+    if is_table(folder):
+        corp = _table_corpus(folder, problems, cache and cache_enabled(), id_column, text_column)
+        return _checked(corp, folder, problems)
     df = _rows(folder, problems)
     if df is None:
         raise CorpusError(problems, str(folder))
@@ -315,9 +356,13 @@ def load_corpus(
                     pass
     finally:
         bar.close()
-    corp = _corpus(folder, df, results, problems, lexicon)
-    if any(p.severity == "error" for p in problems):
+    return _checked(_corpus(folder, df, results, problems, lexicon), folder, problems)
+
+
+def _checked(corp: Corpus | None, folder: Path, problems: list[Problem]) -> Corpus:
+    """The corpus, or :class:`CorpusError` listing every error; warnings issued as Python warnings."""
+    if corp is None or any(p.severity == "error" for p in problems):
         raise CorpusError(problems, str(folder))
     for p in problems:
-        warnings.warn(str(p), UserWarning, stacklevel=2)
+        warnings.warn(str(p), UserWarning, stacklevel=3)
     return corp

@@ -52,7 +52,7 @@ from ..errors import CorpusError, DecodeError, Problem
 from .documents import FRAME_COLUMNS, MANIFEST
 
 __all__ = ["REQUIRED_COLUMNS", "RESERVED_COLUMNS", "read_manifest", "check_rows", "draft_manifest", "file_problem", "duplicate_files",
-           "match_unicode_forms", "real_path", "reserved_columns_ok"]
+           "match_unicode_forms", "real_path", "reserved_columns_ok", "check_dates"]
 
 REQUIRED_COLUMNS = ("id", "file")
 #: Column names a manifest may not use: the suite's tables add columns of these names beside the manifest's.
@@ -242,11 +242,7 @@ def check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Data
         if problem is not None:
             problems.append(problem)
             ok[line] = False
-    if "date" in df.columns:
-        for line, row in records:
-            if row["date"] and not _valid_date(row["date"]):
-                problems.append(Problem("error", mpath, f"line {line}: the date {row['date']!r} is not an ISO date",
-                                        "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
+    check_dates(mpath, df, problems, lambda line: f"line {line}")
     listed = {real_path(path, f) for f in df["file"] if f}
     for other in sorted(path.rglob("*")):
         rel = other.relative_to(path)
@@ -401,6 +397,16 @@ def _missing_fix(path: Path, value: str) -> str:
     if close:
         return f"fix the file name in manifest.csv (did you mean {', '.join(repr(c) for c in close)}?) or add the file"
     return "fix the file name in manifest.csv or add the file"
+
+
+def check_dates(where: str, df: pd.DataFrame, problems: list[Problem], label) -> None:
+    """An error for each value of a ``date`` column that is not an ISO date; ``label(index)`` names its row."""
+    if "date" not in df.columns:
+        return
+    for index, value in df["date"].items():
+        if value and not _valid_date(value):
+            problems.append(Problem("error", where, f"{label(index)}: the date {value!r} is not an ISO date",
+                                    "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
 
 
 def _valid_date(value: str) -> bool:

@@ -9,7 +9,7 @@ from ..errors import DecodeError, Problem
 from ..text import count_cjk
 from .documents import Document
 
-__all__ = ["load_document", "READING_VERSION"]
+__all__ = ["load_document", "document_from_text", "READING_VERSION"]
 
 #: Bump when :func:`load_document` changes what it records (its problems' wording included):
 #: part of the key of cached documents.
@@ -51,6 +51,12 @@ def load_document(path: Path, row: dict, problems: list[Problem]) -> Document | 
         what = "is empty (0 bytes)" if not data else "contains only whitespace"
         problems.append(Problem("error", where, what, "add the document's text or remove its manifest row"))
         return None
+    return document_from_text(row, raw, encoding, where, problems)
+
+
+def document_from_text(row: dict, raw: str, encoding: str, where: str, problems: list[Problem]) -> Document | None:
+    """Clean a document's text and check what came out; record its problems under ``where`` (a file, or a
+    table's row). None when nothing is left to analyse."""
     result = clean(raw)
     if not result.text.strip():
         removed = result.audit().groupby("rule")["chars_removed"].sum().sort_values(ascending=False)
