@@ -219,10 +219,15 @@ def test_one_vs_rest_on_a_crafted_dfm():
     g = _scipy_g2(10, 2, 20, 60)
     assert row["g2"] == pytest.approx(g.statistic) and row["p_value"] == pytest.approx(g.pvalue)
     assert row["p_adj"] == row["p_value"]
-    # logodds prior = corpus proportions of all rows: alpha0 · 12/80 for t1
+    # logodds prior = corpus proportions of all rows, alpha0 = the corpus's 80 tokens by default: alpha = 12 for t1
     counts = d.matrix.toarray()
-    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=1000.0)
+    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=80.0)
     assert row["logodds_z"] == pytest.approx(direct["logodds_z"][0])
+    # the fixed alpha0 = 1000 of before issue 15 is still there when asked for
+    old = keyness_dfm(d, min_count=3, correction=None, alpha0=1000.0)
+    old_row = old[(old["group"] == "A") & (old["term"] == "t1")].iloc[0]
+    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=1000.0)
+    assert old_row["logodds_z"] == pytest.approx(direct["logodds_z"][0])
     # sorted by group, then g2 descending, then term
     for _, g in kw.groupby(["group", "reference"]):
         assert list(g["g2"]) == sorted(g["g2"], reverse=True)
