@@ -82,15 +82,14 @@ def test_dp_random_against_the_formula():
 
 
 def _brute_force(counts, sizes, target):
-    """Every assignment of the target's number of documents, the statistic term by term with plain Python."""
+    """Every assignment of the target's number of documents, the statistic term by term with plain Python:
+    the target's mean relative frequency per document minus the reference's."""
     n, k = len(sizes), int(sum(target))
 
     def stat(chosen, j):
-        a = sum(counts[i][j] for i in chosen)
-        b = sum(counts[i][j] for i in range(n) if i not in chosen)
-        n1 = sum(sizes[i] for i in chosen)
-        n2 = sum(sizes) - n1
-        return a / n1 - b / n2
+        inside = [counts[i][j] / sizes[i] for i in chosen]
+        outside = [counts[i][j] / sizes[i] for i in range(n) if i not in chosen]
+        return sum(inside) / len(inside) - sum(outside) / len(outside)
 
     observed = [i for i in range(n) if target[i]]
     out = []
@@ -110,13 +109,21 @@ def test_exact_permutation_p_by_brute_force():
     r = document_permutation_test(np.array(TINY_COUNTS), TINY_SIZES, TINY_TARGET)
     assert r.method == "exact" and r.arrangements == 20 and r.p_min == pytest.approx(1 / 20)
     np.testing.assert_allclose(r.p, _brute_force(TINY_COUNTS, TINY_SIZES, TINY_TARGET), rtol=0, atol=1e-15)
-    # the observed statistic: difference of pooled relative frequencies
-    a = np.array(TINY_COUNTS)[:3].sum(axis=0)
-    b = np.array(TINY_COUNTS)[3:].sum(axis=0)
-    np.testing.assert_allclose(r.statistic, a / 150 - b / 110)
-    # the first term (used by the target only, and a lot) reaches the floor: 1/20 on one side, so p = 2/20 two-sided
-    assert r.p[0] == pytest.approx(_brute_force(TINY_COUNTS, TINY_SIZES, TINY_TARGET)[0])
+    # the observed statistic: difference of the mean relative frequencies per document
+    rates = np.array(TINY_COUNTS) / np.array(TINY_SIZES)[:, None]
+    np.testing.assert_allclose(r.statistic, rates[:3].mean(axis=0) - rates[3:].mean(axis=0))
     assert (r.p >= r.p_min - 1e-15).all()
+
+
+def test_a_term_of_one_document_has_p_of_at_least_k_over_n():
+    # the term is in document 0 only, the target has 2 of 6 documents: |D| = r/2 when document 0 is in the target,
+    # r/4 when it is not, so p = P(document 0 in the target) = C(5, 1) / C(6, 2) = 1/3, however short it is
+    counts = np.array([[9], [0], [0], [0], [0], [0]])
+    r = document_permutation_test(counts, [20, 500, 500, 500, 500, 500], [True, True, False, False, False, False])
+    assert r.p[0] == pytest.approx(1 / 3)
+    # with three of six, the two sides are the same size: every assignment reaches |D|
+    r = document_permutation_test(counts, [20, 500, 500, 500, 500, 500], [True, True, True, False, False, False])
+    assert r.p[0] == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("target", [[True, False, True, False, True, False], [True, True, False, False, False, True],
@@ -211,7 +218,7 @@ def test_document_columns_by_hand():
     row = kw[(kw["group"] == "A") & (kw["term"] == "t1")].iloc[0]
     assert (row["docs"], row["docs_using"], row["ref_docs"], row["ref_docs_using"]) == (2, 1, 4, 0)
     sizes = np.array([21, 17])  # the two A documents' tokens
-    assert row["dp"] == pytest.approx(0.5 * (abs(1 - 21 / 38) + abs(0 - 17 / 38)))
+    assert row["dp"] == pytest.approx(0.5 * (abs(1 - 21 / 38) + abs(0 - 17 / 38)))  # 17/38
     assert row["dp_norm"] == pytest.approx(row["dp"] / (1 - sizes.min() / sizes.sum()))
     assert np.isnan(row["ref_dp"])  # no occurrence in the reference
     # A (2 documents) against the rest (4): C(6, 2) = 15 assignments, exact

@@ -4,14 +4,22 @@ The token-level tests of :mod:`analysis.methods.keyness` (G², χ², Fisher)
 treat every token as an independent draw. Tokens are not independent: a
 document repeats its topic words, so a term that one document uses fifty
 times counts as fifty draws and its p-value is far too small. Here the unit
-is the document. For a comparison of a target set of documents with a
-reference set, the statistic of each term is the difference of the two sides'
-pooled relative frequencies::
+is the document. For a comparison of a target set of ``k`` documents with a
+reference set of ``n - k``, the statistic of each term is the difference of the
+two sides' mean relative frequencies, each document's frequency taken in its
+own content tokens (``r_d = x_d / s_d``)::
 
-    D = A / N1 - B / N2
+    D = mean_{d in target} r_d - mean_{d in reference} r_d
 
-(``A``, ``B`` the term's counts on each side, ``N1``, ``N2`` their content
-tokens). Under the null hypothesis that the group labels are exchangeable
+Each document has one vote, as in the document-level ("bag of texts") tests of
+Lijffijt et al. (2016), where the Welch t-test and the bootstrap compare the
+same means. (The difference of *pooled* rates, ``A/N1 - B/N2``, would let the
+token totals of the permuted sides decide: a term found in one short document
+of a group of short documents came out "significant" on the city reports.)
+With this statistic a term that a single document uses has
+``p >= k / n``, the chance that its document lands in the target.
+
+Under the null hypothesis that the group labels are exchangeable
 between documents, every assignment of the documents to the two sides with
 the observed numbers of documents (``k`` target documents out of ``n``) is
 equally likely. The two-sided p-value is the share of assignments whose
@@ -42,11 +50,15 @@ test can only ask whether that document differs from the others, which says
 nothing about its group.
 
 All terms are tested at once: for a block of assignments (rows of a 0/1
-matrix ``M``) and a block of terms, ``A = M @ X`` is one matrix product with the
-documents × terms counts ``X`` (dense per block of terms), so the cost is that
-of a few BLAS calls per block, not a loop over terms.
+matrix ``M``) and a block of terms, the target's sums of rates ``M @ R`` are one
+matrix product with the documents × terms rates ``R`` (dense per block of
+terms), and ``D = (M @ R)(1/k + 1/(n-k)) - colsum(R)/(n-k)``, so the cost is
+that of a few BLAS calls per block, not a loop over terms.
 
-References: Besag, J. & Clifford, P. (1991). Sequential Monte Carlo
+References: Lijffijt, J., Nevalainen, T., Säily, T., Papapetrou, P.,
+Puolamäki, K. & Mannila, H. (2016). Significance testing of word frequencies
+in corpora. *Digital Scholarship in the Humanities* 31(2): 374–397.
+Besag, J. & Clifford, P. (1991). Sequential Monte Carlo
 p-values. *Biometrika* 78(2): 301–304. Good, P. (2005). *Permutation, Parametric and Bootstrap Tests of
 Hypotheses*, 3rd ed., Springer. Davison, A. C. & Hinkley, D. V. (1997).
 *Bootstrap Methods and their Application*, ch. 4. Phipson, B. & Smyth, G. K.
@@ -64,7 +76,7 @@ from scipy import sparse
 
 from ..config import SEED
 
-__all__ = ["PermutationTest", "document_permutation_test", "permutation_design", "EXACT_LIMIT", "PERMUTATIONS", "STOP_AT", "MIN_DOCS_PER_SIDE",
+__all__ = ["PermutationTest", "document_permutation_test", "document_rates", "permutation_design", "EXACT_LIMIT", "PERMUTATIONS", "STOP_AT", "MIN_DOCS_PER_SIDE",
            "TOO_FEW"]
 
 #: Enumerate every assignment when there are at most this many.
@@ -94,7 +106,7 @@ class PermutationTest:
     p : numpy.ndarray
         Two-sided p-value per term (NaN when the comparison cannot be tested).
     statistic : numpy.ndarray
-        Observed difference of pooled relative frequencies ``A/N1 - B/N2`` per term.
+        Observed difference of the sides' mean relative frequencies (per document) per term.
     method : str
         ``"exact"``, ``"monte carlo"`` or ``"too few documents"``.
     arrangements : int
@@ -134,21 +146,19 @@ def _assignment_blocks(n: int, k: int, exact: bool, permutations: int, seed):
         size = min(2 * size, _ROWS)
 
 
-def _difference(assign: np.ndarray, x: np.ndarray, sizes: np.ndarray, col_total: np.ndarray) -> np.ndarray:
-    """``A/N1 - B/N2`` for each assignment (rows) and term (columns) of a dense block."""
-    n1 = assign @ sizes
-    n2 = sizes.sum() - n1
-    a = assign @ x
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a *= (1.0 / n1 + 1.0 / n2)[:, None]
-        a -= col_total[None, :] / n2[:, None]
-    return a
+def _difference(assign: np.ndarray, rates: np.ndarray, k: int, col_total: np.ndarray) -> np.ndarray:
+    """Mean rate of the target minus mean rate of the reference, per assignment (rows) and term (columns)."""
+    n = assign.shape[1]
+    d = assign @ rates
+    d *= 1.0 / k + 1.0 / (n - k)
+    d -= col_total[None, :] / (n - k)
+    return d
 
 
 def document_permutation_test(counts, sizes, in_target, *, permutations: int = PERMUTATIONS,
                               exact_limit: int = EXACT_LIMIT, seed=SEED, min_docs: int = MIN_DOCS_PER_SIDE,
                               stop_at: int | None = STOP_AT) -> PermutationTest:
-    """Permutation test of the difference in each term's pooled relative frequency, documents as units.
+    """Permutation test of the difference in each term's mean relative frequency per document, documents as units.
 
     Parameters
     ----------
@@ -184,8 +194,9 @@ def document_permutation_test(counts, sizes, in_target, *, permutations: int = P
     if sizes.shape != (n,) or t.shape != (n,):
         raise ValueError(f"sizes and in_target need one value per document ({n})")
     k = int(t.sum())
-    col_total = np.asarray(x.sum(axis=0)).ravel()
-    observed = _observed(x, sizes, t, col_total)
+    rates = document_rates(x, sizes)
+    col_total = np.asarray(rates.sum(axis=0)).ravel()
+    observed = _observed(rates, t, col_total)
     method, arrangements, p_min = permutation_design(n, k, permutations=permutations, exact_limit=exact_limit,
                                               min_docs=min_docs)
     if method == TOO_FEW:
@@ -199,7 +210,7 @@ def document_permutation_test(counts, sizes, in_target, *, permutations: int = P
     for assign in _assignment_blocks(n, k, method == "exact", permutations, seed):
         for j0 in range(0, len(active), _COLS):
             cols = active[j0:j0 + _COLS]
-            diff = _difference(assign, x[:, cols].toarray(), sizes, col_total[cols])
+            diff = _difference(assign, rates[:, cols].toarray(), k, col_total[cols])
             hits = np.abs(diff) >= bar[None, cols]
             exceed[cols] += hits.sum(axis=0)
             if sequential:  # Besag & Clifford: a term stops at its stop_at-th exceedance
@@ -240,12 +251,17 @@ def permutation_design(n: int, k: int, *, permutations: int = PERMUTATIONS, exac
     return "monte carlo", permutations, 1.0 / (permutations + 1.0)
 
 
-def _observed(x: sparse.csc_matrix, sizes: np.ndarray, t: np.ndarray, col_total: np.ndarray) -> np.ndarray:
+def _observed(rates: sparse.csc_matrix, t: np.ndarray, col_total: np.ndarray) -> np.ndarray:
     """The observed statistic, with the same arithmetic as the permuted ones."""
-    if x.shape[1] == 0:
-        return np.zeros(0)
-    a = np.asarray(t.astype(float) @ x).ravel()
-    n1 = float(t.astype(float) @ sizes)
-    n2 = float(sizes.sum()) - n1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return a * (1.0 / n1 + 1.0 / n2) - col_total / n2
+    n, k = len(t), int(t.sum())
+    if rates.shape[1] == 0 or k in (0, n):
+        return np.zeros(rates.shape[1])
+    s = np.asarray(t.astype(float) @ rates).ravel()
+    return s * (1.0 / k + 1.0 / (n - k)) - col_total / (n - k)
+
+
+def document_rates(counts, sizes) -> sparse.csc_matrix:
+    """Each document's relative frequency of each term, ``counts / sizes`` by row (0 for an empty document)."""
+    sizes = np.asarray(sizes, dtype=float).ravel()
+    inv = np.divide(1.0, sizes, out=np.zeros_like(sizes), where=sizes > 0)
+    return sparse.csc_matrix(sparse.diags(inv) @ sparse.csr_matrix(counts, dtype=float))
