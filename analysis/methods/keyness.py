@@ -543,33 +543,35 @@ def document_columns(table: pd.DataFrame, docs: Dfm, labels, *, correction: str 
     m = docs.matrix.tocsr()
     sizes = np.asarray(m.sum(axis=1), dtype=float).ravel()
     term_index = pd.Index(docs.terms)
-    out = table.copy()
-    for col, dtype in DOCUMENT_DTYPES.items():
-        out[col] = pd.Series(np.zeros(len(out)) if dtype != object else "", index=out.index).astype(dtype)
+    columns = {col: np.empty(len(table), dtype=dtype) for col, dtype in DOCUMENT_DTYPES.items()}
+    term_cols = term_index.get_indexer(table["term"])
+    csc = m.tocsc()
     untestable = []
-    for (target, reference), rows in out.groupby(["group", "reference"], sort=True).groups.items():
-        cols = term_index.get_indexer(out.loc[rows, "term"])
+    for (target, reference), rows in table.groupby(["group", "reference"], sort=True).indices.items():
+        cols = term_cols[rows]
         in_t = labels == target
         in_r = ~in_t if reference == REST else labels == reference
-        t_sub = m[in_t][:, cols].tocsc()
-        r_sub = m[in_r][:, cols].tocsc()
-        used, dp, dp_norm = _side_columns(t_sub, sizes[in_t])
-        ref_used, ref_dp, _ = _side_columns(r_sub, sizes[in_r])
+        sub = csc[:, cols].tocsr()
+        used, dp, dp_norm = _side_columns(sub[in_t].tocsc(), sizes[in_t])
+        ref_used, ref_dp, _ = _side_columns(sub[in_r].tocsc(), sizes[in_r])
         both = in_t | in_r
         method, _, p_min = permutation_design(int(both.sum()), int(in_t.sum()), permutations=permutations,
-                                       exact_limit=exact_limit)
+                                              exact_limit=exact_limit)
         p = np.full(len(cols), np.nan)
         if method == TOO_FEW:
             untestable.append(f"{target} vs {reference}: {int(in_t.sum())} and {int(in_r.sum())} documents")
         elif doc_test:
-            p = document_permutation_test(m[both][:, cols], sizes[both], in_t[both], permutations=permutations,
+            p = document_permutation_test(sub[both], sizes[both], in_t[both], permutations=permutations,
                                           exact_limit=exact_limit, seed=seed).p
         values = {"docs": int(in_t.sum()), "docs_using": used, "dp": dp, "dp_norm": dp_norm,
                   "ref_docs": int(in_r.sum()), "ref_docs_using": ref_used, "ref_dp": ref_dp, "doc_p": p,
                   "doc_p_adj": p if np.isnan(p).all() else adjust_pvalues(p, correction),
                   "doc_p_min": p_min, "doc_test": method if doc_test else "not run"}
         for col, v in values.items():
-            out.loc[rows, col] = v
+            columns[col][rows] = v
+    out = table.copy()
+    for col, values in columns.items():
+        out[col] = values
     if untestable and doc_test:
         named = "; ".join(untestable[:6]) + (f"; and {len(untestable) - 6} more" if len(untestable) > 6 else "")
         warnings.warn("no document-level test where a side has fewer than "
