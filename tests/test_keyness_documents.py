@@ -278,19 +278,29 @@ def test_min_docs_rule_is_symmetric_and_spares_one_document_groups():
 
 
 @pytest.fixture(scope="module")
-def seed_kw(seeds_corpus):
-    with pytest.warns(UserWarning, match="Guangzhou vs \\(rest\\): 1 and 4 documents"):
+def seed_groups(seed_manifest):
+    """The seeds' regions by number of documents: the one with several (three), and those with one."""
+    n = seed_manifest["region"].value_counts()
+    (several,) = n[n > 1].index
+    assert n[several] == 3 and sorted(n[n == 1].index) == sorted(set(n.index) - {several})
+    return several, sorted(n[n == 1].index)
+
+
+@pytest.fixture(scope="module")
+def seed_kw(seeds_corpus, seed_groups):
+    with pytest.warns(UserWarning, match=f"{seed_groups[1][0]} vs \\(rest\\): 1 and 4 documents"):
         return keyness(seeds_corpus, "region", drop_proper=True)
 
 
-def test_seeds_say_which_documents_stand_behind_each_term(seeds_corpus, seed_kw):
+def test_seeds_say_which_documents_stand_behind_each_term(seeds_corpus, seed_kw, seed_groups):
+    several, singles = seed_groups
     sizes = seed_kw.groupby("group")[["docs", "ref_docs", "doc_p_min"]].first()
-    assert sizes.loc["Guangxi"].tolist() == [3, 2, pytest.approx(0.1)]
-    assert sizes.loc["Guangzhou"].tolist() == [1, 4, pytest.approx(0.2)]
-    assert sizes.loc["Shaanxi"].tolist() == [1, 4, pytest.approx(0.2)]
-    one_doc = seed_kw[seed_kw["group"].isin(["Guangzhou", "Shaanxi"])]
+    assert sizes.loc[several].tolist() == [3, 2, pytest.approx(0.1)]
+    for g in singles:  # one document of five: p could not go below 0.2
+        assert sizes.loc[g].tolist() == [1, 4, pytest.approx(0.2)]
+    one_doc = seed_kw[seed_kw["group"].isin(singles)]
     assert (one_doc["doc_test"] == "too few documents").all() and one_doc["doc_p"].isna().all()
-    gx = seed_kw[seed_kw["group"] == "Guangxi"]
+    gx = seed_kw[seed_kw["group"] == several]
     assert (gx["doc_test"] == "exact").all() and (gx["doc_p"] >= 0.1 - 1e-12).all()
     # nothing is significant at the document level: ten arrangements cannot give p < 0.1
     assert not (seed_kw["doc_p_adj"] < 0.05).any()
@@ -299,14 +309,15 @@ def test_seeds_say_which_documents_stand_behind_each_term(seeds_corpus, seed_kw)
     labels = seeds_corpus.groups("region").reindex(d.rows)
     frame = d.to_frame()
     for r in gx.head(20).itertuples():
-        assert r.docs_using == int((frame.loc[labels == "Guangxi", r.term] > 0).sum())
-        assert r.ref_docs_using == int((frame.loc[labels != "Guangxi", r.term] > 0).sum())
+        assert r.docs_using == int((frame.loc[labels == several, r.term] > 0).sum())
+        assert r.ref_docs_using == int((frame.loc[labels != several, r.term] > 0).sum())
 
 
-def test_seeds_document_p_by_brute_force(seeds_corpus, seed_kw):
+def test_seeds_document_p_by_brute_force(seeds_corpus, seed_kw, seed_groups):
+    several = seed_groups[0]
     d = analysis.dfm(seeds_corpus, drop_proper=True)
-    target = list(seeds_corpus.groups("region").reindex(d.rows) == "Guangxi")
-    top = analysis.top_terms(seed_kw[seed_kw["group"] == "Guangxi"], 8, side="both")
+    target = list(seeds_corpus.groups("region").reindex(d.rows) == several)
+    top = analysis.top_terms(seed_kw[seed_kw["group"] == several], 8, side="both")
     m = d.matrix.toarray()
     cols = [d.terms.index(t) for t in top["term"]]
     want = _brute_force(m[:, cols].tolist(), m.sum(axis=1).tolist(), target)
@@ -325,11 +336,11 @@ def test_token_statistics_are_unchanged(seeds_corpus, seed_kw):
     assert len(seed_kw) < len(full)
 
 
-def test_min_docs_on_the_seeds(seed_kw):
-    gx = seed_kw[seed_kw["group"] == "Guangxi"]
+def test_min_docs_on_the_seeds(seed_kw, seed_groups):
+    gx = seed_kw[seed_kw["group"] == seed_groups[0]]
     assert (gx.loc[gx["g2"] > 0, "docs_using"] >= 2).all()
     assert (gx.loc[gx["g2"] < 0, "ref_docs_using"] >= 2).all()
-    one = seed_kw[seed_kw["group"] == "Shaanxi"]
+    one = seed_kw[seed_kw["group"] == seed_groups[1][-1]]
     assert (one.loc[one["g2"] > 0, "docs_using"] == 1).all()  # one document: never filtered on its side
 
 
