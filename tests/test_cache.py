@@ -337,7 +337,7 @@ def test_a_changed_payload_of_each_kind_is_recomputed(cache_root, damage):
     again = dfm(corp, by="region")
     assert again.terms == first.terms and (again.matrix != first.matrix).nnz == 0
     assert "自治局" not in again.terms
-    assert [s.pairs() for s in store.iter_segmented(d.text for d in corp)] == [segment_pairs(d.text) for d in ref]
+    assert [s.pairs() for s in store.iter_segmented((d.text for d in corp), lexicon=corp.lexicon)] == [segment_pairs(d.text, ref.lexicon) for d in ref]
     assert {f: f.read_bytes() for f in files if f.exists()} == {f: b for f, b in before.items() if f.exists()}
 
 
@@ -454,12 +454,12 @@ def test_parallel_loader_errors_like_load_corpus(tmp_path):
 )
 def test_streaming_dfm_equals_token_lists(seeds_corpus, opts):
     got = dfm(seeds_corpus, **opts)
-    m, terms = reference_counts(pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
+    m, terms = reference_counts(pairs_to_tokens(segment_pairs(d.text, seeds_corpus.lexicon), **opts) for d in seeds_corpus)
     assert got.terms == terms == sorted(terms)
     assert got.matrix.dtype == np.int64
     assert (got.matrix != m).nnz == 0
     toks = tokens(seeds_corpus, **opts)
-    assert all(toks[d.id] == pairs_to_tokens(segment_pairs(d.text), **opts) for d in seeds_corpus)
+    assert all(toks[d.id] == pairs_to_tokens(segment_pairs(d.text, seeds_corpus.lexicon), **opts) for d in seeds_corpus)
     # hand check: a term's count in a row is its number of occurrences in that document's tokens
     doc = seeds_corpus.docs[0]
     t = terms[len(terms) // 2]

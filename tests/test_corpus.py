@@ -63,7 +63,7 @@ def test_any_grouping_column_and_extra_columns(tmp_path):
     corp = analysis.load_corpus(folder)
     d = analysis.dfm(corp, by="province")
     assert d.rows == ["P1", "P2"]
-    assert d.to_frame().loc["P1", "动态清零"] == 1
+    assert d.to_frame().loc["P1", "坚持"] == 1
     with pytest.raises(CorpusError, match="no column 'region'.*province"):
         analysis.dfm(corp, by="region")
 

@@ -337,8 +337,8 @@ def test_rhetoric_view_drops_proper_nouns(seeds_corpus):
     from analysis.tokenization import segment_pairs
 
     kw = keyness(seeds_corpus, "region", drop_proper=True, min_count=1)
-    proper = {t for d in seeds_corpus for t, p in segment_pairs(d.text) if p.startswith(PROPER_NOUN_POS)}
-    common = {t for d in seeds_corpus for t, p in segment_pairs(d.text) if not p.startswith(PROPER_NOUN_POS)}
+    proper = {t for d in seeds_corpus for t, p in segment_pairs(d.text, seeds_corpus.lexicon) if p.startswith(PROPER_NOUN_POS)}
+    common = {t for d in seeds_corpus for t, p in segment_pairs(d.text, seeds_corpus.lexicon) if not p.startswith(PROPER_NOUN_POS)}
     only_proper = proper - common
     assert only_proper, "the seeds contain proper nouns"
     assert not (set(kw["term"]) & only_proper)

@@ -11,24 +11,27 @@ from analysis.lexicon import load_lexicon, stopwords
 from analysis.tokenization import segment, tokenize
 
 FORMULATIONS = ["动态清零", "外防输入", "内防反弹", "四个意识", "网格化管理", "流调溯源", "闭环管理", "应接尽接"]
+#: the seed corpus's lexicon: the package's and the folder's own (its COVID-19 vocabulary)
+SEEDS_LEXICON = (str(analysis.config.data_file("lexicon.tsv")), str(analysis.config.project_root() / "seeds" / "lexicon.tsv"))
 
 
 @pytest.mark.parametrize("term", FORMULATIONS)
 def test_formulations_are_single_tokens(term):
     text = f"各地要坚持{term}的要求，做到{term}。"
-    toks = list(segment(text).token)
+    toks = list(segment(text, SEEDS_LEXICON).token)
     assert toks.count(term) == 2
 
 
-def test_every_lexicon_term_stays_whole():
-    lex = load_lexicon()
-    broken = [t for t in lex.term if t not in list(segment(f"要{t}。").token)]
+@pytest.mark.parametrize("lexicon", [None, SEEDS_LEXICON])
+def test_every_lexicon_term_stays_whole(lexicon):
+    lex = load_lexicon(lexicon)
+    broken = [t for t in lex.term if t not in list(segment(f"要{t}。", lexicon).token)]
     assert broken == []
 
 
 def test_lexicon_formulations_whole_in_seeds(seeds_corpus):
     text = "\n".join(d.text for d in seeds_corpus)
-    toks = set(analysis.segment(text).token)
+    toks = set(analysis.segment(text, seeds_corpus.lexicon).token)
     present = [t for t in FORMULATIONS if t in text]
     assert len(present) >= 5
     assert set(present) <= toks
@@ -36,7 +39,7 @@ def test_lexicon_formulations_whole_in_seeds(seeds_corpus):
 
 def test_segment_is_lossless_on_every_seed(seeds_corpus):
     for d in seeds_corpus:
-        seg = segment(d.text)
+        seg = segment(d.text, seeds_corpus.lexicon)
         assert "".join(seg.token) == d.text
         assert (seg.start.iloc[1:].to_numpy() == seg.end.iloc[:-1].to_numpy()).all()
         assert seg.pos.ne("").all()
@@ -49,7 +52,7 @@ def test_segment_lossless_with_spaces_newlines_and_latin():
 
 def test_tokenize_options():
     text = "2022年，广西要坚持“动态清零”总方针，严格落实各项措施。"
-    toks = tokenize(text)
+    toks = tokenize(text, lexicon=SEEDS_LEXICON)
     assert "动态清零" in toks and "2022" not in toks and "，" not in toks
     assert "要" not in toks  # single character
     assert "2022" in tokenize(text, numbers=True)
@@ -72,7 +75,7 @@ def test_tokenizer_works_in_scikit_learn(seeds_corpus):
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
     texts = [d.text for d in seeds_corpus]
-    tk = analysis.Tokenizer(drop_proper=True)
+    tk = analysis.Tokenizer(drop_proper=True, lexicon=SEEDS_LEXICON)
     cv = CountVectorizer(tokenizer=tk, lowercase=False, token_pattern=None)
     X = cv.fit_transform(texts)
     assert "动态清零" in cv.vocabulary_
@@ -85,7 +88,7 @@ def test_dfm_counts_match_tokenize(seeds_corpus):
     d = analysis.dfm(seeds_corpus)
     frame = d.to_frame()
     for doc in seeds_corpus:
-        toks = tokenize(doc.text)
+        toks = tokenize(doc.text, lexicon=seeds_corpus.lexicon)
         assert frame.loc[doc.id].sum() == len(toks)
         assert frame.loc[doc.id, "疫情防控"] == toks.count("疫情防控")
     g = analysis.dfm(seeds_corpus, by="region")

@@ -46,8 +46,12 @@ class Corpus:
     Iterating yields :class:`Document` objects; ``corp["id"]`` returns one.
     """
 
-    def __init__(self, path: Path, manifest: pd.DataFrame, docs: list[Document], problems: list[Problem]):
+    def __init__(self, path: Path, manifest: pd.DataFrame, docs: list[Document], problems: list[Problem],
+                 lexicon=None):
         self.path = path
+        #: the lexicon its texts are segmented with: None for the package's (``analysis/data/lexicon.tsv``), or
+        #: the package's and the folder's own ``lexicon.tsv`` (see :func:`analysis.lexicon.lexicon_files`)
+        self.lexicon = lexicon
         self.manifest = manifest
         self.docs = docs
         self.problems = problems
@@ -66,7 +70,8 @@ class Corpus:
             raise KeyError(f"no document {doc_id!r} in {self.path}; ids: {', '.join(self.ids)}") from None
 
     def __repr__(self) -> str:
-        return f"<Corpus {self.path} · {len(self)} documents · {sum(len(d.text) for d in self.docs):,} characters>"
+        own = f" · its own lexicon {self.lexicon[-1]}" if self.lexicon else ""
+        return f"<Corpus {self.path} · {len(self)} documents · {sum(len(d.text) for d in self.docs):,} characters{own}>"
 
     @property
     def ids(self) -> list[str]:

@@ -18,13 +18,12 @@ from __future__ import annotations
 import os
 import warnings
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
-from ..config import cache_enabled, corpus_dir, data_file, workers
+from ..config import cache_enabled, corpus_dir, data_file, package_version, workers
 from ..errors import CorpusError, Problem
-from ..lexicon import is_word, lexicon_fingerprint
+from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import get_segmenter
 from ..store import file_digest, iter_segmented, key, read_document, write_document
@@ -32,7 +31,7 @@ from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
 from .reading import READING_VERSION, load_document
 
-__all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key"]
+__all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "corpus_lexicon"]
 
 #: The data files cleaning reads: their bytes are part of the key of cached documents.
 _CLEANING_DATA = ("boilerplate.yaml", "document_types.txt")
@@ -58,7 +57,24 @@ def _rows(folder: Path, problems: list[Problem]):
     return check_rows(folder, df, problems)
 
 
-def _corpus(folder: Path, df, results, problems: list[Problem]) -> Corpus:
+def corpus_lexicon(folder: Path, problems: list[Problem]):
+    """The lexicon of a corpus folder: the package's, plus the folder's own ``lexicon.tsv`` when it has one
+    (its terms win on a term both have). A lexicon file that cannot be read is an error naming it."""
+    own = folder / CORPUS_LEXICON
+    if not own.is_file():
+        return None
+    spec = (str(lexicon_path()), str(own))
+    try:
+        load_lexicon(spec)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem("error", str(own), f"is not a usable lexicon ({exc})",
+                                "fix the file (a UTF-8 TSV with the columns term, freq, pos, gloss, reason; see "
+                                "analysis/data/lexicon.tsv) or remove it"))
+        return None
+    return spec
+
+
+def _corpus(folder: Path, df, results, problems: list[Problem], lexicon=None) -> Corpus:
     """The corpus of the documents that loaded, in manifest order, with every problem recorded."""
     docs = []
     for doc, probs in results:
@@ -67,7 +83,7 @@ def _corpus(folder: Path, df, results, problems: list[Problem]) -> Corpus:
             docs.append(doc)
     kept = {d.id for d in docs}
     df = df[df["id"].isin(kept)].reset_index(drop=True)
-    return Corpus(folder, df, docs, problems)
+    return Corpus(folder, df, docs, problems, lexicon)
 
 
 def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Problem]]:
@@ -84,11 +100,12 @@ def scan(path: str | os.PathLike | None = None) -> tuple[Corpus | None, list[Pro
     df = _rows(folder, problems)
     if df is None:
         return None, problems
+    lexicon = corpus_lexicon(folder, problems)
     results = []
     for row in df.to_dict("records"):
         own: list[Problem] = []
         results.append((load_document(folder, row, own), own))
-    corp = _corpus(folder, df, results, problems)
+    corp = _corpus(folder, df, results, problems, lexicon)
     return corp, problems
 
 
@@ -110,17 +127,10 @@ def load_serial(path: str | os.PathLike | None = None) -> Corpus:
 # --------------------------------------------------------------------------- the document cache
 
 
-def _package_version(pkg: str) -> str:
-    try:
-        return version(pkg)
-    except PackageNotFoundError:
-        return "?"
-
-
 @lru_cache(maxsize=4)
 def _cleaning_fingerprint(lexicon_fp: str) -> str:
     """Everything a cleaned document depends on besides its bytes, as one string."""
-    packages = [_package_version(p) for p in ("opencc", "OpenCC", "jieba")]
+    packages = [package_version(p) for p in ("opencc", "OpenCC", "jieba")]
     data = file_digest([data_file(name) for name in _CLEANING_DATA])
     return "|".join([CLEANING_VERSION, READING_VERSION, data, lexicon_fp, *packages])
 
@@ -259,6 +269,7 @@ def load_corpus(
         raise CorpusError(problems, str(folder))
     rows = df.to_dict("records")
     cache = cache and cache_enabled()
+    lexicon = corpus_lexicon(folder, problems)
 
     # cached documents first, in this process
     results: list = [None] * len(rows)
@@ -289,7 +300,7 @@ def load_corpus(
             with process_pool(n) as pool:
                 futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))) for b in batches]
                 if segment and forking:
-                    get_segmenter()  # built while the workers clean, ready for the segmenting workers
+                    get_segmenter(lexicon=lexicon)  # built while the workers clean, ready for the segmenting workers
                 for b, fut in futs:
                     for i, res in zip(b, fut.result()):
                         results[i] = res
@@ -298,11 +309,11 @@ def load_corpus(
                 # segment what was just cleaned, on all cores, into the caches (disk, and memory for
                 # what comes next in this process): nearly every analysis needs it
                 new = [results[i][0].text for i in todo if results[i][0] is not None]
-                for _ in iter_segmented(new, n_workers=n_workers, progress=progress, cache=cache):
+                for _ in iter_segmented(new, lexicon=lexicon, n_workers=n_workers, progress=progress, cache=cache):
                     pass
     finally:
         bar.close()
-    corp = _corpus(folder, df, results, problems)
+    corp = _corpus(folder, df, results, problems, lexicon)
     if any(p.severity == "error" for p in problems):
         raise CorpusError(problems, str(folder))
     for p in problems:

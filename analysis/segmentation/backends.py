@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-from ..config import segmenter_setting
+from ..config import package_version, segmenter_setting
 from ..lexicon import file_stamp, resolved_lexicon
 from .fast import RjiebaSegmenter
 from .reference import reference_segmenter
@@ -46,27 +44,20 @@ def backend_name(name: str | None = None) -> str:
     return chosen
 
 
-def _package_version(pkg: str) -> str:
-    try:
-        return version(pkg)
-    except PackageNotFoundError:
-        return "?"
-
-
 @lru_cache(maxsize=None)
 def backend_version(name: str) -> str:
     """Version string of a backend's output (part of every cache key), without loading it."""
     if name == "jieba":
-        return f"jieba-{_package_version('jieba')}-{BACKEND_VERSION}"
-    return f"rjieba-{_package_version('rjieba')}-jieba-{_package_version('jieba')}-{BACKEND_VERSION}"
+        return f"jieba-{package_version('jieba')}-{BACKEND_VERSION}"
+    return f"rjieba-{package_version('rjieba')}-jieba-{package_version('jieba')}-{BACKEND_VERSION}"
 
 
 @lru_cache(maxsize=4)
-def _segmenter(name: str, lexicon: str, stamp: tuple | None = None):
+def _segmenter(name: str, lexicon: tuple[str, ...], stamp: tuple | None = None):
     return reference_segmenter(lexicon, stamp) if name == "jieba" else RjiebaSegmenter(lexicon, stamp)
 
 
-def get_segmenter(name: str | None = None, lexicon: str | Path | None = None):
+def get_segmenter(name: str | None = None, lexicon=None):
     """The segmenter ``name`` (see :func:`backend_name`) for ``lexicon``, loaded once per process."""
     lex = resolved_lexicon(lexicon)
     return _segmenter(backend_name(name), lex, file_stamp(lex))

@@ -145,7 +145,7 @@ def _rjieba_embeds_jieba_dictionary() -> bool:
 _PURE_HAN = re.compile(f"[{JIEBA_HAN}]+").fullmatch
 
 
-def _build_rjieba(lexicon: str, stamp: tuple | None):
+def _build_rjieba(lexicon: tuple[str, ...] | str, stamp: tuple | None):
     """An rjieba instance in exactly the state of jieba's Tokenizer after loading the lexicon.
 
     Returns ``(rj, final, total, lexicon_rows)``: the rjieba instance, every word
@@ -224,7 +224,7 @@ class RjiebaSegmenter:
 
     name = "rjieba"
 
-    def __init__(self, lexicon: str, stamp: tuple | None = None, detail_cache: int = 200_000):
+    def __init__(self, lexicon: tuple[str, ...] | str, stamp: tuple | None = None, detail_cache: int = 200_000):
         self.lexicon = lexicon
         self.stamp = stamp
         words, _, dict_tags, _ = jieba_dictionary()

@@ -14,7 +14,7 @@ class JiebaSegmenter:
 
     name = "jieba"
 
-    def __init__(self, lexicon: str, stamp: tuple | None = None):
+    def __init__(self, lexicon: tuple[str, ...] | str, stamp: tuple | None = None):
         self.lexicon = lexicon
         self.stamp = stamp
         _, self._pos = jieba_pos_tokenizer(lexicon, stamp)
@@ -29,6 +29,6 @@ class JiebaSegmenter:
 
 
 @lru_cache(maxsize=4)
-def reference_segmenter(lexicon: str, stamp: tuple | None = None) -> JiebaSegmenter:
+def reference_segmenter(lexicon: tuple[str, ...] | str, stamp: tuple | None = None) -> JiebaSegmenter:
     """The reference segmenter for the lexicon at ``lexicon`` (resolved path), built once per process."""
     return JiebaSegmenter(lexicon, stamp)

@@ -16,7 +16,7 @@ Set ``ANALYSIS_CACHE=off`` to switch the disk caches off (in-memory
 memoising stays on).
 
 * :mod:`.files` — framing, checksum, keys, atomic writes;
-* :mod:`.entries` — the three kinds of entries;
+* :mod:`.entries` — the kinds of entries (segmentations, documents, counts, small tables);
 * :mod:`.memory` — the bounded in-memory memo;
 * :mod:`.segmentations` — segmentations through the caches, on all cores.
 """
@@ -26,7 +26,8 @@ import shutil
 from pathlib import Path
 
 from ..config import cache_dir, cache_enabled
-from .entries import read_counts, read_document, read_segmentation, write_counts, write_document, write_segmentation
+from .entries import (read_counts, read_document, read_segmentation, read_table, write_counts, write_document,
+                      write_segmentation, write_table)
 from .files import FORMATS, file_digest, key
 from .memory import MemoryCache
 from .segmentations import (DISK_MIN_CHARS, iter_segmented, memory_memo, segment_many, segmentation_key, segmented,
@@ -35,6 +36,7 @@ from .segmentations import (DISK_MIN_CHARS, iter_segmented, memory_memo, segment
 __all__ = [
     "cache_info", "clear_cache", "cache_enabled", "segment_cache_dir", "key", "file_digest", "FORMATS",
     "read_segmentation", "write_segmentation", "read_counts", "write_counts", "read_document", "write_document",
+    "read_table", "write_table",
     "MemoryCache", "memory_memo", "segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text",
     "DISK_MIN_CHARS",
 ]

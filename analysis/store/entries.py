@@ -7,20 +7,36 @@ wrong result.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from ..segmentation import Segmented
 from .files import DAMAGED, atomic_write, discard, entry_path, pack_framed, read_entry, unpack_framed
 
 __all__ = ["segmentation_to_bytes", "segmentation_from_bytes", "read_segmentation", "write_segmentation",
-           "read_counts", "write_counts", "read_document", "write_document"]
+           "read_counts", "write_counts", "read_document", "write_document", "read_table", "write_table"]
 
 #: characters that may join the strings of an entry (the first one no string contains)
 _SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
+
+
+def _read(kind: str, key: str, parse, root: Path | None = None):
+    """``parse(data, header, start, end)`` of the entry ``key`` of ``kind``, or None: missing, or damaged (the
+    file is removed: it is recomputed)."""
+    path = entry_path(kind, key, root)
+    data = read_entry(path)
+    if data is None:
+        return None
+    try:
+        header, at, end = unpack_framed(data, kind)
+        return parse(data, header, at, end)
+    except DAMAGED:
+        return discard(path)
 
 
 def _separator(joined: str) -> str | None:
@@ -55,6 +71,10 @@ def segmentation_to_bytes(seg: Segmented, n_chars: int) -> bytes:
 def segmentation_from_bytes(data: bytes, n_chars: int) -> Segmented:
     """Parse :func:`segmentation_to_bytes` output; raises ``ValueError`` on anything unexpected."""
     header, at, end = unpack_framed(data, "segments")
+    return _segmentation(data, header, at, end, n_chars)
+
+
+def _segmentation(data: bytes, header: dict, at: int, end: int, n_chars: int) -> Segmented:
     nt, nk, nb, sep = int(header["n_types"]), int(header["n_tokens"]), int(header["n_bytes"]), header["sep"]
     width = int(header["index_bytes"])
     if int(header["n_chars"]) != n_chars or width not in (2, 4):
@@ -87,14 +107,7 @@ def segmentation_from_bytes(data: bytes, n_chars: int) -> Segmented:
 
 def read_segmentation(key: str, n_chars: int, root: Path | None = None) -> Segmented | None:
     """The cached segmentation for ``key``, or None (missing; damaged: the file is removed)."""
-    path = entry_path("segments", key, root)
-    data = read_entry(path)
-    if data is None:
-        return None
-    try:
-        return segmentation_from_bytes(data, n_chars)
-    except DAMAGED:
-        return discard(path)
+    return _read("segments", key, lambda data, header, at, end: _segmentation(data, header, at, end, n_chars), root)
 
 
 def write_segmentation(key: str, seg: Segmented, n_chars: int, root: Path | None = None) -> bool:
@@ -121,29 +134,25 @@ def write_counts(key: str, matrix, terms: Sequence[str]) -> bool:
 
 def read_counts(key: str, n_rows: int):
     """``(csr_matrix, terms)`` cached for ``key``, or None (missing; damaged: the file is removed)."""
-    path = entry_path("counts", key)
-    data = read_entry(path)
-    if data is None:
-        return None
-    try:
-        header, at, end = unpack_framed(data, "counts")
-        nr, nt, nnz, nb, sep = (int(header["n_rows"]), int(header["n_terms"]), int(header["nnz"]),
-                                int(header["n_bytes"]), header["sep"])
-        if nr != n_rows or end != at + 8 * (nr + 1) + 4 * nnz + 8 * nnz + nb:
-            raise ValueError("truncated or not this corpus")
-        indptr = np.frombuffer(data, dtype="<i8", count=nr + 1, offset=at).astype(np.int64)
-        at += 8 * (nr + 1)
-        indices = np.frombuffer(data, dtype="<i4", count=nnz, offset=at).astype(np.int64)
-        at += 4 * nnz
-        counts = np.frombuffer(data, dtype="<i8", count=nnz, offset=at).astype(np.int64)
-        at += 8 * nnz
-        terms = data[at:at + nb].decode("utf-8", "surrogatepass").split(sep) if nt else []
-        if (len(terms) != nt or indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0)
-                or (nnz and (indices.min() < 0 or indices.max() >= nt or counts.min() < 1))):
-            raise ValueError("inconsistent counts")
-        return sparse.csr_matrix((counts, indices, indptr), shape=(nr, nt)), terms
-    except DAMAGED:
-        return discard(path)
+    return _read("counts", key, lambda data, header, at, end: _counts(data, header, at, end, n_rows))
+
+
+def _counts(data: bytes, header: dict, at: int, end: int, n_rows: int):
+    nr, nt, nnz, nb, sep = (int(header["n_rows"]), int(header["n_terms"]), int(header["nnz"]),
+                            int(header["n_bytes"]), header["sep"])
+    if nr != n_rows or end != at + 8 * (nr + 1) + 4 * nnz + 8 * nnz + nb:
+        raise ValueError("truncated or not this corpus")
+    indptr = np.frombuffer(data, dtype="<i8", count=nr + 1, offset=at).astype(np.int64)
+    at += 8 * (nr + 1)
+    indices = np.frombuffer(data, dtype="<i4", count=nnz, offset=at).astype(np.int64)
+    at += 4 * nnz
+    counts = np.frombuffer(data, dtype="<i8", count=nnz, offset=at).astype(np.int64)
+    at += 8 * nnz
+    terms = data[at:at + nb].decode("utf-8", "surrogatepass").split(sep) if nt else []
+    if (len(terms) != nt or indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0)
+            or (nnz and (indices.min() < 0 or indices.max() >= nt or counts.min() < 1))):
+        raise ValueError("inconsistent counts")
+    return sparse.csr_matrix((counts, indices, indptr), shape=(nr, nt)), terms
 
 
 # --------------------------------------------------------------------------- documents
@@ -159,17 +168,38 @@ def write_document(key: str, header: dict, raw: str, text: str) -> bool:
 
 def read_document(key: str) -> tuple[dict, str, str] | None:
     """``(header, raw, text)`` cached for ``key``, or None (missing; damaged: the file is removed)."""
-    path = entry_path("documents", key)
-    data = read_entry(path)
-    if data is None:
-        return None
-    try:
-        header, at, end = unpack_framed(data, "documents")
-        nr, nt = int(header["n_raw"]), int(header["n_text"])
-        if end != at + nr + nt:
-            raise ValueError("truncated")
-        raw = data[at:at + nr].decode("utf-8", "surrogatepass")
-        text = data[at + nr:end].decode("utf-8", "surrogatepass")
-        return header, raw, text
-    except DAMAGED:
-        return discard(path)
+    return _read("documents", key, _document)
+
+
+def _document(data: bytes, header: dict, at: int, end: int) -> tuple[dict, str, str]:
+    nr, nt = int(header["n_raw"]), int(header["n_text"])
+    if end != at + nr + nt:
+        raise ValueError("truncated")
+    raw = data[at:at + nr].decode("utf-8", "surrogatepass")
+    text = data[at + nr:end].decode("utf-8", "surrogatepass")
+    return header, raw, text
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def write_table(key: str, table: pd.DataFrame) -> bool:
+    """Store a small result table (phrases found in a corpus …) as UTF-8 CSV with its column types."""
+    text = table.to_csv(index=False, lineterminator="\n").encode("utf-8", "surrogatepass")
+    header = {"columns": list(map(str, table.columns)), "dtypes": [str(t) for t in table.dtypes], "rows": len(table)}
+    return atomic_write(entry_path("tables", key), pack_framed("tables", header, text))
+
+
+def read_table(key: str) -> pd.DataFrame | None:
+    """The table cached for ``key``, or None (missing; damaged: the file is removed)."""
+    return _read("tables", key, _table)
+
+
+def _table(data: bytes, header: dict, at: int, end: int) -> pd.DataFrame:
+    text = data[at:end].decode("utf-8", "surrogatepass")
+    dtypes = dict(zip(header["columns"], header["dtypes"]))
+    table = pd.read_csv(io.StringIO(text), dtype={c: ("str" if t == "object" else t) for c, t in dtypes.items()},
+                        keep_default_na=False) if header["rows"] else pd.DataFrame(columns=header["columns"])
+    if list(table.columns) != header["columns"] or len(table) != header["rows"]:
+        raise ValueError("inconsistent table")
+    return table

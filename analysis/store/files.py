@@ -33,9 +33,9 @@ __all__ = ["FORMATS", "DAMAGED", "key", "entry_path", "pack_framed", "unpack_fra
            "read_entry", "file_digest"]
 
 #: Format number of each kind of entry, in the key and in the file's magic: bump it when the file layout changes.
-FORMATS = {"segments": 4, "documents": 3, "counts": 2}
+FORMATS = {"segments": 4, "documents": 3, "counts": 2, "tables": 1}
 #: The file suffix of each kind of entry.
-_SUFFIX = {"segments": ".seg", "documents": ".doc", "counts": ".cnt"}
+_SUFFIX = {"segments": ".seg", "documents": ".doc", "counts": ".cnt", "tables": ".tsv"}
 #: What parsing a damaged or foreign cache file raises.
 DAMAGED = (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError)
 

@@ -12,7 +12,6 @@ backend and version)`` (:func:`segmentation_key`); texts shorter than
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -44,7 +43,7 @@ def memory_memo() -> MemoryCache:
     return _MEMORY
 
 
-def segmentation_key(text: str, lexicon: str | Path | None = None, backend: str | None = None) -> str:
+def segmentation_key(text: str, lexicon=None, backend: str | None = None) -> str:
     """The cache key of the segmentation of ``text``: segmenter and its version, lexicon fingerprint, text."""
     return _key(text, resolved_lexicon(lexicon), backend_name(backend))
 
@@ -74,7 +73,7 @@ def _remember(text: str, lex: str, name: str, k: str | None, result: Segmented) 
     memory_memo().put((name, lex, file_stamp(lex), text), (text, result))
 
 
-def segmented(text: str, lexicon: str | Path | None = None, backend: str | None = None, *,
+def segmented(text: str, lexicon=None, backend: str | None = None, *,
               cache: bool = True) -> Segmented:
     """Segmentation of ``text`` in compact form (:class:`analysis.segmentation.Segmented`).
 
@@ -125,7 +124,7 @@ def _segment_piece(args: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bytes
 def iter_segmented(
     texts: Iterable[str],
     *,
-    lexicon: str | Path | None = None,
+    lexicon=None,
     backend: str | None = None,
     n_workers: int | None = None,
     progress: bool | None = None,

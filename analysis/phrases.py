@@ -1,0 +1,402 @@
+"""Phrases (layer 8): collocations scored like quanteda's ``textstat_collocations``, and the ones worth joining.
+
+Segmentation cuts formulations into pieces (专精/特新, 营商/环境, 一网/通办): keyness cannot show a
+formulation it never counts. :func:`collocations` scores every sequence of 2 to 4 adjacent word tokens of
+the corpus; :func:`find_phrases` keeps those that are clearly units; ``dfm``, ``tokens`` and keyness join
+them into single tokens (quanteda's ``tokens_compound``) when given ``phrases=``. The list is found in the
+corpus itself, never written by hand; :func:`save_phrases` writes it as a TSV to review and edit, and
+:func:`load_phrases` reads an edited one back.
+
+Statistics, for a sequence ``s = w_1 … w_n`` among the corpus's windows of ``n`` adjacent word tokens
+(windows never cross punctuation, whitespace or a document boundary):
+
+``lambda``, ``sigma``, ``z``
+    quanteda's (Blaheta & Johnson 2001, "all subtuples"): for every pattern ``b`` of the ``2^n`` ways a window
+    can agree with ``s`` position by position, ``c_b`` is the number of windows agreeing exactly there, plus
+    ``smoothing`` (0.5). ``lambda = Σ_b (-1)^(n - |b|) ln c_b``, ``sigma = sqrt(Σ_b 1/c_b)``,
+    ``z = lambda / sigma``. For ``n = 2`` this is the log odds ratio of the 2×2 table of the two positions.
+``pmi``
+    ``log2(p(s) / Π p(w_i))``, with ``p(s)`` the sequence's share of windows of its length and ``p(w)`` a
+    word's share of word tokens.
+``logdice``
+    Rychlý (2008): ``14 + log2(n · f(s) / Σ f(w_i))`` (for two words, ``14 + log2(2 f(xy) / (f(x) + f(y)))``).
+``t``
+    t-score ``(f(s) - E) / sqrt(f(s))`` with ``E = N_n Π p(w_i)``.
+``count``, ``docs``
+    Occurrences and the number of documents they are in.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .corpus import Corpus
+from .lexicon import jieba_dictionary, lexicon_fingerprint, number_matcher
+from .config import cache_enabled
+from .store import iter_segmented, key, read_table, write_table
+
+__all__ = ["collocations", "find_phrases", "save_phrases", "load_phrases", "phrase_set", "COLLOCATION_COLUMNS",
+           "PHRASE_COLUMNS", "PHRASE_RULES", "GRAMMATICAL_TAGS", "corpus_phrases",
+           "cached_phrases", "PHRASES_VERSION"]
+
+COLLOCATION_COLUMNS = ["collocation", "tokens", "length", "count", "docs", "lambda", "sigma", "z", "pmi", "logdice",
+                       "t"]
+
+#: What :func:`find_phrases` joins by default, and why: a pair seen at least 5 times (below that no
+#: association statistic is stable; Evert 2008), in at least 2 documents (a phrase of the corpus, not one
+#: author's habit; 1 for a one-document corpus), with z of at least 3.29 (two-sided p < 0.001), that is the
+#: main use of its rarer part (at least half of that part's occurrences), in at most 3 passes (a phrase of up
+#: to 8 tokens) and 8 characters (a formulation, not a clause).
+PHRASE_RULES = {"min_count": 5, "min_docs": 2, "min_z": 3.29, "min_share": 0.5, "passes": 4, "max_chars": 16}
+PHRASE_COLUMNS = ["phrase", "tokens", "length", "pass", "count", "docs", "z", "share"]
+
+_WORD_RE = re.compile(r"^[\w]+$")
+
+
+def _windows(ids: np.ndarray, ok: np.ndarray, n: int) -> np.ndarray:
+    """Start positions of windows of ``n`` adjacent positions that are all ``ok``."""
+    if len(ids) < n:
+        return np.zeros(0, dtype=np.int64)
+    bad = np.concatenate([[0], np.cumsum(~ok)])
+    starts = np.arange(len(ids) - n + 1)
+    return starts[bad[starts + n] - bad[starts] == 0]
+
+
+def _combine(cols: list[np.ndarray]) -> np.ndarray:
+    """One integer code per row for the rows of ``cols`` (equal rows, equal codes)."""
+    key = np.zeros(len(cols[0]) if cols else 0, dtype=np.int64)
+    for col in cols:
+        key, _ = pd.factorize(key * (int(col.max(initial=0)) + 1) + col)
+        key = key.astype(np.int64)
+    return key
+
+
+#: word classes that never start or end a phrase: pronouns, conjunctions, prepositions, particles, modal
+#: particles, interjections, onomatopoeia (ICTCLAS tags; jieba's dictionary tag of the word)
+GRAMMATICAL_TAGS = ("r", "c", "p", "u", "y", "e", "o")
+
+
+def _corpus_ids(corp: Corpus, lexicon):
+    """Per document, the global id of each token's string; whether each string is a word; the grammatical
+    words (by their tag in jieba's dictionary, :data:`GRAMMATICAL_TAGS`); the strings."""
+    segs = list(iter_segmented((d.text for d in corp), lexicon=lexicon))
+    n_types = [len(s.tokens) for s in segs]
+    codes, uniq = pd.factorize(np.fromiter((t for s in segs for t in s.tokens), dtype=object, count=sum(n_types)))
+    bounds = np.cumsum([0] + n_types)
+    docs = [codes[bounds[i]:bounds[i + 1]].astype(np.int64)[s.seq] if len(s.seq) else np.zeros(0, dtype=np.int64)
+            for i, s in enumerate(segs)]
+    strings = uniq.tolist()
+    word = np.fromiter((bool(_WORD_RE.match(t)) for t in strings), dtype=bool, count=len(strings))
+    words, _, tags, _ = jieba_dictionary()
+    tag_of = dict(zip(words, tags))
+    grammatical = frozenset(t for t in strings if tag_of.get(t, "").startswith(GRAMMATICAL_TAGS))
+    return docs, word, strings, grammatical
+
+
+def collocations(corp: Corpus, *, size: int | Sequence[int] = (2, 3, 4), min_count: int = 2,
+                 smoothing: float = 0.5, lexicon=None) -> pd.DataFrame:
+    """Every sequence of ``size`` adjacent word tokens seen ``min_count`` times or more, with its statistics.
+
+    Parameters
+    ----------
+    corp : Corpus
+    size : int or sequence of int
+        Lengths in tokens (2 to 6).
+    min_count : int
+        Sequences seen fewer times are left out (they still count as windows in everyone else's statistics).
+    smoothing : float
+        Added to every cell of ``lambda`` (quanteda's default 0.5).
+    lexicon : optional
+        The lexicon of the segmentation (default: the corpus's own, :attr:`Corpus.lexicon`).
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLLOCATION_COLUMNS`, sorted by z (strongest first), then by collocation. See the module
+        docstring for the formulas.
+    """
+    sizes = sorted({size} if isinstance(size, int) else set(size))
+    if not sizes or min(sizes) < 2 or max(sizes) > 6:
+        raise ValueError(f"size must be between 2 and 6 tokens, not {size!r}")
+    if smoothing < 0:
+        raise ValueError("smoothing must not be negative")
+    docs, word, strings, _ = _corpus_ids(corp, corp.lexicon if lexicon is None else lexicon)
+    all_ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    unigram = np.bincount(all_ids[word[all_ids]], minlength=len(strings)).astype(float)
+    n_words = unigram.sum()
+    frames = [_score(docs, word, strings, n, min_count, smoothing, unigram, n_words) for n in sizes]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    out = out.sort_values(["z", "collocation"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)[COLLOCATION_COLUMNS]
+
+
+def _score(docs, word, strings, n, min_count, smoothing, unigram, n_words) -> pd.DataFrame:
+    """The statistics of every sequence of ``n`` tokens (see :func:`collocations`)."""
+    rows, doc_of = [], []
+    for di, ids in enumerate(docs):
+        starts = _windows(ids, word[ids], n)
+        rows.append(np.stack([ids[starts + k] for k in range(n)], axis=1) if len(starts) else
+                    np.zeros((0, n), dtype=np.int64))
+        doc_of.append(np.full(len(starts), di))
+    W = np.concatenate(rows) if rows else np.zeros((0, n), dtype=np.int64)
+    if not len(W):
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    doc_of = np.concatenate(doc_of)
+    key = _combine([W[:, k] for k in range(n)])
+    counts = np.bincount(key)
+    first = np.full(len(counts), -1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key))[::-1]  # a representative window of each sequence
+    cand = np.flatnonzero(counts >= max(1, min_count))
+    rep = first[cand]
+    # M(S): windows agreeing with the candidate on the positions of S, for every subset S (bit k: position k)
+    marg = np.zeros((len(cand), 1 << n))
+    marg[:, 0] = len(W)
+    for S in range(1, 1 << n):
+        cols = [k for k in range(n) if S >> k & 1]
+        kS = _combine([W[:, k] for k in cols])
+        marg[:, S] = np.bincount(kS)[kS[rep]]
+    # exact agreement by inclusion-exclusion over supersets
+    exact = np.zeros_like(marg)
+    full = (1 << n) - 1
+    for b in range(1 << n):
+        rest = full & ~b
+        sub = rest
+        while True:
+            S = b | sub
+            exact[:, b] += (-1) ** bin(sub).count("1") * marg[:, S]
+            if sub == 0:
+                break
+            sub = (sub - 1) & rest
+    cells = exact + smoothing
+    signs = np.array([(-1) ** (n - bin(b).count("1")) for b in range(1 << n)], dtype=float)
+    with np.errstate(divide="ignore"):
+        lam = np.log(cells) @ signs
+    sigma = np.sqrt((1.0 / cells).sum(axis=1))
+    f = counts[cand].astype(float)
+    parts = W[rep]
+    pw = unigram[parts] / n_words
+    p_seq = f / len(W)
+    expected = len(W) * pw.prod(axis=1)
+    n_docs = pd.Series(doc_of).groupby(key).nunique().to_numpy()[cand]
+    toks = [[strings[i] for i in row] for row in parts.tolist()]
+    return pd.DataFrame({
+        "collocation": ["".join(t) for t in toks],
+        "tokens": [" ".join(t) for t in toks],
+        "length": n,
+        "count": f.astype(np.int64),
+        "docs": n_docs.astype(np.int64),
+        "lambda": lam,
+        "sigma": sigma,
+        "z": lam / sigma,
+        "pmi": np.log2(p_seq / pw.prod(axis=1)),
+        "logdice": 14 + np.log2(n * f / unigram[parts].sum(axis=1)),
+        "t": (f - expected) / np.sqrt(f),
+    })
+
+
+def _bigram_stats(docs, word, min_count: int, smoothing: float = 0.5) -> pd.DataFrame:
+    """Statistics of the adjacent pairs of word tokens (ids into the current vocabulary) seen ``min_count`` times."""
+    xs, ys, ds = [], [], []
+    for di, ids in enumerate(docs):
+        starts = _windows(ids, word[ids], 2)
+        xs.append(ids[starts])
+        ys.append(ids[starts + 1])
+        ds.append(np.full(len(starts), di))
+    x, y, d = (np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for v in (xs, ys, ds))
+    if not len(x):
+        return pd.DataFrame(columns=["x", "y", "count", "docs", "z", "share"])
+    all_ids = np.concatenate(docs)
+    uni = np.bincount(all_ids[word[all_ids]], minlength=len(word))
+    V = len(word)
+    codes, uniq = pd.factorize(x * V + y)
+    count = np.bincount(codes)
+    keep = np.flatnonzero(count >= min_count)
+    # documents of each kept pair: distinct (pair, document) combinations
+    pair_doc = pd.unique(codes.astype(np.int64) * (len(docs) + 1) + d)
+    docs_with = np.bincount(pair_doc // (len(docs) + 1), minlength=len(count))[keep]
+    count, uniq = count[keep], uniq[keep]
+    ux, uy = uniq // V, uniq % V
+    starts_with = np.bincount(x, minlength=V)[ux]
+    ends_with = np.bincount(y, minlength=V)[uy]
+    n11 = count + smoothing
+    n12 = starts_with - count + smoothing
+    n21 = ends_with - count + smoothing
+    n22 = len(x) - starts_with - ends_with + count + smoothing
+    lam = np.log(n11) - np.log(n12) - np.log(n21) + np.log(n22)
+    z = lam / np.sqrt(1 / n11 + 1 / n12 + 1 / n21 + 1 / n22)
+    share = count / np.minimum(uni[ux], uni[uy])
+    return pd.DataFrame({"x": ux, "y": uy, "count": count, "docs": docs_with, "z": z, "share": share})
+
+
+def _join_pairs(ids: np.ndarray, pair_ids: dict, sorted_keys: np.ndarray, n_vocab: int) -> np.ndarray:
+    """``ids`` with every accepted adjacent pair replaced by its compound, left to right, never overlapping."""
+    if len(ids) < 2:
+        return ids
+    key = ids[:-1] * n_vocab + ids[1:]
+    at = np.searchsorted(sorted_keys, key).clip(max=len(sorted_keys) - 1)
+    hit = np.flatnonzero(sorted_keys[at] == key)
+    if not len(hit):
+        return ids
+    # in a run of consecutive hits (A B C with AB and BC accepted), take the first, third, …: left to right
+    run_start = np.concatenate([[True], np.diff(hit) != 1])
+    run_id = np.cumsum(run_start) - 1
+    offset = np.arange(len(hit)) - np.flatnonzero(run_start)[run_id]
+    take = hit[offset % 2 == 0]
+    out = ids.copy()
+    out[take] = [pair_ids[k] for k in key[take].tolist()]
+    drop = np.zeros(len(ids), dtype=bool)
+    drop[take + 1] = True
+    return out[~drop]
+
+
+_ARABIC_RE = re.compile(r"^[0-9.%]+$")
+
+
+def _joinable(a: tuple[str, ...], b: tuple[str, ...], max_chars: int, grammatical: frozenset, is_number) -> bool:
+    """May the tokens ``a`` and ``b`` (each one or several segmenter tokens) become one phrase?"""
+    joined = "".join(a + b)
+    return (len(joined) <= max_chars and a[0] not in grammatical and b[-1] not in grammatical and not is_number(joined)
+            and not is_number(b[-1]) and not any(_ARABIC_RE.match(t) for t in (a[-1], b[0])))
+
+
+def find_phrases(corp: Corpus, *, min_count: int | None = None, min_docs: int | None = None,
+                 min_z: float | None = None, min_share: float | None = None, max_chars: int | None = None,
+                 passes: int | None = None, lexicon=None) -> pd.DataFrame:
+    """The phrases of the corpus worth counting as one token (defaults: :data:`PHRASE_RULES`).
+
+    Adjacent pairs of word tokens are joined when they are clearly one unit, in passes, so that a longer
+    formulation is built pair by pair (粤港澳 + 大湾 → 粤港澳大湾, then + 区; 高效 + 办成, then + 一件 …), as
+    word2phrase and gensim's Phrases do. A pair is joined when it is seen at least ``min_count`` times in at
+    least ``min_docs`` documents (at most the corpus's size); its association is significant (quanteda's
+    ``z`` of the 2×2 table, at least ``min_z``); it is the main use of its rarer part (the pair's count is at
+    least ``min_share`` of the rarer part's: 营商 is nearly always 营商环境, while 加快 is followed by many
+    words, so 加快建设 stays two tokens); the joined phrase has at most ``max_chars`` characters; neither end
+    is a grammatical word (:data:`GRAMMATICAL_TAGS`: a phrase does not start with 和 or end with 的); it does not end
+    with a number (排全区第; it may start with one: 一网通办, 两个确立); neither side of the join is an Arabic number (成立 75); and the whole is not a number with its unit
+    (2024年).
+
+    Returns
+    -------
+    DataFrame
+        phrase, tokens (the segmenter's tokens, joined by spaces), length (tokens), pass, count, docs, z,
+        share (of the pass that joined it), in order of the pass, then by z, strongest first.
+    """
+    rules = dict(PHRASE_RULES)
+    given = {"min_count": min_count, "min_docs": min_docs, "min_z": min_z, "min_share": min_share,
+             "max_chars": max_chars, "passes": passes}
+    rules.update({k: v for k, v in given.items() if v is not None})
+    number = number_matcher()
+    docs, word, strings, grammatical = _corpus_ids(corp, corp.lexicon if lexicon is None else lexicon)
+    parts = [(s,) for s in strings]  # each id's tokens
+    need_docs = min(rules["min_docs"], len(corp))
+    rows = []
+    for pass_no in range(1, rules["passes"] + 1):
+        stats = _bigram_stats(docs, word, rules["min_count"])
+        stats = stats[(stats["docs"] >= need_docs) & (stats["z"] >= rules["min_z"])
+                      & (stats["share"] >= rules["min_share"])]
+        if stats.empty:
+            break
+        ok = np.fromiter((_joinable(parts[a], parts[b], rules["max_chars"], grammatical, number)
+                          for a, b in zip(stats["x"], stats["y"])), dtype=bool, count=len(stats))
+        accepted = stats[ok].sort_values(["z", "x", "y"], ascending=[False, True, True], kind="stable")
+        if accepted.empty:
+            break
+        pair_ids = {}
+        for a, b, c, dd, z, sh in accepted[["x", "y", "count", "docs", "z", "share"]].itertuples(index=False):
+            pair_ids[int(a) * len(word) + int(b)] = len(parts)
+            parts.append(parts[a] + parts[b])
+            rows.append({"phrase": "".join(parts[-1]), "tokens": " ".join(parts[-1]), "length": len(parts[-1]),
+                         "pass": pass_no, "count": int(c), "docs": int(dd), "z": float(z), "share": float(sh)})
+        n_vocab = len(word)
+        word = np.concatenate([word, np.ones(len(parts) - len(word), dtype=bool)])
+        sorted_keys = np.sort(np.fromiter(pair_ids, dtype=np.int64, count=len(pair_ids)))
+        docs = [_join_pairs(ids, pair_ids, sorted_keys, n_vocab) for ids in docs]
+    out = pd.DataFrame(rows, columns=PHRASE_COLUMNS)
+    # a phrase that a later pass absorbed whole everywhere is still listed: joining is longest first anyway
+    return out.reset_index(drop=True)
+
+
+#: Bump when :func:`find_phrases` changes what it finds: part of the key of cached phrase tables.
+PHRASES_VERSION = "1"
+
+
+def corpus_phrases(corp: Corpus, phrases=True) -> frozenset[tuple[str, ...]]:
+    """The phrases to join in ``corp``: ``True`` finds them (:func:`find_phrases`, cached on disk with the
+    corpus's texts, lexicon and :data:`PHRASE_RULES` in the key); False or None, none; a table, a TSV path or
+    token sequences, those (:func:`phrase_set`). A corpus folder's own ``phrases.tsv``, reviewed and fed
+    back, replaces what would be found.
+    """
+    if phrases is True:
+        own = corp.path / "phrases.tsv"
+        if own.is_file():
+            return phrase_set(own)
+        return phrase_set(cached_phrases(corp))
+    return phrase_set(phrases)
+
+
+def cached_phrases(corp: Corpus) -> pd.DataFrame:
+    """:func:`find_phrases` with the default rules, through the store (a second call, or kernel, reads it)."""
+    k = None
+    if cache_enabled():
+        k = key("tables", "phrases", PHRASES_VERSION, repr(sorted(PHRASE_RULES.items())), lexicon_fingerprint(
+            corp.lexicon), *(d.text for d in corp))
+        hit = read_table(k)
+        if hit is not None:
+            return hit
+    table = find_phrases(corp)
+    if k is not None:
+        write_table(k, table)
+    return table
+
+
+def phrase_set(phrases) -> frozenset[tuple[str, ...]]:
+    """The token sequences to join, from a phrase table, a TSV path, or an iterable of token sequences."""
+    if phrases is None or phrases is False:
+        return frozenset()
+    if isinstance(phrases, (str, Path)):
+        phrases = load_phrases(phrases)
+    if isinstance(phrases, pd.DataFrame):
+        keep = phrases["keep"].astype(bool) if "keep" in phrases.columns else pd.Series(True, index=phrases.index)
+        return frozenset(tuple(t.split(" ")) for t in phrases.loc[keep, "tokens"])
+    out = set()
+    for p in phrases:
+        seq = tuple(p.split(" ")) if isinstance(p, str) else tuple(p)
+        if len(seq) < 2:
+            raise ValueError(f"a phrase joins two tokens or more: {p!r}")
+        out.add(seq)
+    return frozenset(out)
+
+
+def save_phrases(phrases: pd.DataFrame, path: str | Path) -> Path:
+    """Write a phrase table as a TSV to review: uncheck ``keep`` (write 0) to leave a phrase out."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = phrases.copy()
+    if "keep" not in out.columns:
+        out.insert(0, "keep", 1)
+    out.to_csv(path, sep="\t", index=False, float_format="%.4f", lineterminator="\n", quoting=csv.QUOTE_NONE)
+    return path
+
+
+def load_phrases(path: str | Path) -> pd.DataFrame:
+    """Read a phrase TSV (:func:`save_phrases`, or a hand-made one with a ``tokens`` column: tokens joined by
+    spaces, and an optional ``keep`` column of 0/1)."""
+    path = Path(path)
+    df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE, comment="#")
+    if "tokens" not in df.columns:
+        raise ValueError(f"{path}: a phrase file needs a column tokens (the tokens of each phrase, joined by spaces)")
+    if "keep" in df.columns:
+        bad = df[~df["keep"].isin(["0", "1"])]
+        if not bad.empty:
+            raise ValueError(f"{path}: keep must be 1 or 0 (rows {list(bad.index + 2)})")
+        df["keep"] = df["keep"].astype(int)
+    short = df[df["tokens"].str.split().str.len() < 2]
+    if not short.empty:
+        raise ValueError(f"{path}: a phrase joins two tokens or more (rows {list(short.index + 2)})")
+    return df
+
