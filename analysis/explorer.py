@@ -57,7 +57,10 @@ def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFA
     """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side."""
     if group_a == group_b:
         raise ValueError("choose two different groups")
-    table = keyness(corp, by=by, compare="pairwise", groups=[group_a, group_b], drop_proper=drop_proper)
+    # min_docs=None, doc_test=False: the table as before issue 15 (notebook 05 shows it); the dispersion and
+    # document-level columns are in analysis.keyness
+    table = keyness(corp, by=by, compare="pairwise", groups=[group_a, group_b], drop_proper=drop_proper,
+                    min_docs=None, doc_test=False)
     table = table[(table["group"] == group_a) & (table["reference"] == group_b)]
     pos = table[table["g2"] > 0].sort_values(["g2", "term"], ascending=[False, True]).head(n)
     neg = table[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True]).head(n)

@@ -10,15 +10,19 @@ import analysis
 from conftest import make_corpus, run_cli
 
 
+#: what each genre's documents share
+NOTICE, SPEECH = "特此通知，请认真贯彻执行。", "同志们，我讲三点意见。"
+
+
 @pytest.fixture(scope="module")
 def crafted(tmp_path_factory):
     """Four documents in two provinces and two genres; none of the columns is called region."""
     folder = make_corpus(
         tmp_path_factory.mktemp("grouping"),
-        {"a.txt": "坚持动态清零，严格落实防控措施。要坚决守住底线。" * 12,
-         "b.txt": "全面推进乡村振兴，加快建设现代化产业体系。要坚决抓好落实。" * 12,
-         "c.txt": "坚持动态清零，全面推进复工复产。要严格管控，坚决打赢阻击战。" * 12,
-         "d.txt": "加快建设现代化产业体系，全面推进乡村振兴，发展新质生产力。" * 12},
+        {"a.txt": ("坚持动态清零，严格落实防控措施。要坚决守住底线。" + NOTICE) * 12,
+         "b.txt": ("全面推进乡村振兴，加快建设现代化产业体系。要坚决抓好落实。" + SPEECH) * 12,
+         "c.txt": ("坚持动态清零，全面推进复工复产。要严格管控，坚决打赢阻击战。" + SPEECH) * 12,
+         "d.txt": ("加快建设现代化产业体系，全面推进乡村振兴，发展新质生产力。" + NOTICE) * 12},
         province=["甲省", "乙省", "甲省", "乙省"], genre=["notice", "speech", "speech", "notice"],
     )
     return analysis.load_corpus(folder)
@@ -75,7 +79,9 @@ def test_by_a_column_and_the_default_column(name, crafted, monkeypatch):
 
 def test_the_command_line_follows_analysis_by(crafted, monkeypatch):
     monkeypatch.setenv("ANALYSIS_BY", "genre")
-    code, out, err = run_cli(["keyness", "--corpus", str(crafted.path), "--format", "csv", "--top", "3"])
+    # both sides: the two notices share no content word, so (min_docs=2) no term is over-used by both of them
+    code, out, err = run_cli(["keyness", "--corpus", str(crafted.path), "--format", "csv", "--top", "3",
+                              "--side", "both"])
     assert code == 0, err
     assert set(pd.read_csv(io.StringIO(out))["group"]) == {"notice", "speech"}
     code, out, err = run_cli(["emphasis", "--corpus", str(crafted.path), "--format", "csv", "--n-boot", "0"])

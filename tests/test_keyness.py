@@ -220,10 +220,15 @@ def test_one_vs_rest_on_a_crafted_dfm():
     g = _scipy_g2(10, 2, 20, 60)
     assert row["g2"] == pytest.approx(g.statistic) and row["p_value"] == pytest.approx(g.pvalue)
     assert row["p_adj"] == row["p_value"]
-    # logodds prior = corpus proportions of all rows: alpha0 · 12/80 for t1
+    # logodds prior = corpus proportions of all rows, alpha0 = the corpus's 80 tokens by default: alpha = 12 for t1
     counts = d.matrix.toarray()
-    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=1000.0)
+    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=80.0)
     assert row["logodds_z"] == pytest.approx(direct["logodds_z"][0])
+    # the fixed alpha0 = 1000 of before issue 15 is still there when asked for
+    old = keyness_dfm(d, min_count=3, correction=None, alpha0=1000.0)
+    old_row = old[(old["group"] == "A") & (old["term"] == "t1")].iloc[0]
+    direct = keyness_stats(counts[0], counts[1] + counts[2], prior=counts.sum(axis=0), alpha0=1000.0)
+    assert old_row["logodds_z"] == pytest.approx(direct["logodds_z"][0])
     # sorted by group, then g2 descending, then term
     for _, g in kw.groupby(["group", "reference"]):
         assert list(g["g2"]) == sorted(g["g2"], reverse=True)
@@ -288,21 +293,25 @@ def test_top_terms_sides_and_order():
 # --------------------------------------------------------------------------- seeds
 
 
+#: keyness's default view, for the counts it is checked against
+RHETORIC = {"content": True, "phrases": True}
+
+
 @pytest.fixture(scope="module")
-def seed_kw(seeds_corpus):
+def seed_kw(seeds_corpus):  # the rhetoric view: content words and the corpus's phrases (keyness's defaults)
     return keyness(seeds_corpus, "region")
 
 
 def test_seed_keyness_counts_are_consistent(seeds_corpus, seed_manifest, seed_kw):
     groups = sorted(seed_manifest["region"].unique())
     assert sorted(seed_kw["group"].unique()) == groups
-    totals = analysis.dfm(seeds_corpus).totals()
+    totals = analysis.dfm(seeds_corpus, **RHETORIC).totals()
     # one-vs-rest: count + ref_count is the corpus frequency of the term, for every group
     merged = seed_kw.assign(total=seed_kw["count"] + seed_kw["ref_count"])
     assert (merged["total"].to_numpy() == totals.loc[merged["term"]].to_numpy()).all()
     assert (merged["total"] >= 3).all()
     # per_10k uses the group's clean characters
-    d = analysis.dfm(seeds_corpus, by="region")
+    d = analysis.dfm(seeds_corpus, by="region", **RHETORIC)
     chars = dict(zip(d.rows, d.n_chars))
     g0 = groups[0]
     sub = seed_kw[seed_kw["group"] == g0]
@@ -312,7 +321,7 @@ def test_seed_keyness_counts_are_consistent(seeds_corpus, seed_manifest, seed_kw
 
 
 def test_seed_keyness_matches_scipy_for_the_top_terms(seeds_corpus, seed_kw):
-    d = analysis.dfm(seeds_corpus, by="region")
+    d = analysis.dfm(seeds_corpus, by="region", **RHETORIC)
     tot = dict(zip(d.rows, np.asarray(d.matrix.sum(axis=1)).ravel()))
     all_tokens = sum(tot.values())
     for r in top_terms(seed_kw, 3, side="both").itertuples():

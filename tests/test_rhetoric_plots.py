@@ -34,11 +34,35 @@ def test_keyness_bars_one_panel_per_group(prepared, seed_manifest):
     visible = [ax for ax in fig.axes if ax.axison]
     assert [ax.get_title() for ax in visible] == [f"{g} vs (rest)" for g in groups]
     top = top_terms(kw, 5, side="both")
-    assert set(top["term"]) <= _texts(fig)
+    # each term with the documents behind it: k of the n documents of the side that uses it more
+    k, n = R.doc_support(top)
+    assert {f"{t} ({a}/{b})" for t, a, b in zip(top["term"], k, n)} <= _texts(fig)
     for ax in visible:
         lo, hi = ax.get_xlim()
         assert lo == pytest.approx(-hi)
     assert analysis.save_fig(fig, "bars")[0].is_file()
+    # without the document columns (a grouped Dfm's table), the bare terms and token p-values
+    plain = R.keyness_bars(kw.drop(columns=["docs", "docs_using", "ref_docs", "ref_docs_using", "doc_p_adj"]), n=5)
+    assert set(top["term"]) <= _texts(plain)
+    legend = [t.get_text() for t in plain.legends[0].get_texts()]
+    assert "pale: p_adj ≥ 0.05" in legend
+
+
+def test_keyness_bars_mark_terms_of_one_document(seeds_corpus, seed_manifest):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kw = keyness(seeds_corpus, "region", drop_proper=True, min_docs=None)
+    several = seed_manifest["region"].value_counts().index[0]  # the region with three documents
+    fig = R.keyness_bars(kw, n=8, groups=[several])
+    ax = [a for a in fig.axes if a.axison][0]
+    rows = top_terms(kw[kw["group"] == several], 8, side="both")
+    k, n = R.doc_support(rows)
+    hatched = [p.get_hatch() for p in ax.patches]
+    assert hatched.count("////") == int(((k == 1) & (n > 1)).sum()) > 0
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any(t.startswith("pale: doc_p_adj") for t in legend)
 
 
 def test_frequency_scatter_labels_do_not_overlap(prepared, seed_manifest):

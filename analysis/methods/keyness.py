@@ -36,13 +36,77 @@ vectors:
     & Quinn (2008, "Fightin' words", eqs. 16–22), as a z-score. The prior for
     term w is ``alpha_w = alpha0 · π_w`` with ``π_w`` the term's proportion in
     the background counts (by default the target and reference pooled; the
-    whole corpus in :func:`keyness`) and ``alpha0 = 1000`` pseudo-tokens by
-    default. ``δ = ln((a+α)/(N1+α0-a-α)) - ln((b+α)/(N2+α0-b-α))``,
+    whole corpus in :func:`keyness`, or a background corpus you name) and
+    ``alpha0`` the prior's weight in pseudo-tokens.
+    ``δ = ln((a+α)/(N1+α0-a-α)) - ln((b+α)/(N2+α0-b-α))``,
     ``σ² ≈ 1/(a+α) + 1/(b+α)``, ``z = δ/σ``. Rare terms are shrunk towards
     zero, which makes the ranking less noisy than raw log-odds.
 
+    **The default α0 is the size of the background** (its total count), so
+    that ``α_w`` is the term's own count in the background. In Monroe et al.
+    (2008) α0 is a parameter of the prior, the number of tokens the prior is
+    worth against the observed counts. A fixed α0 (this suite used
+    1000 until issue 15) is worth less and less as the corpus grows, so the
+    ranking slides from "shrunk" towards raw log-odds with corpus size: on a
+    national corpus a term with 129 occurrences in one era and none elsewhere
+    ranked 1st by G² and 210th by z with α0 = 1000. Scaling α0 with the
+    background keeps the prior's weight relative to the data the same on any
+    corpus; it is also what implementations do that take the background
+    corpus's counts themselves as ``α_w`` (for example K. Kawintiranon's
+    ``log-odds-ratio``, github.com/kornosk/log-odds-ratio).
+    Pass ``alpha0=`` to choose another weight, and see
+    :func:`analysis.alpha0_sensitivity` for how much the ranking moves.
+
+Options from quanteda's ``textstat_keyness`` (all off by default, so the
+numbers above stay those of scipy; see :mod:`analysis.methods.contingency`):
+
+``williams=True``
+    ``g2`` and ``p_value`` are divided by Williams' (1976) factor ``q``.
+``yates=True``
+    ``chi2`` and ``chi2_p`` use Yates' continuity correction.
+``fisher=True``
+    adds ``fisher_p``, the two-sided p-value of Fisher's exact test, for
+    small counts where the χ² approximations are poor.
+
+quanteda's ``correction = "default"`` applies Yates to χ² and (its
+documentation says) Williams to G²; its C++ code, ``src/keyness.cpp``, applies
+under "default" a Yates-type adjustment to both, and only when an expected count
+is below 5. We keep both corrections off: the uncorrected statistics are those
+of Dunning (1993) and Rayson & Garside (2000) that keyness studies report, and
+scipy's (``chi2_contingency(correction=False)``), which the tests check against;
+the corrections change only rare terms, for which ``fisher_p`` is the exact
+answer and the document-level test below the honest one.
+
 Swapping target and reference flips the sign of ``g2``, ``log_ratio`` and
 ``logodds_z`` and leaves the p-values unchanged.
+
+Caveat for readers: every test above treats tokens as independent draws. Words
+in a text are not independent (a document repeats its topic words), so these
+p-values are optimistic, especially for small corpora; read effect sizes (log
+ratio and its interval) and the concordance lines, not only significance.
+
+:func:`keyness` (built from the documents, not only the group totals) adds
+what the token-level table cannot see:
+
+* **dispersion**: ``docs`` (documents in the group), ``docs_using``
+  (documents that use the term), Gries' ``dp`` and ``dp_norm`` over the
+  group's documents (:mod:`analysis.methods.dispersion`), and the same for the
+  reference (``ref_docs``, ``ref_docs_using``, ``ref_dp``);
+* **documents as the unit of inference**: ``doc_p``, the p-value of a
+  permutation test that reassigns whole documents between the two sides
+  (:mod:`analysis.methods.permutation`), ``doc_p_adj`` (same correction as
+  ``p_adj``), ``doc_p_min`` (the smallest p-value the test could give: with
+  five documents and a group of one, 0.2) and ``doc_test`` (``"exact"``,
+  ``"monte carlo"``, or ``"too few documents"`` when a side has fewer than 2
+  documents, with a warning);
+* **the min_docs rule** (default 2): a term is kept only if at least
+  ``min(min_docs, n)`` of the ``n`` documents of the side that uses it more
+  (the target for a positive ``g2``, the reference for a negative one) use
+  it. A one-document side is never filtered (its one document uses the term),
+  a side of several documents drops terms that only one of them uses. The
+  rule is symmetric: swapping target and reference keeps the same terms.
+  ``p_adj`` and ``doc_p_adj`` are computed before it, over every term kept by
+  ``min_count``, so the filter does not change them.
 
 Groups too small to compare: a comparison whose target or reference has
 fewer than :data:`MIN_GROUP_TOKENS` (10) content tokens is left out of the
@@ -54,30 +118,31 @@ term's table can meet it, and a statistic such as "significantly
 under-represented" would rest on a handful of tokens. It does not depend on
 the corpus. There is no minimum of documents: a group of one document (one
 report per city) is this suite's usual case.
-
-Caveat for readers: every test treats tokens as independent draws. Words in a
-text are not independent (a document repeats its topic words), so p-values
-are optimistic, especially for small corpora; read effect sizes (log ratio and
-its interval) and the concordance lines, not only significance.
 """
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from itertools import permutations
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from ..corpus import Corpus
-from ..config import DEFAULT_BY
+from ..config import DEFAULT_BY, SEED
 from ..errors import AnalysisError
 from ..pool import progress_bar
 from ..vectors import Dfm, dfm
+from .contingency import fisher_exact_p, williams_q, yates_chi2
+from .dispersion import gries_dp
+from .permutation import (EXACT_LIMIT, MIN_DOCS_PER_SIDE, PERMUTATIONS, TOO_FEW, document_permutation_test,
+                          permutation_design)
 
 __all__ = ["keyness", "keyness_dfm", "keyness_stats", "adjust_pvalues", "top_terms", "measure_agreement", "REST",
-           "KEYNESS_COLUMNS", "MIN_GROUP_TOKENS", "GroupSizeError", "MANY_COMPARISONS"]
+           "KEYNESS_COLUMNS", "DOCUMENT_COLUMNS", "MIN_DOCS", "background_counts", "group_rows", "document_columns",
+           "filter_min_docs", "MIN_GROUP_TOKENS", "GroupSizeError", "MANY_COMPARISONS"]
 
 #: Label of the reference in one-vs-rest comparisons.
 REST = "(rest)"
@@ -99,6 +164,18 @@ KEYNESS_COLUMNS = [
     "chi2", "chi2_p", "log_ratio", "log_ratio_low", "log_ratio_high", "logodds_z",
 ]
 
+#: Columns :func:`keyness` adds from the documents (dispersion and the document-level test), with their types.
+DOCUMENT_DTYPES = {
+    "docs": np.int64, "docs_using": np.int64, "dp": float, "dp_norm": float, "ref_docs": np.int64,
+    "ref_docs_using": np.int64, "ref_dp": float, "doc_p": float, "doc_p_adj": float, "doc_p_min": float,
+    "doc_test": object,
+}
+#: Columns :func:`keyness` adds after :data:`KEYNESS_COLUMNS`, in order.
+DOCUMENT_COLUMNS = list(DOCUMENT_DTYPES)
+
+#: Default of ``min_docs``: a term must be used by two documents of the side that uses it more.
+MIN_DOCS = 2
+
 
 def _xlogx_over_e(o: np.ndarray, e: np.ndarray) -> np.ndarray:
     """``o · ln(o/e)`` with ``0 · ln 0 = 0`` (and 0 where ``e`` is 0, which implies ``o`` is 0)."""
@@ -110,7 +187,8 @@ def _xlogx_over_e(o: np.ndarray, e: np.ndarray) -> np.ndarray:
 
 def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target_total: float | None = None,
                   reference_total: float | None = None, prior: Iterable[float] | None = None,
-                  alpha0: float = 1000.0, smoothing: float = 0.5, ci: float = 0.95) -> pd.DataFrame:
+                  alpha0: float | None = None, smoothing: float = 0.5, ci: float = 0.95, williams: bool = False,
+                  yates: bool = False, fisher: bool = False) -> pd.DataFrame:
     """Keyness statistics for every term from two count vectors.
 
     Parameters
@@ -123,21 +201,32 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
     prior : array-like, optional
         Background counts for the Dirichlet prior of ``logodds_z``. Default:
         ``target + reference``. They are normalised over the vector, so pass
-        the whole vocabulary (or give the proportions yourself), not a
-        selection of terms.
-    alpha0 : float
-        Total pseudo-count of the prior (default 1000).
+        the whole vocabulary (or give the proportions yourself, with an
+        explicit ``alpha0``), not a selection of terms.
+    alpha0 : float, optional
+        Total pseudo-count of the prior. Default: the sum of ``prior`` (so
+        ``α_w`` is the term's background count; pass counts, not proportions,
+        or give ``alpha0``). Until issue 15 the default was 1000.
     smoothing : float
         Value that replaces a zero count in ``log_ratio`` and its interval (default 0.5).
     ci : float
         Level of the log-ratio confidence interval (default 0.95).
+    williams : bool
+        Divide ``g2`` by Williams' correction factor (and take ``p_value`` from
+        the corrected value); see :func:`analysis.methods.contingency.williams_q`.
+    yates : bool
+        ``chi2`` (and ``chi2_p``) with Yates' continuity correction; see
+        :func:`analysis.methods.contingency.yates_chi2`.
+    fisher : bool
+        Add ``fisher_p``, the two-sided p-value of Fisher's exact test; see
+        :func:`analysis.methods.contingency.fisher_exact_p`.
 
     Returns
     -------
     DataFrame
         One row per term, in input order: count, ref_count, g2, p_value,
-        chi2, chi2_p, log_ratio, log_ratio_low, log_ratio_high, logodds_z.
-        See the module docstring for the formulas.
+        chi2, chi2_p, log_ratio, log_ratio_low, log_ratio_high, logodds_z
+        (and fisher_p). See the module docstring for the formulas.
     """
     a = np.asarray(target, dtype=float)
     b = np.asarray(reference, dtype=float)
@@ -153,7 +242,7 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
         raise ValueError("a term's count cannot exceed its side's total")
     if smoothing <= 0:
         raise ValueError("smoothing must be positive")
-    if alpha0 <= 0:
+    if alpha0 is not None and alpha0 <= 0:
         raise ValueError("alpha0 must be positive")
     n = n1 + n2
     c, d = n1 - a, n2 - b
@@ -164,10 +253,14 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
     e_c, e_d = row2 * n1 / n, row2 * n2 / n
     g2 = 2.0 * (_xlogx_over_e(a, e_a) + _xlogx_over_e(b, e_b) + _xlogx_over_e(c, e_c) + _xlogx_over_e(d, e_d))
     g2 = np.maximum(g2, 0.0)  # rounding can leave -1e-15
+    if williams:
+        g2 = g2 / williams_q(a, b, n1, n2)
     sign = np.sign(a / n1 - b / n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         cells = [(o - e) ** 2 / e for o, e in ((a, e_a), (b, e_b), (c, e_c), (d, e_d))]
     chi2 = np.nansum(np.vstack([np.where(np.isfinite(x), x, 0.0) for x in cells]), axis=0)
+    if yates:
+        chi2 = yates_chi2(a, b, n1, n2)
 
     # Hardie's log ratio with a substitute for zero counts and a Wald interval
     a_s = np.where(a > 0, a, smoothing)
@@ -183,6 +276,8 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
         raise ValueError("prior must have the same length as the counts")
     if bg.sum() <= 0:
         raise ValueError("prior counts must not all be zero")
+    if alpha0 is None:
+        alpha0 = float(bg.sum())
     alpha = alpha0 * bg / bg.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = (np.log((a + alpha) / (n1 + alpha0 - a - alpha))
@@ -190,7 +285,7 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
         sigma = np.sqrt(1.0 / (a + alpha) + 1.0 / (b + alpha))
         lo_z = np.where(alpha > 0, delta / sigma, 0.0)
 
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "count": a,
         "ref_count": b,
         "g2": sign * g2,
@@ -202,6 +297,9 @@ def keyness_stats(target: Iterable[float], reference: Iterable[float], *, target
         "log_ratio_high": (ln_rr + z * se) / log2,
         "logodds_z": lo_z,
     })
+    if fisher:
+        out["fisher_p"] = fisher_exact_p(a, b, n1, n2)
+    return out
 
 
 def adjust_pvalues(p: Iterable[float], method: str | None = "bh") -> np.ndarray:
@@ -241,9 +339,39 @@ def _comparisons(rows: list[str], compare: str, groups: Iterable[str] | None) ->
     raise ValueError(f"compare must be 'rest' or 'pairwise', not {compare!r}")
 
 
+def background_counts(background, terms) -> np.ndarray:
+    """A background corpus's count of each of ``terms``, for the prior of ``logodds_z``.
+
+    ``background`` is a :class:`~analysis.vectors.Dfm` (rows summed), a
+    Series or mapping term → count, or an array already aligned with
+    ``terms``. Terms the background lacks get 0, and a warning says how many:
+    they get no prior, and :func:`keyness_stats` gives them ``logodds_z = 0``.
+    """
+    terms = list(terms)
+    if isinstance(background, Dfm):
+        background = pd.Series(np.asarray(background.matrix.sum(axis=0)).ravel(), index=background.terms)
+    if isinstance(background, Mapping):
+        background = pd.Series(background, dtype=float)
+    if isinstance(background, pd.Series):
+        bg = background.groupby(level=0).sum().reindex(terms).fillna(0.0).to_numpy(dtype=float)
+    else:
+        bg = np.asarray(background, dtype=float).ravel()
+        if bg.shape != (len(terms),):
+            raise ValueError(f"background must be a Dfm, a Series or mapping term -> count, or {len(terms)} counts "
+                             f"aligned with the terms; got shape {bg.shape}")
+    if (bg < 0).any() or bg.sum() <= 0:
+        raise ValueError("background counts must be non-negative and not all zero")
+    missing = int((bg == 0).sum())
+    if missing:
+        warnings.warn(f"{missing} of {len(terms)} terms are absent from the background corpus: they get no prior "
+                      "and logodds_z = 0", UserWarning, stacklevel=3)
+    return bg
+
+
 def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None = None, min_count: int = 3,
-                correction: str | None = "bh", alpha0: float = 1000.0, smoothing: float = 0.5,
-                ci: float = 0.95) -> pd.DataFrame:
+                correction: str | None = "bh", alpha0: float | None = None, smoothing: float = 0.5,
+                ci: float = 0.95, background=None, williams: bool = False, yates: bool = False,
+                fisher: bool = False) -> pd.DataFrame:
     """Keyness of every term for every comparison of the rows of a grouped :class:`~analysis.vectors.Dfm`.
 
     Parameters
@@ -265,17 +393,26 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
         Multiple-comparison adjustment of ``p_value`` into ``p_adj``. The
         family is one comparison (one target against one reference): all the
         terms kept by ``min_count`` in it.
-    alpha0, smoothing, ci
+    alpha0, smoothing, ci, williams, yates, fisher
         See :func:`keyness_stats`. The prior of ``logodds_z`` is the term
-        proportions of all rows of ``d`` (the whole corpus).
+        proportions of all rows of ``d`` (the whole corpus), or of
+        ``background``; ``alpha0`` defaults to that background's total count.
+    background : Dfm, Series, mapping or array-like, optional
+        Counts of a background corpus for the prior of ``logodds_z``: a
+        :class:`~analysis.vectors.Dfm` (its rows are summed), a Series or dict
+        term → count, or an array aligned with ``d.terms``. Terms it lacks get
+        no prior and ``logodds_z = 0`` (a warning says how many).
 
     Returns
     -------
     DataFrame
-        :data:`KEYNESS_COLUMNS`, sorted by group, reference, g2 descending
-        (most over-represented first), then term. A comparison with fewer
-        than :data:`MIN_GROUP_TOKENS` (10) tokens on a side is left out, with
-        a warning (see the module docstring).
+        :data:`KEYNESS_COLUMNS` (and ``fisher_p``, ``fisher_p_adj`` with
+        ``fisher=True``), sorted by group, reference, g2 descending (most
+        over-represented first), then term. A grouped Dfm has no documents, so
+        there are no dispersion or document-level columns: use
+        :func:`keyness` for those. A comparison with fewer than
+        :data:`MIN_GROUP_TOKENS` (10) tokens on a side is left out, with a
+        warning (see the module docstring).
 
     Raises
     ------
@@ -287,7 +424,7 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
     m = d.matrix.tocsr()
     counts = np.asarray(m.toarray(), dtype=float)  # groups × terms; groups are few
     n_chars = np.asarray(d.n_chars, dtype=float)
-    corpus_counts = counts.sum(axis=0)
+    corpus_counts = counts.sum(axis=0) if background is None else background_counts(background, d.terms)
     terms = np.asarray(d.terms, dtype=object)
     frames, refused = [], {}
     comparisons = _comparisons(rows, compare, groups)
@@ -305,7 +442,8 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
             refused[(target, ref_label)] = (int(n1), int(n2))
             continue
         st = keyness_stats(a, b, target_total=n1, reference_total=n2, prior=corpus_counts,
-                           alpha0=alpha0, smoothing=smoothing, ci=ci)
+                           alpha0=alpha0, smoothing=smoothing, ci=ci, williams=williams, yates=yates,
+                           fisher=fisher)
         keep = (a + b) >= max(1, min_count)
         st = st[keep].reset_index(drop=True)
         st.insert(0, "term", terms[keep])
@@ -315,12 +453,15 @@ def keyness_dfm(d: Dfm, *, compare: str = "rest", groups: Iterable[str] | None =
         st["per_10k"] = st["count"] / chars_a * 1e4 if chars_a > 0 else np.nan
         st["ref_per_10k"] = st["ref_count"] / chars_b * 1e4 if chars_b > 0 else np.nan
         st["p_adj"] = adjust_pvalues(st["p_value"].to_numpy(), correction)
+        if fisher:
+            st["fisher_p_adj"] = adjust_pvalues(st["fisher_p"].to_numpy(), correction)
         frames.append(st)
     _refuse_small_groups(refused, bool(frames))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYNESS_COLUMNS)
+    columns = KEYNESS_COLUMNS + (["fisher_p", "fisher_p_adj"] if fisher else [])
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     out["count"] = out["count"].astype(np.int64)
     out["ref_count"] = out["ref_count"].astype(np.int64)
-    out = out[KEYNESS_COLUMNS]
+    out = out[columns]
     out = out.sort_values(["group", "reference", "g2", "term"], ascending=[True, True, False, True], kind="stable")
     return out.reset_index(drop=True)
 
@@ -345,9 +486,17 @@ def _refuse_small_groups(refused: dict, any_left: bool) -> None:
 
 
 def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest", groups: Iterable[str] | None = None,
-            min_count: int = 3, correction: str | None = "bh", alpha0: float = 1000.0, smoothing: float = 0.5,
-            ci: float = 0.95, **options) -> pd.DataFrame:
-    """Distinctive vocabulary of each group of ``by``, with significance and effect size.
+            min_count: int = 3, correction: str | None = "bh", alpha0: float | None = None, smoothing: float = 0.5,
+            ci: float = 0.95, min_docs: int | None = MIN_DOCS, doc_test: bool = True,
+            permutations: int = PERMUTATIONS, exact_limit: int = EXACT_LIMIT, seed=SEED, background=None,
+            williams: bool = False, yates: bool = False, fisher: bool = False, content: bool = True, phrases=True,
+            **options) -> pd.DataFrame:
+    """Distinctive vocabulary of each group of ``by``, with significance, effect size and the documents behind it.
+
+    The rhetoric view: by default content words only (``content=True``: no pronouns, conjunctions,
+    prepositions, particles, time or degree fillers; :func:`analysis.tokenize`) and the corpus's phrases
+    counted as one token each (``phrases=True``: :func:`analysis.find_phrases`, so 营商环境 or 专精特新 are
+    terms, not pieces). ``content=False, phrases=False`` counts every token as the segmenter cuts it.
 
     Parameters
     ----------
@@ -357,12 +506,33 @@ def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest",
         compares each document with the rest.
     compare : {"rest", "pairwise"}
         One group against all others pooled (default), or against each other group.
-    groups, min_count, correction, alpha0, smoothing, ci
-        See :func:`keyness_dfm` and :func:`keyness_stats`.
+    groups, min_count, correction, alpha0, smoothing, ci, background, williams, yates, fisher
+        See :func:`keyness_dfm` and :func:`keyness_stats`. ``alpha0`` defaults
+        to the background's total count (the corpus's tokens); it was 1000
+        until issue 15.
+    min_docs : int or None
+        Keep a term only if at least ``min(min_docs, n)`` of the ``n``
+        documents of the side that uses it more use it (default 2; None or 1:
+        no filter). A one-document side is never filtered. See the module
+        docstring.
+    doc_test : bool
+        Run the document-level permutation test (default True); False leaves
+        ``doc_p`` empty and ``doc_test = "not run"``.
+    permutations, exact_limit, seed
+        Of the permutation test: random assignments of documents when there
+        are more than ``exact_limit`` possible ones (default 9,999 and
+        10,000), seeded with :data:`analysis.config.SEED`. See
+        :func:`analysis.methods.permutation.document_permutation_test`.
+    content : bool
+        Count content words only (default).
+    phrases : bool, table, path or token sequences
+        Join phrases into single tokens: True (default) finds the corpus's own
+        (a ``phrases.tsv`` in the corpus folder, reviewed, replaces them); a
+        phrase table, a TSV path or token sequences give them; False joins none.
     **options
         Tokenizer options of :func:`analysis.tokenize`; ``drop_proper=True``
-        leaves out proper nouns (places, people, organisations) for a
-        "rhetoric" view rather than a geography one.
+        leaves out proper nouns (tagged as names, or the name of a Chinese
+        administrative division) for a rhetoric view rather than a geography one.
 
     Returns
     -------
@@ -370,20 +540,137 @@ def keyness(corp: Corpus, by: str | None = DEFAULT_BY, *, compare: str = "rest",
         group, reference, term, count, ref_count, per_10k, ref_per_10k
         (occurrences per 10,000 clean characters of the group's documents),
         g2, p_value, p_adj, chi2, chi2_p, log_ratio, log_ratio_low,
-        log_ratio_high, logodds_z. Token totals (for the statistics) are the
-        content tokens kept by the tokenizer options. A group with fewer than
-        :data:`MIN_GROUP_TOKENS` (10) of them is not compared, with a warning
-        (Cochran's rule: see the module docstring); :class:`GroupSizeError`
-        when no comparison is left.
+        log_ratio_high, logodds_z (token totals for the statistics are the
+        content tokens kept by the tokenizer options); with ``fisher=True``
+        fisher_p, fisher_p_adj; then :data:`DOCUMENT_COLUMNS`: docs,
+        docs_using, dp, dp_norm, ref_docs, ref_docs_using, ref_dp, doc_p,
+        doc_p_adj, doc_p_min, doc_test (see the module docstring). A group
+        with fewer than :data:`MIN_GROUP_TOKENS` (10) content tokens is not
+        compared, with a warning (Cochran's rule: see the module docstring);
+        :class:`GroupSizeError` when no comparison is left.
+
+    Warns
+    -----
+    UserWarning
+        Once per call, naming the comparisons where a side has fewer than two
+        documents: their ``doc_test`` is ``"too few documents"``.
 
     Examples
     --------
     >>> kw = keyness(corp, drop_proper=True)          # doctest: +SKIP
     >>> top_terms(kw, n=10)                                         # doctest: +SKIP
     """
-    d = dfm(corp, by=by, **options)
-    return keyness_dfm(d, compare=compare, groups=groups, min_count=min_count, correction=correction,
-                       alpha0=alpha0, smoothing=smoothing, ci=ci)
+    docs = dfm(corp, content=content, phrases=phrases, **options)
+    labels = corp.groups(by).reindex(docs.rows).astype(str).to_numpy()
+    table = keyness_dfm(group_rows(docs, labels), compare=compare, groups=groups, min_count=min_count,
+                        correction=correction, alpha0=alpha0, smoothing=smoothing, ci=ci, background=background,
+                        williams=williams, yates=yates, fisher=fisher)
+    table = document_columns(table, docs, labels, correction=correction, doc_test=doc_test,
+                             permutations=permutations, exact_limit=exact_limit, seed=seed)
+    return filter_min_docs(table, min_docs)
+
+
+def group_rows(docs: Dfm, labels) -> Dfm:
+    """The documents × terms counts of ``docs`` summed into one row per label (sorted), as ``dfm(corp, by=...)``."""
+    labels = np.asarray(labels, dtype=object)
+    names = sorted(set(labels))
+    code = {g: i for i, g in enumerate(names)}
+    ind = sparse.csr_matrix((np.ones(len(labels)), ([code[g] for g in labels], np.arange(len(labels)))),
+                            shape=(len(names), len(labels)))
+    m = (ind @ docs.matrix).tocsr().astype(np.int64)
+    n_chars = np.asarray(ind @ np.asarray(docs.n_chars)).astype(np.int64)
+    return Dfm(m, names, list(docs.terms), n_chars)
+
+
+def _side_columns(sub: sparse.csc_matrix, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Documents using each term, and its DP and DP_norm over these documents."""
+    used = np.asarray((sub > 0).sum(axis=0)).ravel()
+    if sub.shape[0] == 0 or sizes.sum() <= 0:
+        nan = np.full(sub.shape[1], np.nan)
+        return used, nan, nan
+    dp, dp_norm = gries_dp(sub, sizes)
+    return used, dp, dp_norm
+
+
+def document_columns(table: pd.DataFrame, docs: Dfm, labels, *, correction: str | None = "bh", doc_test: bool = True,
+                     permutations: int = PERMUTATIONS, exact_limit: int = EXACT_LIMIT, seed=SEED) -> pd.DataFrame:
+    """Add the dispersion and document-level columns (:data:`DOCUMENT_COLUMNS`) to a keyness table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`keyness_dfm` table of the groups of ``labels``.
+    docs : Dfm
+        The documents × terms counts (``dfm(corp, **options)``), with the
+        same vocabulary as the grouped Dfm the table was built from.
+    labels : array-like
+        The group of each row of ``docs``.
+    correction, doc_test, permutations, exact_limit, seed
+        See :func:`keyness`.
+
+    Warns
+    -----
+    UserWarning
+        Once, naming the comparisons that have a side of fewer than two documents.
+    """
+    labels = np.asarray(labels, dtype=object)
+    m = docs.matrix.tocsr()
+    sizes = np.asarray(m.sum(axis=1), dtype=float).ravel()
+    term_index = pd.Index(docs.terms)
+    columns = {col: np.empty(len(table), dtype=dtype) for col, dtype in DOCUMENT_DTYPES.items()}
+    term_cols = term_index.get_indexer(table["term"])
+    csc = m.tocsc()
+    untestable = []
+    for (target, reference), rows in table.groupby(["group", "reference"], sort=True).indices.items():
+        cols = term_cols[rows]
+        in_t = labels == target
+        in_r = ~in_t if reference == REST else labels == reference
+        sub = csc[:, cols].tocsr()
+        used, dp, dp_norm = _side_columns(sub[in_t].tocsc(), sizes[in_t])
+        ref_used, ref_dp, _ = _side_columns(sub[in_r].tocsc(), sizes[in_r])
+        both = in_t | in_r
+        method, _, p_min = permutation_design(int(both.sum()), int(in_t.sum()), permutations=permutations,
+                                              exact_limit=exact_limit)
+        p = np.full(len(cols), np.nan)
+        if method == TOO_FEW:
+            untestable.append(f"{target} vs {reference}: {int(in_t.sum())} and {int(in_r.sum())} documents")
+        elif doc_test:
+            p = document_permutation_test(sub[both], sizes[both], in_t[both], permutations=permutations,
+                                          exact_limit=exact_limit, seed=seed).p
+        values = {"docs": int(in_t.sum()), "docs_using": used, "dp": dp, "dp_norm": dp_norm,
+                  "ref_docs": int(in_r.sum()), "ref_docs_using": ref_used, "ref_dp": ref_dp, "doc_p": p,
+                  "doc_p_adj": p if np.isnan(p).all() else adjust_pvalues(p, correction),
+                  "doc_p_min": p_min, "doc_test": method if doc_test else "not run"}
+        for col, v in values.items():
+            columns[col][rows] = v
+    out = table.copy()
+    for col, values in columns.items():
+        out[col] = values
+    if untestable and doc_test:
+        named = "; ".join(untestable[:6]) + (f"; and {len(untestable) - 6} more" if len(untestable) > 6 else "")
+        warnings.warn("no document-level test where a side has fewer than "
+                      f"{MIN_DOCS_PER_SIDE} documents ({named}). "
+                      "Their doc_test is 'too few documents' and doc_p is empty: with one document, a group's "
+                      "keywords are that document's.", UserWarning, stacklevel=3)
+    return out
+
+
+def filter_min_docs(table: pd.DataFrame, min_docs: int | None = MIN_DOCS) -> pd.DataFrame:
+    """Keep the terms used by at least ``min(min_docs, n)`` of the ``n`` documents of the side that uses them more.
+
+    The side is the target for ``g2 > 0`` (``docs_using`` of ``docs``) and the
+    reference for ``g2 < 0`` (``ref_docs_using`` of ``ref_docs``); a term used
+    at the same rate on both sides is kept. ``min_docs`` None or 1 keeps
+    everything. A one-document side never loses a term.
+    """
+    if min_docs is None or min_docs <= 1 or table.empty:
+        return table
+    need_t = np.minimum(min_docs, table["docs"].to_numpy())
+    need_r = np.minimum(min_docs, table["ref_docs"].to_numpy())
+    g2 = table["g2"].to_numpy()
+    keep = np.where(g2 > 0, table["docs_using"].to_numpy() >= need_t,
+                    np.where(g2 < 0, table["ref_docs_using"].to_numpy() >= need_r, True))
+    return table[keep].reset_index(drop=True)
 
 
 def top_terms(table: pd.DataFrame, n: int = 10, *, side: str = "positive", by: str = "g2") -> pd.DataFrame:

@@ -18,7 +18,7 @@ from . import font_path
 from .corpus import wordcloud_grid
 
 __all__ = ["keyness_bars", "keyness_clouds", "comparison_cloud", "frequency_scatter", "dispersion",
-           "similarity_heatmap", "dendrogram", "group_colors"]
+           "similarity_heatmap", "dendrogram", "group_colors", "doc_support"]
 
 _STAT_LABELS = {
     "g2": "signed log-likelihood G²",
@@ -41,8 +41,36 @@ def _top_both(table: pd.DataFrame, group: str, reference: str, n: int, stat: str
     return pos, neg
 
 
+def _significance_column(table: pd.DataFrame, significance: str | None) -> str:
+    """The p-value column that decides what is drawn as significant: ``doc_p_adj`` when the table has it."""
+    if significance is not None:
+        if significance not in table.columns:
+            raise ValueError(f"the table has no column {significance!r}")
+        return significance
+    return "doc_p_adj" if "doc_p_adj" in table.columns else "p_adj"
+
+
+def _has_docs(table: pd.DataFrame, docs: bool | None) -> bool:
+    have = {"docs", "docs_using", "ref_docs", "ref_docs_using"} <= set(table.columns)
+    if docs and not have:
+        raise ValueError("docs=True needs a table from analysis.keyness (docs_using, ref_docs_using columns)")
+    return have if docs is None else bool(docs)
+
+
+def doc_support(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Documents using each term and documents in all, on the side that uses it more (target if g2 >= 0).
+
+    The numbers behind the "(k/n)" labels of :func:`keyness_bars` and
+    :func:`frequency_scatter`; ``rows`` is part of an :func:`analysis.keyness` table.
+    """
+    pos = rows["g2"].to_numpy() >= 0
+    k = np.where(pos, rows["docs_using"].to_numpy(), rows["ref_docs_using"].to_numpy()).astype(int)
+    n = np.where(pos, rows["docs"].to_numpy(), rows["ref_docs"].to_numpy()).astype(int)
+    return k, n
+
+
 def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "g2", alpha: float = 0.05,
-                 ncols: int = 3, title: str | None = None):
+                 ncols: int = 3, title: str | None = None, significance: str | None = None, docs: bool | None = None):
     """Diverging bar chart of each comparison's strongest positive and negative keywords.
 
     Parameters
@@ -57,11 +85,21 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
     stat : str
         Signed column for the bar length: ``"g2"`` (default), ``"log_ratio"`` or ``"logodds_z"``.
     alpha : float
-        Bars whose adjusted p-value ``p_adj`` is at least ``alpha`` are drawn pale.
+        Bars whose p-value in ``significance`` is at least ``alpha`` (or
+        missing) are drawn pale.
     ncols : int
         Panels per row.
     title : str, optional
         Figure title.
+    significance : str, optional
+        The adjusted p-value column: default ``doc_p_adj`` (documents as the
+        unit, see :func:`analysis.keyness`) when the table has it, else ``p_adj``
+        (tokens). Where the document-level test could not run (a group of one
+        document), every bar is pale.
+    docs : bool, optional
+        Write "term (k/n)" — k of the n documents of the side that uses the
+        term more use it — and hatch the bars of terms that a single document
+        of several carries. Default: when the table has the document columns.
 
     Returns
     -------
@@ -72,6 +110,8 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
     """
     if groups is not None:
         table = table[table["group"].isin([str(g) for g in groups])]
+    p_col = _significance_column(table, significance)
+    show_docs = _has_docs(table, docs)
     pairs = table[["group", "reference"]].drop_duplicates().sort_values(["group", "reference"]).itertuples(index=False)
     pairs = list(pairs)
     if not pairs:
@@ -83,14 +123,21 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
     pos_color, neg_color = plt.rcParams["axes.prop_cycle"].by_key()["color"][:2]
     for ax, (group, reference) in zip(axes.flat, pairs):
         pos, neg = _top_both(table, group, reference, n, stat)
-        vals = list(pos[stat]) + list(neg[stat])
-        terms = list(pos["term"]) + list(neg["term"])
-        sig = list(pos["p_adj"] < alpha) + list(neg["p_adj"] < alpha)
+        both = pd.concat([pos, neg])
+        vals = list(both[stat])
+        terms = list(both["term"])
+        sig = list(both[p_col] < alpha)
+        single = [False] * len(both)
+        if show_docs and len(both):
+            k, n_docs = doc_support(both)
+            terms = [f"{t} ({ki}/{ni})" for t, ki, ni in zip(terms, k, n_docs)]
+            single = list((k == 1) & (n_docs > 1))
         y = list(range(len(pos))) + [len(pos) + 1 + i for i in range(len(neg))]  # a gap row between the blocks
         lim = max([abs(v) for v in vals] + [1e-9]) * 1.15
-        for yi, v, t, s in zip(y, vals, terms, sig):
+        for yi, v, t, s, one in zip(y, vals, terms, sig, single):
             color = pos_color if v > 0 else neg_color
-            ax.barh(yi, v, color=color, alpha=1.0 if s else 0.35, height=0.75)
+            ax.barh(yi, v, color=color, alpha=1.0 if s else 0.35, height=0.75, hatch="////" if one else None,
+                    edgecolor="white" if one else None, linewidth=0)
             ax.text(-lim * 0.02 if v > 0 else lim * 0.02, yi, t, ha="right" if v > 0 else "left", va="center",
                     fontsize=9)
         ax.axvline(0, color="#444", linewidth=0.8)
@@ -102,9 +149,13 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
         ax.set_xlabel(_STAT_LABELS.get(stat, stat), fontsize=9)
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_axis_off()
+    pale = f"pale: {p_col} ≥ {alpha:g}" + (" or no test" if p_col == "doc_p_adj" else "")
     handles = [Patch(color=pos_color, label="more in group"), Patch(color=neg_color, label="less in group"),
-               Patch(color="#999", alpha=0.35, label=f"pale: p_adj ≥ {alpha:g}")]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, bbox_to_anchor=(0.5, -0.01))
+               Patch(color="#999", alpha=0.35, label=pale)]
+    if show_docs:
+        handles.append(Patch(facecolor="#999", hatch="////", edgecolor="white", linewidth=0,
+                             label="(k/n): k of n documents use it; hatched: only one"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, bbox_to_anchor=(0.5, -0.01))
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -199,7 +250,8 @@ def _place_labels(ax, xs, ys, labels, *, fontsize=9, avoid=()) -> int:
 
 
 def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labels: int = 12, stat: str = "g2",
-                      alpha: float = 0.05, jitter: float = 0.03, seed: int = SEED, title: str | None = None):
+                      alpha: float = 0.05, jitter: float = 0.03, seed: int = SEED, title: str | None = None,
+                      significance: str | None = None, docs: bool | None = None):
     """Two-group frequency scatter (after scattertext): each term's rate per 10,000 characters in each group.
 
     Parameters
@@ -213,7 +265,15 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
         At most this many terms are labelled: the strongest by ``|stat|``,
         half from each side; a label that would overlap another is left out.
     stat, alpha
-        Terms with ``p_adj < alpha`` are coloured by the side they lean to.
+        Terms whose p-value in ``significance`` is below ``alpha`` are
+        coloured by the side they lean to.
+    significance : str, optional
+        Default ``doc_p_adj`` (documents as the unit) when the table has it,
+        else ``p_adj`` (tokens).
+    docs : bool, optional
+        Label terms "term (k/n)" (k of the n documents of the side that uses
+        the term more) and draw terms that one document of several carries
+        as open circles. Default: when the table has the document columns.
     jitter : float
         Multiplicative jitter (log10 units, seeded) that separates terms with
         identical counts; 0 for none. Labels point to the jittered positions.
@@ -237,16 +297,31 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     jy = 10 ** (rng.uniform(-jitter, jitter, len(sub))) if jitter else np.ones(len(sub))
     x = np.where(sub["per_10k"] > 0, sub["per_10k"], floor) * jx
     y = np.where(sub["ref_per_10k"] > 0, sub["ref_per_10k"], floor) * jy
-    sig = sub["p_adj"].to_numpy() < alpha
+    p_col = _significance_column(sub, significance)
+    show_docs = _has_docs(sub, docs)
+    sig = sub[p_col].to_numpy() < alpha
     lean = np.sign(sub[stat].to_numpy())
+    labels = sub["term"].to_numpy().astype(object)
+    single = np.zeros(len(sub), dtype=bool)
+    if show_docs:
+        k, n_docs = doc_support(sub)
+        labels = np.array([f"{t} ({ki}/{ni})" for t, ki, ni in zip(labels, k, n_docs)], dtype=object)
+        single = (k == 1) & (n_docs > 1)
     c_a, c_b = plt.rcParams["axes.prop_cycle"].by_key()["color"][:2]
     fig, ax = plt.subplots(figsize=(8, 7.5))
-    other = ~sig
-    ax.scatter(x[other], y[other], s=10, color="#aaaaaa", alpha=0.45, linewidths=0, label="not significant")
-    ax.scatter(x[sig & (lean > 0)], y[sig & (lean > 0)], s=16, color=c_a, alpha=0.85, linewidths=0,
-               label=f"more in {group} (p_adj < {alpha:g})")
-    ax.scatter(x[sig & (lean < 0)], y[sig & (lean < 0)], s=16, color=c_b, alpha=0.85, linewidths=0,
-               label=f"more in {reference} (p_adj < {alpha:g})")
+    not_sig = "not significant" + (" (or no document-level test)" if p_col == "doc_p_adj" else "")
+    for mask, color, size, label in ((~sig, "#aaaaaa", 10, not_sig),
+                                     (sig & (lean > 0), c_a, 16, f"more in {group} ({p_col} < {alpha:g})"),
+                                     (sig & (lean < 0), c_b, 16, f"more in {reference} ({p_col} < {alpha:g})")):
+        grey = color == "#aaaaaa"
+        ax.scatter(x[mask & ~single], y[mask & ~single], s=size, color=color, alpha=0.45 if grey else 0.85,
+                   linewidths=0, label=label)
+        if single[mask].any():
+            ax.scatter(x[mask & single], y[mask & single], s=size + 8, facecolors="none", edgecolors=color,
+                       alpha=0.6 if grey else 0.9, linewidths=0.8)
+    if single.any():
+        ax.scatter([], [], s=18, facecolors="none", edgecolors="#555", linewidths=0.8,
+                   label="used by one document only (of several)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     lo = floor / 1.6
@@ -267,7 +342,7 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     order = [i for pair in zip(order_pos + [None] * half, order_neg + [None] * half) for i in pair if i is not None]
     fig.canvas.draw()
     legend_bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
-    _place_labels(ax, x[order], y[order], list(sub["term"].to_numpy()[order]), avoid=[legend_bb])
+    _place_labels(ax, x[order], y[order], list(labels[order]), avoid=[legend_bb])
     ax.set_title(title or f"{group} vs {reference}: term rates")
     return fig
 
