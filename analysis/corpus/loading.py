@@ -22,6 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
+from ..cleaning.shared_lines import shared_line_documents
 from ..config import cache_enabled, corpus_dir, data_file, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import is_word, lexicon_fingerprint
@@ -65,6 +66,8 @@ def _corpus(folder: Path, df, results, problems: list[Problem]) -> Corpus:
         problems.extend(probs)
         if doc is not None:
             docs.append(doc)
+    docs, shared = shared_line_documents(docs, folder)  # boilerplate shared across documents (corpus-level step)
+    problems.extend(shared)
     kept = {d.id for d in docs}
     df = df[df["id"].isin(kept)].reset_index(drop=True)
     return Corpus(folder, df, docs, problems)
