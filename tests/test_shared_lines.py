@@ -27,6 +27,7 @@ BODIES = [
     "医疗机构要完善预检分诊制度，规范发热门诊管理。",
     "我市新建改建农村公路一百二十公里，群众出行更加便捷。",
 ]
+BODIES = [b * 8 for b in BODIES]  # a footer is a small part of a document (max_block_share)
 NAMES = "甲乙丙丁戊己庚辛"
 FOOTER = "本网站所有内容均可自由转载，须注明来源某某政务网\n网站标识码 1234567890\n联系电话：0771-1234567"
 
@@ -184,3 +185,11 @@ def test_no_part_of_the_site_notice_survives_on_the_congress_reports(congress):
     assert (removed > 0).sum() == 14  # every page with the notice; the stub and one page without it lose nothing
     assert all(replay(d.raw, d.result.edits) == d.text for d in corp)
 
+
+
+def test_copies_and_forwarded_notices_are_not_boilerplate():
+    notice = "关于做好防汛工作的通知\n各地要落实防汛责任。\n加强巡查值守，确保安全度汛。\n某某省防汛指挥部"
+    copies = [notice] * 8
+    assert remove_shared_lines(copies)[0] == copies  # one document eight times: no shared lines
+    forwarded = [f"{NAMES[i]}区：现将通知转发给你们，请认真贯彻执行。\n{notice}" for i in range(8)]
+    assert remove_shared_lines(forwarded)[0] == forwarded  # the notice is most of each document: its text

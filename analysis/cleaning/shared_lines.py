@@ -18,7 +18,9 @@ they are common; once the block holds an *anchor* (a common line of at least
 ``attached_min_docs`` documents joins it too (a second template of the same notice).
 The first other line ends the block, so a shared line inside a document's body is
 never removed, and a block without an anchor is not removed at all. A document is
-never emptied: a document made only of shared lines keeps them.
+never emptied, and loses nothing when its blocks would take more than
+``max_block_share`` of it (ten offices forwarding one notice share the notice: it is
+their text, not boilerplate). Copies of a document count once.
 
 The edits use step ``shared_lines`` and rule ``shared_line``; each removes a whole
 block with its line break, so ``replay(raw, edits) == text`` still holds when they
@@ -64,6 +66,7 @@ class SharedLineSettings:
     attached_min_docs: int = 2
     min_anchor_chars: int = 8
     max_line_chars: int = 300
+    max_block_share: float = 0.3
     enabled: bool = True
 
     def needed(self, n_docs: int) -> int:
@@ -78,12 +81,12 @@ def _settings_from(data: Mapping, where: str, base: SharedLineSettings | None = 
         raise ValueError(f"{where}: unknown shared-lines setting(s) {unknown}; the settings are {sorted(names)}")
     out = base or SharedLineSettings()
     for name, value in data.items():
-        if name == "min_share":
+        if name in ("min_share", "max_block_share"):
             ok = not isinstance(value, bool) and isinstance(value, (int, float)) and 0 <= value <= 1
         else:
             ok = not isinstance(value, bool) and isinstance(value, int) and value >= 1
         if not ok:
-            raise ValueError(f"{where}: {name} must be {'a share from 0 to 1' if name == 'min_share' else 'a whole number of 1 or more'}, "
+            raise ValueError(f"{where}: {name} must be {'a share from 0 to 1' if name in ('min_share', 'max_block_share') else 'a whole number of 1 or more'}, "
                              f"not {value!r}")
         out = replace(out, **{name: value})
     return out
@@ -131,9 +134,19 @@ def _zones(lines: list[str], zone: int) -> dict[str, list[str]]:
 
 
 def _edge_counts(all_lines: Sequence[list[str]], s: SharedLineSettings) -> dict[str, Counter]:
-    """For each edge: in how many documents each line key is among the edge lines."""
+    """For each edge: in how many documents each line key is among the edge lines.
+
+    Copies count once: documents whose lines are the same (but for spaces and numbers)
+    are one document here, so a corpus that holds a text twice does not make its lines
+    look shared.
+    """
     counts = {edge: Counter() for edge in _EDGES}
+    seen: set[tuple[str, ...]] = set()
     for lines in all_lines:
+        whole = tuple(line_key(x) for x in lines)
+        if whole in seen:
+            continue
+        seen.add(whole)
         for edge, keys in _zones(lines, s.zone_lines).items():
             counts[edge].update({k for k in keys if k and len(k) <= s.max_line_chars})
     return counts
@@ -164,8 +177,9 @@ def _blocks(texts: Sequence[str], s: SharedLineSettings) -> tuple[list[list[str]
         zones = _zones(lines, s.zone_lines)
         head = _block(zones["head"], counts["head"], need, s)
         foot = _block(zones["foot"], counts["foot"], need, s)
-        if head + foot >= len(lines):  # never empty a document: it is made of shared lines
-            head = foot = 0
+        taken = sum(len(x) + 1 for x in lines[:head]) + sum(len(x) + 1 for x in lines[len(lines) - foot:])
+        if head + foot >= len(lines) or taken > s.max_block_share * (sum(len(x) + 1 for x in lines)):
+            head = foot = 0  # never empty a document, nor take most of it: shared text, not boilerplate
         sizes.append((head, foot))
     return all_lines, sizes, counts
 
