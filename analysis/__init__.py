@@ -108,6 +108,11 @@ _EXPORTS = {
     "emphasis_token_check": "methods.emphasis:token_check",
     "emphasis_suggest_terms": "methods.emphasis:suggest_terms",
     "load_emphasis_lexicon": "methods.emphasis",
+    "emphasis_validity": "methods.emphasis:instrument_validity",
+    "emphasis_topics": "methods.emphasis",
+    "emphasis_instruments": "methods.emphasis",
+    "emphasis_instrument_data": "methods.emphasis:instrument_data",
+    "corpus_instrument": "methods.emphasis",
     "EmphasisLexiconError": "methods.emphasis:LexiconError",
     # figures, display, exploration
     "setup": "plots",

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,15 +31,16 @@ from analysis.methods.emphasis import (
     term_table,
     token_check,
 )
+from analysis.methods.emphasis import instrument_data
 from analysis.methods.emphasis.bootstrap import bootstrap_sums
-from analysis.config import data_file
 from conftest import make_corpus, run_cli
 
 FILLER = "甲乙丙丁戊己庚辛壬癸"  # characters that form no lexicon term
 
 
 def _default_mapping() -> dict:
-    return yaml.safe_load(data_file("emphasis.yaml").read_text(encoding="utf-8"))
+    """The COVID instrument as one mapping (the force markers it includes resolved), to edit."""
+    return instrument_data("covid")
 
 
 def _tiny_lexicon(tmp_path: Path) -> Path:
@@ -58,10 +58,11 @@ def _tiny_lexicon(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- the lexicon file
 
 
-def test_default_lexicon_documents_every_category():
-    lex = load_emphasis_lexicon()
+@pytest.mark.parametrize("name", ["governance", "covid", "force"])
+def test_every_instrument_documents_every_category(name):
+    lex = load_emphasis_lexicon(name)
     cats = lex.categories
-    assert set(cats["kind"]) == {"topic", "force"}
+    assert set(cats["kind"]) == ({"force"} if name == "force" else {"topic", "force"})
     assert cats["category"].is_unique
     for col in ("zh", "en", "definition", "rationale"):
         assert (cats[col].str.len() > 0).all(), col
@@ -97,7 +98,7 @@ def test_stale_or_wrong_overlap_declarations_are_errors():
     with pytest.raises(LexiconError, match="硬仗.*listed only in"):
         load_emphasis_lexicon(data)
     data = _default_mapping()
-    data["overlaps"][0]["categories"] = ["intensifier", "war"]  # 务必 is in intensifier and obligation
+    next(o for o in data["overlaps"] if o["term"] == "务必")["categories"] = ["intensifier", "war"]  # listed in intensifier and obligation
     with pytest.raises(LexiconError, match="务必"):
         load_emphasis_lexicon(data)
 
@@ -496,7 +497,7 @@ def test_token_check_and_suggestions(seeds_corpus):
     assert tc.loc[tc["status"].str.startswith("excluded: inside 要求"), "standalone"].eq(False).all()
     assert tc["standalone"].any()
     sug = suggest_terms(seeds_corpus, "obligation", n=10)
-    terms = set(load_emphasis_lexicon().terms["term"])
+    terms = set(load_emphasis_lexicon("covid").terms["term"])  # the seeds' instrument (seeds/corpus.yaml)
     assert not any(t in w or w in t for w in sug["word"] for t in terms)
     assert sug["log2_ratio"].is_monotonic_decreasing and (sug["in_category"] >= 3).all()
 

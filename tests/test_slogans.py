@@ -126,8 +126,9 @@ def test_affix_frames_and_suffix_patterns_need_several_fillers(tmp_path):
     got = set(df["slogan"])
     assert {"实而又实", "紧而又紧", "严而又严", "应接尽接", "应检尽检"} <= got
     fam = df.set_index("slogan")["family"]
-    assert fam["实而又实"] == fam["严而又严"] == fam["紧而又紧"]
-    assert fam["应接尽接"] == fam["应检尽检"]
+    # one device, three meanings: a family needs content shared beyond the template (issue 16)
+    assert len({fam["实而又实"], fam["严而又严"], fam["紧而又紧"]}) == 3
+    assert fam["应接尽接"] != fam["应检尽检"]
 
 
 def test_affix_patterns_real_seed(seeds):
@@ -168,12 +169,14 @@ def test_result_columns_order_and_determinism(seeds, mined):
 
 def test_every_kind_ranks_near_the_top_without_being_told(mined):
     top = mined.head(50)
-    assert {"numbered", "affix", "enumeration", "quoted"} <= set(top["kind"])
-    for formula in ["四个意识", "两个维护", "五位一体", "三区两通道", "四不两直", "外防输入、内防反弹",
-                    "从严从紧从细", "压紧压实", "落细落实", "再部署再检查再落实", "动态清零"]:
-        assert formula in set(top["slogan"]), formula
-    assert "早发现、早报告、早隔离、早治疗" in set(mined.head(100)["slogan"])
-    assert "不麻痹、不放松、不侥幸" in set(mined.head(100)["slogan"])
+    assert {"numbered", "affix", "enumeration", "quoted", "ngram"} <= set(top["kind"])
+    # formulations several seeds share lead; since issue 16 dispersion across documents counts for every
+    # kind, so a formulation of one seed only ranks lower, and bare phrases shared by most seeds higher
+    for formula in ["四个意识", "两个维护", "五位一体", "外防输入、内防反弹", "联防联控", "流调溯源", "守土有责"]:
+        assert formula in set(mined.head(25)["slogan"]), formula
+    for formula in ["三区两通道", "四不两直", "从严从紧从细", "压紧压实", "落细落实", "再部署再检查再落实", "动态清零",
+                    "早发现、早报告、早隔离、早治疗", "不麻痹、不放松、不侥幸"]:
+        assert formula in set(mined.head(300)["slogan"]), formula
 
 
 def test_counts_documents_and_groups_match_a_hand_count(seeds, seed_manifest, mined):
@@ -304,7 +307,8 @@ def test_glossary_is_valid_and_joins_without_hiding_missing_glosses(mined):
     assert len(joined) == 2 and joined["glossed"].tolist() == [True, False]
     assert joined.loc[1, "pinyin"] == S.pinyin("未收录的提法")
     assert S.missing_glosses(extra, gl)["slogan"].tolist() == ["未收录的提法"]
-    assert S.missing_glosses(mined, gl, top=40).empty  # the seeds' main formulations are glossed
+    structured = mined[mined["kind"] != "ngram"]
+    assert S.missing_glosses(structured, gl, top=40).empty  # the seeds' main formulations are glossed
 
 
 def test_lexicon_candidates_are_new_terms_for_review(tmp_path, mined):

@@ -27,6 +27,12 @@ boilerplate rule's match once a stray character in front of it is gone).
 
 Chinese punctuation (、，。“”) is never rewritten: slogan mining relies on it.
 
+After every document is cleaned, loading a corpus runs one corpus-level step:
+``shared_lines`` removes the lines repeated at the head or foot of many documents
+(a site's licence notice, a letterhead; :mod:`analysis.cleaning.shared_lines`,
+thresholds in ``data/shared_lines.yaml``), recorded in each document's audit under
+the rule ``shared_line``.
+
 Modules
 -------
 ``edits``        :class:`Edit`, :class:`CleanResult`, :func:`apply_edits`
@@ -36,6 +42,8 @@ Modules
 ``boilerplate``  step 7 (the rules of ``data/boilerplate.yaml``)
 ``pipeline``     :data:`STEPS`, :func:`clean`, :func:`replay`
 ``rules``        how a step's regular expressions are applied, one edit per match
+``shared_lines`` the corpus-level step: lines shared by the edges of many documents
+``corpus_options`` a corpus folder's own settings (``corpus.yaml``)
 ``fastscan``     the same matches as ``re.finditer``, found faster (or not scanned for at all)
 """
 from .boilerplate import boilerplate_settings, load_boilerplate_rules, remove_boilerplate, rules_over_share

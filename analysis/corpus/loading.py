@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
+from ..cleaning.shared_lines import shared_line_documents
 from ..config import cache_enabled, corpus_dir, data_file, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
@@ -82,6 +83,8 @@ def _corpus(folder: Path, df, results, problems: list[Problem], lexicon=None) ->
         problems.extend(probs)
         if doc is not None:
             docs.append(doc)
+    docs, shared = shared_line_documents(docs, folder)  # boilerplate shared across documents (corpus-level step)
+    problems.extend(shared)
     kept = {d.id for d in docs}
     df = df[df["id"].isin(kept)].reset_index(drop=True)
     return Corpus(folder, df, docs, problems, lexicon)
@@ -326,6 +329,7 @@ def load_corpus(
             todo.append(i)
     sizes = {i: _size(folder / rows[i]["file"]) for i in todo}
     n = min(workers(n_workers), len(todo))
+    segment_new = False  # set when documents were cleaned in worker processes (a large corpus)
     bar = progress_bar(total=len(rows), desc="loading", unit="doc", progress=progress)
     bar.update(len(rows) - len(todo))
     try:
@@ -348,15 +352,18 @@ def load_corpus(
                     for i, res in zip(b, fut.result()):
                         results[i] = res
                     bar.update(len(b))
-            if segment:
-                # segment what was just cleaned, on all cores, into the caches (disk, and memory for
-                # what comes next in this process): nearly every analysis needs it
-                new = [results[i][0].text for i in todo if results[i][0] is not None]
-                for _ in iter_segmented(new, lexicon=lexicon, n_workers=n_workers, progress=progress, cache=cache):
-                    pass
+            segment_new = segment
     finally:
         bar.close()
-    return _checked(_corpus(folder, df, results, problems, lexicon), folder, problems)
+    corp = _checked(_corpus(folder, df, results, problems, lexicon), folder, problems)
+    if segment_new:
+        # segment what was just cleaned (after the corpus-level cleaning step), on all cores, into the caches
+        # (disk, and memory for what comes next in this process): nearly every analysis needs it
+        fresh = {rows[i]["id"] for i in todo}
+        new = [d.text for d in corp if d.id in fresh]
+        for _ in iter_segmented(new, lexicon=lexicon, n_workers=n_workers, progress=progress, cache=cache):
+            pass
+    return corp
 
 
 def _checked(corp: Corpus | None, folder: Path, problems: list[Problem]) -> Corpus:

@@ -20,6 +20,7 @@ KIND_COLORS = {
     "affix": "#D55E00",
     "enumeration": "#009E73",
     "quoted": "#CC79A7",
+    "collocation": "#000000",
     "ngram": "#E69F00",
     "title": "#56B4E9",
 }

@@ -3,7 +3,9 @@
 These functions check what the lexicon measures: :func:`emphasis_kwic` and
 :func:`token_check` show occurrences in context, :func:`term_table` and
 :func:`lexicon_coverage` count what each term and category caught, and
-:func:`suggest_terms` lists words the lexicon may miss.
+:func:`suggest_terms` lists words the lexicon may miss, and
+:func:`instrument_validity` says whether each category measures its field on a
+corpus (coverage, spread, one-word dominance).
 """
 from __future__ import annotations
 
@@ -14,15 +16,15 @@ import numpy as np
 import pandas as pd
 
 from ..concordance import kwic
-from ...config import DEFAULT_BY
+from ...config import DEFAULT_BY, RATE_PER, RATE_UNIT
 from ...corpus import Corpus
 from ...lexicon import TokenOptions, filter_tokens
 from ...tokenization import segment_pairs
-from .instrument import EmphasisLexicon, load_emphasis_lexicon
+from .instrument import EmphasisLexicon, emphasis_settings, instrument_for
 from .matching import match_corpus, status_label
-from .tables import Tables, corpus_tables
+from .tables import Tables, corpus_tables, emphasis_hits
 
-__all__ = ["emphasis_kwic", "term_table", "lexicon_coverage", "token_check", "suggest_terms"]
+__all__ = ["emphasis_kwic", "term_table", "lexicon_coverage", "token_check", "suggest_terms", "instrument_validity"]
 
 
 def term_table(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
@@ -36,7 +38,7 @@ def term_table(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
         won), occurrences (their sum); one row per listing (a shared term
         appears under each of its categories); lexicon order.
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     n = len(lex.compiled)
     tally = np.zeros((n, 4), dtype=np.int64)
     for m in match_corpus(corp, lex):
@@ -62,7 +64,7 @@ def lexicon_coverage(corp: Corpus, *, lexicon=None) -> pd.DataFrame:
         not_counted (occurrences dropped by exclusions, token matching or
         longer matches).
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tt = term_table(corp, lexicon=lex)
     rows = []
     for cat, g in tt.groupby("category", sort=False):
@@ -101,7 +103,7 @@ def emphasis_kwic(corp: Corpus, *, category: str | None = None, term: str | Iter
         (``counted``, ``excluded: inside 要求``, ``not a word: inside 须臾``,
         ``overlapped by 决不能`` or ``not in the lexicon``).
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     if (category is None) == (term is None):
         raise ValueError("give either category= or term=")
     terms = lex.terms_of(category) if category is not None else ([term] if isinstance(term, str) else list(term))
@@ -146,7 +148,7 @@ def token_check(corp: Corpus, term: str, *, by: str | None = DEFAULT_BY, window:
     cache: dict[str, tuple[np.ndarray, list]] = {}
     for r in lines.itertuples(index=False):
         if r.doc_id not in cache:
-            pairs = segment_pairs(corp[r.doc_id].text)
+            pairs = segment_pairs(corp[r.doc_id].text, corp.lexicon)
             starts = np.cumsum([0] + [len(t) for t, _ in pairs[:-1]]) if pairs else np.zeros(0, int)
             cache[r.doc_id] = (np.asarray(starts), [t for t, _ in pairs])
         starts, toks = cache[r.doc_id]
@@ -177,7 +179,7 @@ def _word_counts(corp: Corpus, tab: Tables, marked: np.ndarray) -> tuple[dict[st
     for di, d in enumerate(corp):
         pos = 0
         starts = tab.sent_start[tab.sent_doc == di]
-        for tok, flag in segment_pairs(d.text):
+        for tok, flag in segment_pairs(d.text, corp.lexicon):
             kept = filter_tokens([(tok, flag)], opts)
             if kept:
                 s = first_sent[di] + np.searchsorted(starts, pos, side="right") - 1
@@ -207,7 +209,7 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
         occurrences in the category's sentences (ties: more occurrences, then
         the word).
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     ci = lex.category_ids.index(category) if category in lex.category_ids else None
     if ci is None:
         raise KeyError(f"no category {category!r}; categories: {', '.join(lex.category_ids)}")
@@ -225,3 +227,39 @@ def suggest_terms(corp: Corpus, category: str, *, lexicon=None, n: int = 20, min
     df = pd.DataFrame(rows, columns=["word", "in_category", "elsewhere", "log2_ratio"])
     df = df.sort_values(["log2_ratio", "in_category", "word"], ascending=[False, False, True], kind="stable")
     return df.head(n).reset_index(drop=True)
+
+
+def instrument_validity(corp: Corpus, *, lexicon=None, dominance: float | None = None) -> pd.DataFrame:
+    """Does each category measure its field on this corpus? Coverage, spread and one-word dominance.
+
+    One row per category of the instrument (the corpus's own when ``lexicon`` is
+    None): its counted ``hits``, their rate ``per_10k`` over the corpus's clean
+    characters, the documents with at least one hit (``docs_with``, ``doc_share``),
+    the terms that fired, the most frequent term and its share of the hits, and
+    ``dominated``: True when that share is above ``dominance`` (default the
+    ``dominance_share`` of ``data/emphasis_settings.yaml``, 0.4), i.e. the category
+    mostly counts one word. ``covered`` is False for a category with no hit.
+
+    Returns
+    -------
+    DataFrame
+        category, kind, zh, en, n_terms, terms_used, hits, per_10k, docs_with,
+        doc_share, top_term, top_share, dominated, covered; lexicon order.
+    """
+    lex = instrument_for(corp, lexicon)
+    limit = float(emphasis_settings()["dominance_share"] if dominance is None else dominance)
+    cov = lexicon_coverage(corp, lexicon=lex)
+    hits = emphasis_hits(corp, by=None, lexicon=lex)
+    n_chars = sum(len(d.text) for d in corp)
+    docs_with = hits.groupby("category")["doc_id"].nunique() if len(hits) else pd.Series(dtype=int)
+    cats = lex.categories.set_index("category")
+    out = cov.drop(columns="not_counted")
+    out.insert(2, "zh", out["category"].map(cats["zh"]))
+    out.insert(3, "en", out["category"].map(cats["en"]))
+    out.insert(out.columns.get_loc("hits") + 1, RATE_UNIT, RATE_PER * out["hits"] / max(1, n_chars))
+    out.insert(out.columns.get_loc(RATE_UNIT) + 1, "docs_with",
+               out["category"].map(docs_with).fillna(0).astype(int))
+    out.insert(out.columns.get_loc("docs_with") + 1, "doc_share", out["docs_with"] / max(1, len(corp)))
+    out["dominated"] = out["top_share"].fillna(0) > limit
+    out["covered"] = out["hits"] > 0
+    return out.reset_index(drop=True)

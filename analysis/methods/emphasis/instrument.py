@@ -1,8 +1,14 @@
-"""The instrument: an emphasis lexicon read from YAML, validated, and compiled for matching.
+"""The instruments: emphasis lexicons read from YAML by name or path, validated, and compiled for matching.
 
-:func:`load_emphasis_lexicon` reads ``analysis/data/emphasis.yaml`` (or another
-file, or a mapping) into an :class:`EmphasisLexicon`; every problem of the file
-is reported at once in a :class:`LexiconError`.
+:func:`load_emphasis_lexicon` reads an instrument (a name listed in
+``data/emphasis_settings.yaml``: ``governance``, ``covid``, ``force``; a file;
+or a mapping) into an :class:`EmphasisLexicon`; every problem of the file is
+reported at once in a :class:`LexiconError`. An instrument may ``include``
+others (the shared force markers): their categories follow its own.
+:func:`corpus_instrument` says which instrument a corpus uses when none is given:
+the one its folder names in ``corpus.yaml`` (``emphasis: covid``), else the
+default of the settings (``governance``). :func:`instrument_data` gives an
+instrument as one mapping, includes resolved, to edit and load again.
 """
 from __future__ import annotations
 
@@ -17,11 +23,14 @@ from typing import Mapping
 
 import pandas as pd
 
+from ...cleaning.corpus_options import corpus_options
 from ...config import data_file
 from ...errors import AnalysisError
 from ...text import SENTENCE_ENDS
 
-__all__ = ["LexiconError", "Term", "EmphasisLexicon", "load_emphasis_lexicon", "KINDS", "TOTALS"]
+__all__ = ["LexiconError", "Term", "EmphasisLexicon", "load_emphasis_lexicon", "KINDS", "TOTALS",
+           "emphasis_settings", "instrument_names", "instrument_path", "instrument_data", "corpus_instrument",
+           "instrument_for", "emphasis_instruments"]
 
 KINDS = ("topic", "force")
 #: Names of the rows that pool all categories of one kind (each stretch of text counted once).
@@ -289,6 +298,7 @@ def _content_key(cat_rows: list[dict], term_rows: list[dict], declared: dict[str
 def _parse(data: Mapping, source: str) -> EmphasisLexicon:
     if not isinstance(data, Mapping):
         raise LexiconError(f"{source}: the lexicon must be a mapping with a 'categories' list")
+    data = _resolved(data, source, Path(source).parent if source != "<mapping>" else data_file(""), ())
     cats_in = data.get("categories")
     if not isinstance(cats_in, list) or not cats_in:
         raise LexiconError(f"{source}: the lexicon needs a non-empty 'categories' list")
@@ -314,26 +324,154 @@ def _parse(data: Mapping, source: str) -> EmphasisLexicon:
     )
 
 
-@lru_cache(maxsize=16)
-def _load_file(path: str, mtime: float) -> EmphasisLexicon:
+def _read_yaml(path: Path):
     import yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: is not valid YAML ({exc})") from None
-    return _parse(data, path)
+
+
+@lru_cache(maxsize=16)
+def _load_file(path: str, mtime: float, included: tuple) -> EmphasisLexicon:
+    return _parse(_read_yaml(Path(path)), path)
+
+
+# =========================================================================== instruments by name
+
+
+@lru_cache(maxsize=4)
+def _settings_file(path: str, mtime: float) -> dict:
+    data = _read_yaml(Path(path)) or {}
+    if not isinstance(data, Mapping) or not isinstance(data.get("instruments"), Mapping):
+        raise LexiconError(f"{path}: needs an 'instruments' mapping of names to files")
+    return dict(data)
+
+
+def emphasis_settings() -> dict:
+    """The settings of the emphasis analysis (``data/emphasis_settings.yaml``, see its comments)."""
+    path = data_file("emphasis_settings.yaml")
+    return _settings_file(str(path), path.stat().st_mtime)
+
+
+def instrument_names() -> list[str]:
+    """The names of the shipped instruments (``governance``, ``covid``, ``force`` …)."""
+    return list(emphasis_settings()["instruments"])
+
+
+def _is_name(source) -> bool:
+    return isinstance(source, str) and _ID_RE.match(source) is not None and not source.endswith("yaml")
+
+
+def instrument_path(source: str | os.PathLike | None = None, *, base: Path | None = None) -> Path:
+    """The file of an instrument: a name of :func:`instrument_names`, a path (relative to ``base``), or None for the default."""
+    settings = emphasis_settings()
+    if source is None:
+        source = settings["default_instrument"]
+    if _is_name(source):
+        files = settings["instruments"]
+        if source not in files:
+            raise LexiconError(f"no emphasis instrument named {source!r}; the instruments are "
+                               f"{', '.join(files)} (data/emphasis_settings.yaml), or pass the path of a YAML file")
+        return data_file(files[source])
+    path = Path(source).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if not path.is_file():
+        raise LexiconError(f"{path}: no such lexicon file (an instrument is a name: "
+                           f"{', '.join(settings['instruments'])}, or the path of a YAML file)")
+    return path
+
+
+def _resolved(data: Mapping, source: str, base: Path, seen: tuple) -> dict:
+    """``data`` with the categories and overlaps of the instruments it includes appended after its own."""
+    includes = data.get("include") or []
+    if isinstance(includes, str):
+        includes = [includes]
+    if not includes:
+        return dict(data)
+    if not isinstance(includes, list) or not all(isinstance(x, str) for x in includes):
+        raise LexiconError(f"{source}: 'include' must be a list of instrument names or paths")
+    out = dict(data)
+    out["categories"] = list(data.get("categories") or [])
+    out["overlaps"] = list(data.get("overlaps") or [])
+    for name in includes:
+        path = instrument_path(name, base=base).resolve()
+        if str(path) in seen:
+            raise LexiconError(f"{source}: includes {name!r}, which includes it again")
+        sub = _read_yaml(path)
+        if not isinstance(sub, Mapping):
+            raise LexiconError(f"{path}: the lexicon must be a mapping with a 'categories' list")
+        sub = _resolved(sub, str(path), path.parent, (*seen, str(path)))
+        out["categories"] += list(sub.get("categories") or [])
+        out["overlaps"] += list(sub.get("overlaps") or [])
+        if not str(out.get("matching") or "").strip():
+            out["matching"] = sub.get("matching", "")
+    out.pop("include", None)
+    return out
+
+
+def instrument_data(source: str | os.PathLike | Mapping | None = None) -> dict:
+    """An instrument as one plain mapping, its includes resolved: a copy to edit and load again.
+
+    ``load_emphasis_lexicon(instrument_data("covid")) == load_emphasis_lexicon("covid")``.
+    """
+    import copy
+
+    if isinstance(source, Mapping):
+        return copy.deepcopy(_resolved(source, "<mapping>", data_file(""), ()))
+    path = instrument_path(source).resolve()
+    return copy.deepcopy(_resolved(_read_yaml(path), str(path), path.parent, (str(path),)))
+
+
+def corpus_instrument(corp) -> str | Path:
+    """The instrument a corpus uses when none is given: its folder's ``corpus.yaml`` (``emphasis:``), else the default.
+
+    A name is returned as a name, a path relative to the corpus folder as a full path.
+    """
+    try:
+        named = corpus_options(getattr(corp, "path", None)).get("emphasis")
+    except ValueError as exc:
+        raise LexiconError(str(exc)) from None
+    if named is None:
+        return emphasis_settings()["default_instrument"]
+    if not isinstance(named, str) or not named.strip():
+        raise LexiconError(f"{corp.path}/corpus.yaml: 'emphasis' must name an instrument "
+                           f"({', '.join(instrument_names())}) or a YAML file in the folder")
+    return named if _is_name(named) else instrument_path(named, base=Path(corp.path))
+
+
+def instrument_for(corp, lexicon=None) -> "EmphasisLexicon":
+    """``lexicon`` loaded, or, when it is None, the corpus's own instrument (:func:`corpus_instrument`)."""
+    return load_emphasis_lexicon(corpus_instrument(corp) if lexicon is None else lexicon)
+
+
+def emphasis_instruments() -> pd.DataFrame:
+    """The shipped instruments: name, file, title, topic and force categories, terms, and whether it is the default."""
+    settings = emphasis_settings()
+    rows = []
+    for name, file in settings["instruments"].items():
+        lex = load_emphasis_lexicon(name)
+        kinds = lex.categories["kind"].value_counts()
+        rows.append((name, file, lex.name, int(kinds.get("topic", 0)), int(kinds.get("force", 0)),
+                     int(lex.terms["term"].nunique()), name == settings["default_instrument"]))
+    return pd.DataFrame(rows, columns=["name", "file", "title", "topic_categories", "force_categories", "terms",
+                                       "default"])
 
 
 def load_emphasis_lexicon(source: str | os.PathLike | Mapping | EmphasisLexicon | None = None) -> EmphasisLexicon:
-    """Read and validate an emphasis lexicon.
+    """Read and validate an emphasis instrument.
 
     Parameters
     ----------
-    source : path, mapping or EmphasisLexicon, optional
-        A YAML file (default: ``analysis/data/emphasis.yaml``), a mapping with
-        the same structure (e.g. a parsed and edited copy), or an already
-        loaded lexicon (returned unchanged).
+    source : name, path, mapping or EmphasisLexicon, optional
+        A name of ``data/emphasis_settings.yaml`` (``"governance"``, ``"covid"``,
+        ``"force"``; :func:`instrument_names`), a YAML file, a mapping with the
+        same structure (e.g. an edited :func:`instrument_data`), or an already
+        loaded lexicon (returned unchanged). Default: the settings'
+        ``default_instrument`` (governance). The analyses that take a corpus
+        default to the corpus's own instrument instead (:func:`corpus_instrument`).
 
     Returns
     -------
@@ -342,18 +480,21 @@ def load_emphasis_lexicon(source: str | os.PathLike | Mapping | EmphasisLexicon 
     Raises
     ------
     LexiconError
-        Listing every problem: missing fields, unknown kinds or match modes,
-        a term listed twice in a category, an exclusion context that does not
-        contain its term, and any term listed in two categories without a
-        matching entry under ``overlaps`` (the message names the term and the
+        Listing every problem: an unknown name, missing fields, unknown kinds or
+        match modes, a term listed twice in a category, an exclusion context that
+        does not contain its term, and any term listed in two categories without
+        a matching entry under ``overlaps`` (the message names the term and the
         categories).
     """
     if isinstance(source, EmphasisLexicon):
         return source
     if isinstance(source, Mapping):
         return _parse(source, "<mapping>")
-    path = Path(source) if source is not None else data_file("emphasis.yaml")
-    if not path.is_file():
-        raise LexiconError(f"{path}: no such lexicon file")
-    path = path.resolve()
-    return _load_file(str(path), path.stat().st_mtime)
+    path = instrument_path(source).resolve()
+    return _load_file(str(path), path.stat().st_mtime, _include_mtimes(path))
+
+
+def _include_mtimes(path: Path) -> tuple:
+    """The modification times of the shipped instrument files (a cached lexicon is re-read when one changes)."""
+    files = sorted(set(emphasis_settings()["instruments"].values()))
+    return tuple((f, data_file(f).stat().st_mtime) for f in files if data_file(f).is_file())

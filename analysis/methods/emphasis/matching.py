@@ -158,7 +158,7 @@ def _find_occurrences(finder: _Finder, lex: EmphasisLexicon) -> _Occurrences:
     return _Occurrences(start, start + lengths[term], term, names, status_a, detail_a)
 
 
-def _resolve_with_tokens(occ: _Occurrences, lex: EmphasisLexicon, joined: str, sents: np.ndarray):
+def _resolve_with_tokens(occ: _Occurrences, lex: EmphasisLexicon, joined: str, sents: np.ndarray, segmentation=None):
     """Longest match first, with token matching; returns (accepted, blocker) and marks NOT_TOKEN in ``occ``.
 
     Only occurrences that win the overlap resolution need the segmenter; one
@@ -173,7 +173,7 @@ def _resolve_with_tokens(occ: _Occurrences, lex: EmphasisLexicon, joined: str, s
         for si in np.unique(sidx):
             s0, s1 = (int(x) for x in sents[si])
             tok_starts, toks, off = [], [], s0
-            for tok, _ in segment_pairs(joined[s0:s1]):
+            for tok, _ in segment_pairs(joined[s0:s1], segmentation):
                 tok_starts.append(off)
                 toks.append(tok)
                 off += len(tok)
@@ -207,15 +207,18 @@ def _split_by_document(occ: _Occurrences, accepted: np.ndarray, blocker: np.ndar
 
 
 @lru_cache(maxsize=8)
-def match_texts(texts: tuple[str, ...], lex: EmphasisLexicon) -> tuple[DocMatch, ...]:
-    """Match the lexicon in several texts at once (one search per term over the joined texts)."""
+def match_texts(texts: tuple[str, ...], lex: EmphasisLexicon, segmentation=None) -> tuple[DocMatch, ...]:
+    """Match the lexicon in several texts at once (one search per term over the joined texts).
+
+    ``segmentation`` is the lexicon of the segmenter that decides ``match: token`` terms (a corpus's own,
+    :attr:`analysis.Corpus.lexicon`; None: the package's)."""
     joined = _SEP.join(texts)
     lens = np.array([len(t) for t in texts], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lens + 1)[:-1]]).astype(np.int64)
     doc_sents = [sentence_spans(t) for t in texts]
     sents = np.vstack([s + o for s, o in zip(doc_sents, offsets)]) if texts else np.zeros((0, 2), dtype=np.int64)
     occ = _find_occurrences(_Finder(joined), lex)
-    accepted, blocker = _resolve_with_tokens(occ, lex, joined, sents)
+    accepted, blocker = _resolve_with_tokens(occ, lex, joined, sents, segmentation)
     return _split_by_document(occ, accepted, blocker, lens, offsets, doc_sents)
 
 
@@ -225,7 +228,7 @@ def _match(text: str, lex: EmphasisLexicon) -> DocMatch:
 
 def match_corpus(corp: Corpus, lex: EmphasisLexicon) -> tuple[DocMatch, ...]:
     """:func:`match_texts` of the corpus's clean texts: one :class:`DocMatch` per document, in corpus order."""
-    return match_texts(tuple(d.text for d in corp), lex)
+    return match_texts(tuple(d.text for d in corp), lex, corp.lexicon)
 
 
 def status_label(m: DocMatch, i: int, lex: EmphasisLexicon) -> str:

@@ -12,7 +12,7 @@ from scipy import sparse
 
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
-from .instrument import load_emphasis_lexicon
+from .instrument import instrument_for
 from .rates import RATE, per_unit
 from .tables import Tables, corpus_tables, document_groups, report_columns
 
@@ -61,7 +61,7 @@ def emphasis_positions(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=Non
     """
     if bins < 1:
         raise ValueError("bins must be at least 1")
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tab = corpus_tables(corp, lex)
     cats, M = report_columns(lex, totals)
     doc_group = document_groups(corp, by, tab)
@@ -116,7 +116,7 @@ def emphasis_curve(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, p
 
     if bandwidth <= 0 or points < 2:
         raise ValueError("bandwidth must be positive and points at least 2")
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tab = corpus_tables(corp, lex)
     cats, M = report_columns(lex, totals)
     doc_group = document_groups(corp, by, tab)

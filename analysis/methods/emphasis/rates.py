@@ -17,10 +17,10 @@ from scipy import sparse
 from ...config import DEFAULT_BY, RATE_PER, RATE_UNIT
 from ...corpus import Corpus
 from .bootstrap import DEFAULT_SEED, bootstrap_sums, check_boot, group_rng
-from .instrument import load_emphasis_lexicon
+from .instrument import emphasis_settings, instrument_for
 from .tables import Tables, corpus_tables, document_groups, report_columns, sentence_counts
 
-__all__ = ["RATE", "RATE_LOW", "RATE_HIGH", "per_unit", "emphasis", "emphasis_by_document"]
+__all__ = ["RATE", "RATE_LOW", "RATE_HIGH", "per_unit", "bootstrap_unit", "emphasis", "emphasis_by_document"]
 
 #: The rate column: hits per :data:`~analysis.config.RATE_PER` characters (``per_10k``).
 RATE = RATE_UNIT
@@ -29,7 +29,7 @@ RATE_LOW = f"{RATE_UNIT}_low"
 #: Upper bound of the rate's bootstrap interval (``per_10k_high``).
 RATE_HIGH = f"{RATE_UNIT}_high"
 
-_UNITS = ("sentence", "document")
+_UNITS = ("auto", "sentence", "document")
 
 
 def per_unit(hits, chars):
@@ -39,7 +39,29 @@ def per_unit(hits, chars):
 
 def _check_unit(unit: str) -> None:
     if unit not in _UNITS:
-        raise ValueError(f"unit must be 'sentence' or 'document' (got {unit!r})")
+        raise ValueError(f"unit must be 'auto', 'sentence' or 'document' (got {unit!r})")
+
+
+def bootstrap_unit(group_sizes, unit: str = "auto") -> tuple[str, str]:
+    """What the bootstrap resamples, and why: ``(unit, reason)``.
+
+    ``unit="auto"`` resamples documents when every group has at least
+    ``document_bootstrap_min_docs`` documents (``data/emphasis_settings.yaml``, 5):
+    sentences of one document are not independent, so their bootstrap is too narrow
+    when documents are there to resample; with fewer documents in some group it
+    resamples sentences (a document bootstrap of one to four documents is degenerate).
+    An explicit ``"sentence"`` or ``"document"`` is kept.
+    """
+    _check_unit(unit)
+    sizes = [int(n) for n in group_sizes]
+    if unit != "auto":
+        return unit, f"{unit} bootstrap asked for"
+    need = int(emphasis_settings()["document_bootstrap_min_docs"])
+    smallest = min(sizes) if sizes else 0
+    if smallest >= need:
+        return "document", f"every group has at least {need} documents (smallest: {smallest})"
+    return "sentence", (f"a group has only {smallest} document(s), fewer than {need}: sentences resampled "
+                        "(a lower bound on the uncertainty)")
 
 
 def _select_categories(cats: pd.DataFrame, M: np.ndarray, categories: Iterable[str] | None):
@@ -97,7 +119,7 @@ def _score_table(names: list, cats: pd.DataFrame, tot: np.ndarray, bounds: np.nd
 
 
 def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot: int = 2000, level: float = 0.95,
-             seed: int = DEFAULT_SEED, unit: str = "sentence", categories: Iterable[str] | None = None,
+             seed: int = DEFAULT_SEED, unit: str = "auto", categories: Iterable[str] | None = None,
              totals: bool = True) -> pd.DataFrame:
     """Rate of each category per 10,000 characters in each group, with bootstrap intervals.
 
@@ -106,16 +128,20 @@ def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot:
     corp : Corpus
     by : str or None
         Manifest column to group by; ``None`` (or ``"id"``) scores each document.
-    lexicon : path, mapping or EmphasisLexicon, optional
-        Default ``analysis/data/emphasis.yaml``.
+    lexicon : name, path, mapping or EmphasisLexicon, optional
+        An instrument (``"governance"``, ``"covid"``, ``"force"`` or a YAML file;
+        :func:`~analysis.methods.emphasis.load_emphasis_lexicon`). Default: the one the
+        corpus folder names in its ``corpus.yaml``, else ``governance``.
     n_boot : int
         Bootstrap replicates (0: point estimates only, intervals NaN).
     level : float
         Confidence level of the percentile intervals.
     seed : int
         Seed of the random streams (one per group, derived from seed and name).
-    unit : {"sentence", "document"}
-        What the bootstrap resamples within a group.
+    unit : {"auto", "sentence", "document"}
+        What the bootstrap resamples within a group. ``"auto"`` (default):
+        documents when every group has at least five (``document_bootstrap_min_docs``),
+        else sentences (:func:`bootstrap_unit`); the table says which and why.
     categories : iterable of str, optional
         Report only these category ids (pooled rows included by name).
     totals : bool
@@ -127,7 +153,8 @@ def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot:
     DataFrame
         group, category, kind, zh, en, count, n_chars, n_sentences, n_docs,
         per_10k (hits per 10,000 characters), per_10k_low, per_10k_high,
-        sentences_with, sentence_share, share_low, share_high. ``sentence_share`` is the share of sentences
+        sentences_with, sentence_share, share_low, share_high, boot_unit (what the
+        bootstrap resampled: sentence or document) and boot_reason (why). ``sentence_share`` is the share of sentences
         with at least one hit of the category (for ``obligation``: the share
         of sentences that carry an obligation or imperative marker); its
         interval comes from the same replicates. Rows: groups sorted, then
@@ -143,13 +170,14 @@ def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot:
     """
     check_boot(n_boot, level)
     _check_unit(unit)
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tab = corpus_tables(corp, lex)
     cats, M = _select_categories(*report_columns(lex, totals), categories)
     X_all = _sentence_units(tab, M)
     doc_group = document_groups(corp, by, tab)
     sent_group = doc_group[tab.sent_doc] if len(tab.sent_doc) else np.array([], dtype=object)
     names = sorted(set(doc_group), key=str)
+    unit, reason = bootstrap_unit([(doc_group == g).sum() for g in names], unit)
     C = len(cats)
     tot = np.zeros((len(names), 2 * C + 2))
     bounds = np.full((len(names), 4, C), np.nan)  # rate low/high, share low/high
@@ -160,7 +188,9 @@ def emphasis(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=None, n_boot:
         n_docs[gi] = int((doc_group == g).sum())
         if n_boot > 0:
             bounds[gi] = _percentile_bounds(bootstrap_sums(X, n_boot, group_rng(seed, g)), C, level)
-    return _score_table(names, cats, tot, bounds, n_docs)
+    out = _score_table(names, cats, tot, bounds, n_docs)
+    out["boot_unit"], out["boot_reason"] = unit, reason
+    return out
 
 
 def emphasis_by_document(corp: Corpus, **options) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
-from .instrument import EmphasisLexicon, load_emphasis_lexicon
+from .instrument import EmphasisLexicon, instrument_for
 from .matching import COUNTED, INSIDE, resolve_overlaps
 from .rates import RATE, RATE_HIGH, RATE_LOW, per_unit
 from .tables import Tables, corpus_tables, document_groups, report_columns
@@ -208,7 +208,7 @@ def emphasis_robustness(corp: Corpus, by: str | None = DEFAULT_BY, *, lexicon=No
         more than ``shrink``). Sorted by category (lexicon order), pair, then
         shrink descending and term.
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tab = corpus_tables(corp, lex)
     doc_group = document_groups(corp, by, tab)
     groups = sorted(set(doc_group), key=str)

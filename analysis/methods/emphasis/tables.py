@@ -14,7 +14,7 @@ from scipy import sparse
 
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
-from .instrument import KINDS, TOTALS, EmphasisLexicon, load_emphasis_lexicon
+from .instrument import KINDS, TOTALS, EmphasisLexicon, instrument_for
 from .matching import COUNTED, match_corpus
 
 __all__ = ["Tables", "corpus_tables", "document_groups", "report_columns", "sentence_counts", "emphasis_hits"]
@@ -104,7 +104,7 @@ def emphasis_hits(corp: Corpus, *, by: str | None = DEFAULT_BY, lexicon=None) ->
         position (start / document length), term, category, kind; in corpus
         order, then by start. A declared shared term gives one row per category.
     """
-    lex = load_emphasis_lexicon(lexicon)
+    lex = instrument_for(corp, lexicon)
     tab = corpus_tables(corp, lex)
     groups = corp.groups(by)
     first_sent = np.searchsorted(tab.sent_doc, np.arange(len(tab.doc_ids)), side="left")

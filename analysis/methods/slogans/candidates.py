@@ -17,7 +17,7 @@ __all__ = ["KINDS", "text_candidates", "Candidate", "add_match"]
 
 #: Kinds of formulation, most specific first: a text found by several generators
 #: is reported under the first of its kinds in this order.
-KINDS = ("numbered", "affix", "enumeration", "quoted", "ngram", "title")
+KINDS = ("numbered", "affix", "enumeration", "quoted", "collocation", "ngram", "title")
 
 
 def text_candidates(text: str, *, settings: Settings | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
 from ...lexicon import stopwords
+from ...text import NUMERAL_CHARS
 from .affixes import affix_patterns, filler, needs_confirmation
 from .candidates import KINDS, Candidate, add_match
 from .enumerations import enumerations
@@ -19,7 +20,7 @@ from .match import Match
 from .ngrams import TextIndex, positions, recurring_ngrams
 from .numbered import numbered_formulations, numbered_shape
 from .quoted import quoted_phrases
-from .scoring import score
+from .scoring import dispersion, score
 from .settings import Settings, load_settings
 from .words import all_words, cut, has_tag, is_boundary, is_dict_word, tag
 
@@ -27,7 +28,7 @@ __all__ = ["SLOGAN_COLUMNS", "find_slogans"]
 
 #: Columns of :func:`find_slogans`' result, in order.
 SLOGAN_COLUMNS = [
-    "rank", "slogan", "kind", "family", "core", "count", "n_docs", "documents", "n_groups", "groups",
+    "rank", "slogan", "kind", "family", "core", "count", "n_docs", "documents", "n_groups", "groups", "spread",
     "score", "evidence", "length", "context",
 ]
 
@@ -40,6 +41,7 @@ def find_slogans(
     min_docs: int | None = None,
     include_titles: bool = False,
     settings: Settings | None = None,
+    extra_phrases: Iterable[str] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mine the recurring formulations of a corpus, ranked, with their spread across groups.
 
@@ -55,7 +57,7 @@ def find_slogans(
 
         score = prior[kind]·strength + w_s·regularity + w_e·evidence
                 + w_d·log2(n_docs)/log2(N) + w_g·log2(n_groups)/log2(G)
-                + frequency − w_l·length_penalty
+                + w_p·(1 − DP) + frequency − w_l·length_penalty
 
     * ``prior[kind]``: how strong the kind's evidence of a fixed formulation is: a
       numeral summarising a list and a repeated affix are deliberate constructions
@@ -69,12 +71,16 @@ def find_slogans(
       Affix patterns: the number of units, whether their slots also take other affixes
       (实: 压实, 落实, 抓实) and whether the affix takes several slots. Both lose
       ``vocabulary_penalty`` when every item is an ordinary dictionary word (检验检测).
-      Pair templates (三区两通道) score 1, other numbered formulations 0.5. N-grams: their
-      length beyond ``ngram_min_chars`` (a long verbatim match is unlikely by chance);
+      Pair templates (三区两通道) score 1, other numbered formulations 0.5. N-grams and
+      collocations: their length beyond ``ngram_min_chars`` (a long verbatim match is
+      unlikely by chance), or ``four_char_regularity`` for a 四字格 (稳中求进);
     * ``evidence``: the strengths of the other generators that found the same text
       (四个意识 is quoted and numbered), plus 1 for an n-gram that is an item of a series;
     * spread: the documents (out of N) and groups (out of G) that use it, on a log
       scale relative to the corpus, so weights mean the same on 5 or 500 documents;
+    * dispersion: 1 − DP (Gries' deviation of proportions,
+      :func:`~analysis.methods.slogans.scoring.dispersion`): a formulation every document uses
+      in proportion to its length is a shared formula whatever its kind;
     * ``frequency``: ``w_c·log2(1 + count/n_docs)`` for structured kinds; for a bare
       n-gram ``−w_b·log2(count/n_docs)``, because repetition within documents marks a
       topic (疫情防控 on every line), not a formulation;
@@ -99,19 +105,29 @@ def find_slogans(
         Keep only these kinds (default: all but ``title``).
     min_docs : int, optional
         Documents an n-gram must recur in (default: ``ngram_min_docs``, or
-        ``ngram_min_doc_share`` of the documents if that is more).
+        ``ngram_min_doc_share`` of the documents if that is more; an n-gram under it
+        is kept when it reaches that share of the documents of one group or one
+        period, and reported as concentrated in ``spread``). Given explicitly, it is
+        the one threshold.
     include_titles : bool
         Also report document titles quoted in 《》 (kind ``title``).
     settings : Settings, optional
         Other settings than ``data/slogans.yaml`` (:func:`load_settings`).
+    extra_phrases : iterable of str, or DataFrame with a ``phrase`` column, optional
+        Candidate phrases found elsewhere, such as by collocation statistics
+        (the seam for :mod:`analysis.collocations`): each becomes a candidate of kind
+        ``collocation`` (or adds that evidence to a text another generator found),
+        counted and scored like the others; the filters of bare n-grams apply.
 
     Returns
     -------
     DataFrame
         One row per slogan with the columns of :data:`SLOGAN_COLUMNS`: rank, slogan,
         kind, family, core, count, n_docs, documents (ids joined by ", "), n_groups,
-        groups (joined by ", "), score, evidence (generators joined by "+"), length,
-        context (the first occurrence, 【marked】 in its sentence).
+        groups (joined by ", "), spread ("wide", or "concentrated: GROUP" or
+        "concentrated: FIRST–LAST" when every occurrence lies in one group or one
+        period of ordered groups), score, evidence (generators joined by "+"),
+        length, context (the first occurrence, 【marked】 in its sentence).
     """
     s = settings or load_settings()
     docs = list(corp)
@@ -119,12 +135,17 @@ def find_slogans(
     group_of = {d.id: str(groups[d.id]) for d in docs}
     wanted = _wanted_kinds(kinds, include_titles)
     texts = [d.text for d in docs]
+    labels = [group_of[d.id] for d in docs]
+    periods = _periods(labels, s)
+    corpus_min = _corpus_min_docs(len(texts), min_docs, s)
     cands = _generate(texts, include_titles, s)
-    _add_ngrams(cands, texts, min_docs, s)
+    _add_ngrams(cands, texts, labels, periods, corpus_min, min_docs is None, s)
+    _add_extra(cands, extra_phrases)
     _mark_components(cands)
     cands = {t: c for t, c in cands.items() if c.kind() in wanted}
-    rows = _count_and_score(cands, texts, [d.id for d in docs], group_of, s)
-    rows = _drop_subsumed(rows, s.subsumed_share)
+    spread = _Spread(labels, periods, corpus_min, min_docs is None, s)
+    rows = _count_and_score(cands, texts, [d.id for d in docs], group_of, spread, s)
+    rows = _drop_subsumed(rows, s.subsumed_share, int(s.subsumed_max_chars))
     return _ranked(rows, cands)
 
 
@@ -173,6 +194,7 @@ def _add_prefix_patterns(cands: dict[str, Candidate], prefixed: Sequence[Match],
     several slots (做: 做大, 做强, 做优) mark a productive formula; two dictionary words
     sharing a character (检验检测, 教育教学) are vocabulary.
     """
+    pr = s.prefix_regularity
     slot_affixes: dict[str, set[str]] = defaultdict(set)
     affix_slots: dict[str, set[str]] = defaultdict(set)
     for m in prefixed:
@@ -183,9 +205,10 @@ def _add_prefix_patterns(cands: dict[str, Candidate], prefixed: Sequence[Match],
     for m in prefixed:
         affix = m.core[:-1]
         paradigm = sum(len(slot_affixes[u[len(affix):]]) >= 2 for u in m.items) / len(m.items)
-        productive = len(affix_slots[affix]) >= 3
-        base = (0.3 if len(m.items) == 2 else 0.5) * (1.0 if len({len(u) for u in m.items}) == 1 else 0.8)
-        reg = base + 0.3 * paradigm + 0.2 * productive - s.vocabulary_penalty * all_words(m.items)
+        productive = len(affix_slots[affix]) >= pr["productive_min_slots"]
+        base = (pr["two_units"] if len(m.items) == 2 else pr["more_units"]) * (
+            1.0 if len({len(u) for u in m.items}) == 1 else pr["unequal_lengths"])
+        reg = base + pr["paradigm"] * paradigm + pr["productive"] * productive - s.vocabulary_penalty * all_words(m.items)
         add_match(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, round(max(0.0, reg), 4)))
 
 
@@ -196,20 +219,109 @@ def _add_confirmed_patterns(cands: dict[str, Candidate], pending: Sequence[Match
         fillers[m.core].add(filler(m))
     for m in pending:
         if len(fillers[m.core]) >= s.frame_min_fillers:
-            add_match(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, 0.8))
+            add_match(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, float(s.confirmed_regularity)))
 
 
-def _add_ngrams(cands: dict[str, Candidate], texts: Sequence[str], min_docs: int | None, s: Settings) -> None:
+def _corpus_min_docs(n_texts: int, min_docs: int | None, s: Settings) -> int:
+    """Documents an n-gram must recur in over the whole corpus (see :func:`find_slogans`)."""
+    if min_docs is not None:
+        return int(min_docs)
+    return max(int(s.ngram_min_docs), math.ceil(s.ngram_min_doc_share * n_texts))
+
+
+def _local_min_docs(n_texts: int, s: Settings) -> int:
+    """Documents an n-gram must recur in within one group or period of ``n_texts`` documents."""
+    return max(int(s.ngram_min_docs), math.ceil(s.ngram_min_doc_share * n_texts))
+
+
+def _order_key(label: str):
+    """A sortable value when the label is a number or an ISO date (2022, 2022-03, 2022-03-31), else None."""
+    try:
+        return (0, float(label))
+    except ValueError:
+        pass
+    parts = label.split("-")
+    if 1 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return (1, tuple(int(p) for p in parts))
+    return None
+
+
+def _periods(labels: Sequence[str], s: Settings) -> list[tuple[str, ...]]:
+    """Runs of 2 to ``period_max_groups`` consecutive groups, when every group label is ordered; else none."""
+    names = sorted(set(labels))
+    keys = {g: _order_key(g) for g in names}
+    if len(names) < 3 or any(k is None for k in keys.values()) or len({k[0] for k in keys.values()}) > 1:
+        return []
+    ordered = sorted(names, key=keys.__getitem__)
+    width = int(s.period_max_groups)
+    return [tuple(ordered[i:i + w]) for w in range(2, width + 1) for i in range(len(ordered) - w + 1)]
+
+
+def _add_ngrams(cands: dict[str, Candidate], texts: Sequence[str], labels: Sequence[str],
+                periods: Sequence[tuple[str, ...]], corpus_min: int, local: bool, s: Settings) -> None:
     """Add the recurring n-grams (:func:`recurring_ngrams`) that pass :func:`_ngram_ok`, or that
-    another generator found already."""
+    another generator found already: those of the corpus, and (``local``) those of each group
+    and each period at the group's or period's own threshold."""
     stop = stopwords()
-    if min_docs is None:
-        min_docs = max(int(s.ngram_min_docs), math.ceil(s.ngram_min_doc_share * len(texts)))
-    if len(texts) >= min_docs:
-        ng = recurring_ngrams(texts, min_docs=min_docs, min_len=s.ngram_min_chars, max_len=s.ngram_max_chars)
+    subsets = [list(range(len(texts)))]
+    if local and len(set(labels)) > 1:
+        members = defaultdict(list)
+        for i, g in enumerate(labels):
+            members[g].append(i)
+        subsets += [members[g] for g in sorted(members)]
+        subsets += [[i for g in p for i in members[g]] for p in periods]
+    seen: set[str] = set()
+    for k, idx in enumerate(subsets):
+        need = corpus_min if k == 0 else _local_min_docs(len(idx), s)
+        if k and need >= corpus_min:
+            continue  # nothing the corpus-wide pass has not found
+        if len(idx) < need:
+            continue
+        ng = recurring_ngrams([texts[i] for i in idx], min_docs=need, min_len=s.ngram_min_chars,
+                              max_len=s.ngram_max_chars)
         for g in ng["ngram"]:
+            if g in seen:
+                continue
+            seen.add(g)
             if g in cands or _ngram_ok(g, s, stop):
                 add_match(cands, Match(0, 0, g, "ngram"))
+
+
+def _add_extra(cands: dict[str, Candidate], extra) -> None:
+    """Add phrases proposed elsewhere (collocation statistics) as candidates of kind ``collocation``."""
+    if extra is None:
+        return
+    phrases = extra["phrase"] if isinstance(extra, pd.DataFrame) else extra
+    for p in dict.fromkeys(str(x) for x in phrases):
+        if len(p) >= 2:
+            add_match(cands, Match(0, 0, p, "collocation"))
+
+
+class _Spread:
+    """Where a candidate's documents lie: widely, or concentrated in one group or one period."""
+
+    def __init__(self, labels: Sequence[str], periods, corpus_min: int, local: bool, s: Settings):
+        self.labels, self.corpus_min, self.local = list(labels), corpus_min, local
+        self.size = defaultdict(int)
+        for g in labels:
+            self.size[g] += 1
+        self.periods = [(set(p), p) for p in periods]
+        self.n_groups = len(self.size)
+        self.s = s
+
+    def label(self, doc_idx: Sequence[int]) -> tuple[str, bool]:
+        """("wide" or "concentrated: …", whether a bare n-gram in these documents is kept)."""
+        n = len(doc_idx)
+        groups = {self.labels[i] for i in doc_idx}
+        if self.n_groups > 1 and len(groups) == 1:
+            (g,) = groups
+            return f"concentrated: {g}", n >= self.corpus_min or (self.local and n >= _local_min_docs(self.size[g], self.s))
+        for members, p in self.periods:
+            if groups <= members and len(groups) > 1:
+                size = sum(self.size[g] for g in p)
+                return (f"concentrated: {p[0]}–{p[-1]}",
+                        n >= self.corpus_min or (self.local and n >= _local_min_docs(size, self.s)))
+        return "wide", n >= self.corpus_min
 
 
 def _mark_components(cands: Mapping[str, Candidate]) -> None:
@@ -220,33 +332,60 @@ def _mark_components(cands: Mapping[str, Candidate]) -> None:
 
 
 def _count_and_score(cands: Mapping[str, Candidate], texts: Sequence[str], ids: Sequence[str],
-                     group_of: Mapping[str, str], s: Settings) -> list[dict]:
+                     group_of: Mapping[str, str], spread: "_Spread", s: Settings) -> list[dict]:
     """Count every candidate wherever it occurs and score it: one row per candidate found.
 
-    An n-gram found by no other generator is dropped when it cuts words (:func:`_aligned`).
+    Dropped: numbers (二千二百), generic single words (:func:`_generic_word`), and an n-gram
+    found by no other generator when it cuts words (:func:`_aligned`) or recurs in too few
+    documents for its spread (:class:`_Spread`).
     """
     idx = TextIndex(texts)
     found = positions(idx, cands, s)
     g_total = len(set(group_of.values()))
+    doc_len = np.array([len(t) for t in texts], dtype=np.float64)
     rows = []
     for t, c in cands.items():
         pos = found[t]
-        if not len(pos):
+        if not len(pos) or _is_number(t):
             continue
-        if c.kinds == {"ngram"} and not _aligned(idx, pos, len(t)):
+        bare = c.kinds <= _BARE
+        if bare and not _aligned(idx, pos, len(t)):
+            continue
+        if c.kinds <= _BARE | {"quoted", "title"} and _generic_word(t, c, len(pos), s):
             continue
         dix = idx.doc_of[pos]
-        doc_ids = [ids[i] for i in sorted(set(int(x) for x in dix))]
+        doc_idx = sorted(set(int(x) for x in dix))
+        where, enough = spread.label(doc_idx)
+        if bare and not enough:
+            continue
+        doc_ids = [ids[i] for i in doc_idx]
         grp = sorted({group_of[i] for i in doc_ids})
         d0, off = idx.local(int(pos[0]))
-        value = score(c, len(pos), len(doc_ids), len(grp), len(texts), g_total, s)
+        dp = dispersion(np.bincount(dix, minlength=len(texts)), doc_len)
+        value = score(c, len(pos), len(doc_ids), len(grp), len(texts), g_total, s, dp=dp)
         rows.append({
             "slogan": t, "kind": c.kind(), "core": c.core(), "count": int(len(pos)), "n_docs": len(doc_ids),
-            "documents": ", ".join(doc_ids), "n_groups": len(grp), "groups": ", ".join(grp),
+            "documents": ", ".join(doc_ids), "n_groups": len(grp), "groups": ", ".join(grp), "spread": where,
             "score": round(value, 4), "evidence": "+".join(k for k in KINDS if k in c.kinds),
             "length": len(t), "context": _context(texts[d0], off, off + len(t)),
         })
     return rows
+
+
+#: Kinds that vouch for nothing but recurrence: a candidate found only by them is a "bare" phrase.
+_BARE = frozenset({"ngram", "collocation"})
+
+
+def _is_number(t: str) -> bool:
+    """A string of numerals only (二千二百, 2024): a number, never a formulation."""
+    return all(ch in NUMERAL_CHARS for ch in t)
+
+
+def _generic_word(t: str, c: Candidate, count: int, s: Settings) -> bool:
+    """One ordinary dictionary word (not an idiom or fixed expression), not quoted in most of its uses."""
+    if not is_dict_word(t) or tag(t) in ("i", "l") or len(cut(t)) != 1:
+        return False
+    return c.matches.get("quoted", 0) < s.quote_share_full * count
 
 
 def _ranked(rows: list[dict], cands: Mapping[str, Candidate]) -> pd.DataFrame:
@@ -268,7 +407,8 @@ def _ranked(rows: list[dict], cands: Mapping[str, Candidate]) -> pd.DataFrame:
 def _ngram_ok(g: str, s: Settings, stop: frozenset[str]) -> bool:
     """An n-gram is a candidate when it does not start or end with a stopword or a
     function word, is not one ordinary dictionary word (idioms, tags i and l, are
-    fine) and is not mostly names."""
+    fine) and is not mostly names (``proper_min_parts`` proper nouns covering half
+    of it: one part tagged nz, as in 中国式现代化, does not reject it)."""
     toks = cut(g)
     if not toks:
         return False
@@ -277,19 +417,22 @@ def _ngram_ok(g: str, s: Settings, stop: frozenset[str]) -> bool:
             return False
     if len(toks) == 1 and is_dict_word(g) and tag(g) not in ("i", "l"):
         return False
-    proper = sum(len(t) for t in toks if has_tag(t, s.proper_tags))
-    return proper / len(g) < 0.5
+    names = [t for t in toks if has_tag(t, s.proper_tags)]
+    if len(toks) == 1:
+        return not names
+    return len(names) < int(s.proper_min_parts) or sum(map(len, names)) / len(g) < 0.5
 
 
 
-def _drop_subsumed(rows: list[dict], share: float) -> list[dict]:
-    """Keep formulations maximal: drop a text when a longer one contains it and accounts
-    for at least ``share`` of its occurrences (四好农村 inside 四好农村路, 132 of 132)."""
+def _drop_subsumed(rows: list[dict], share: float, max_chars: int = 16) -> list[dict]:
+    """Keep formulations maximal: drop a text when a longer one (of at most ``max_chars``)
+    contains it and accounts for at least ``share`` of its occurrences (四好农村 inside
+    四好农村路, 132 of 132)."""
     count = {r["slogan"]: r["count"] for r in rows}
     drop = set()
     for r in rows:
         u, cu = r["slogan"], r["count"]
-        if len(u) > 16:
+        if len(u) > max_chars:
             continue
         for a in range(len(u)):
             for b in range(a + 2, len(u) + 1):
