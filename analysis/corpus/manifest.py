@@ -32,7 +32,7 @@ import pandas as pd
 from ..cleaning import decode
 from ..config import default_by
 from ..errors import CorpusError, DecodeError, Problem
-from .documents import MANIFEST
+from .documents import MANIFEST, REPORT_MARKER
 
 __all__ = ["REQUIRED_COLUMNS", "read_manifest", "check_rows", "draft_manifest"]
 
@@ -231,9 +231,12 @@ def check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Data
                 problems.append(Problem("error", mpath, f"line {line}: the date {row['date']!r} is not an ISO date",
                                         "write dates as YYYY-MM-DD (or YYYY-MM, YYYY)"))
     listed = {os.path.realpath(path / f) for f in df["file"] if f}
+    reports = {m.parent for m in path.rglob(REPORT_MARKER)}  # the report's own output is never part of the corpus
     for other in sorted(path.rglob("*")):
         rel = other.relative_to(path)
         if any(part.startswith(".") for part in rel.parts) or os.path.realpath(other) in listed or not other.is_file():
+            continue
+        if reports and any(p in reports for p in other.parents):
             continue
         suffix = other.suffix.lower()
         if suffix == ".txt":
