@@ -87,10 +87,18 @@ def test_term_frequencies_known_counts(tmp_path):
 
 
 def test_pair_keyness_is_directional(seeds_corpus):
+    """Each row reads from its ``more_in`` side: that group's count and rate, a positive G² and log ratio;
+    numbers rounded (issue 19: group A's count showed on group B's rows, floats unrounded)."""
     groups = sorted(seeds_corpus.group_column("region").unique())
     t = pair_keyness(seeds_corpus, groups[0], groups[1])
-    assert set(t.more_in) <= {groups[0], groups[1]}
-    assert (t[t.more_in == groups[0]].g2 > 0).all() and (t[t.more_in == groups[1]].g2 < 0).all()
+    assert set(t.more_in) == {groups[0], groups[1]} and (t.more_in != t.than).all()
+    assert (t.g2 > 0).all() and (t.log_ratio > 0).all() and (t.log_ratio_low <= t.log_ratio_high).all()
+    assert (t["count"] > t["other_count"]).all() and (t["per_10k"] > t["other_per_10k"]).all()
+    counts = analysis.dfm(seeds_corpus, by="region", drop_proper=True)
+    for r in t.itertuples():
+        assert r.count == counts.to_frame().at[r.more_in, r.term]
+    for col in ("per_10k", "g2", "log_ratio", "log_ratio_low"):
+        assert (t[col].round(2) == t[col]).all()
 
 
 def _text_outputs(nb) -> list[str]:
