@@ -210,3 +210,14 @@ def test_explorer_figure_follows_pasted_terms_and_groups_in_jupyterlab(tmp_path)
         assert view["w"] > 300 and view["h"] > 100 and view["ink"] > 2000, json.dumps(view)
     assert output_images == 1  # the widget's own figure, no second PNG
     assert "动态清零" in html_text
+
+
+def test_html_the_package_renders_names_the_sites_font_stack(seeds_corpus, tmp_path):
+    """Issue 19 §6: tables in JupyterLab name the same fonts as the site (with the system CJK fonts of the README)."""
+    from analysis.display import FONT_STACK
+
+    assert FONT_STACK.startswith("'Noto Sans SC', 'Noto Sans CJK SC'")
+    html = analysis.show_kwic(analysis.kwic(seeds_corpus, "动态清零")).data
+    assert f"font-family: {FONT_STACK}" in html
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "fonts-noto-cjk" in readme and "JupyterLab" in readme
