@@ -26,6 +26,7 @@ folded.
 """
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -202,6 +203,9 @@ def _nav(links: NavLinks, where: str) -> str:
 def _render(nb, exclude_input: bool, font_url: str, links: NavLinks | None = None) -> str:
     from nbconvert import HTMLExporter
 
+    if exclude_input:  # readers see no code: an exercise's cell to complete (and its "not yet") is left out
+        nb = copy.deepcopy(nb)
+        nb.cells = [c for c in nb.cells if "exercise" not in c.get("metadata", {}).get("tags", [])]
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = exclude_input
     exporter.exclude_input_prompt = exclude_input

@@ -119,6 +119,15 @@ def test_every_solution_passes_its_check_in_the_teachers_notebook(name, by, tmp_
             assert "… Not yet: replace ... with your answer" in text
 
 
+def test_reader_pages_leave_out_the_cells_to_complete(tmp_path):
+    from analysis.report import _render
+
+    nb = nbformat.read(ROOT / "notebooks" / "02_rhetoric.ipynb", as_version=4)
+    reader, full = _render(nb, True, "font.otf"), _render(nb, False, "font.otf")
+    assert "Not yet: replace" in full and "Not yet: replace" not in reader
+    assert reader.count("<summary>Solution</summary>") == full.count("<summary>Solution</summary>") == 5
+
+
 def test_solutions_stay_folded_in_the_report_pages():
     """The report renders the committed notebooks: each solution is a <details> block (folded)."""
     for path in NOTEBOOKS:
