@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .config import corpus_dir, project_root, resolve_by
+from .config import DefaultBy, by_setting, corpus_dir, project_root, resolve_by
 from .corpus import draft_manifest, grouping_problems, load_corpus, scan
 from .errors import AnalysisError, CorpusError
 from .exercises import write_class_notebooks
@@ -126,8 +126,9 @@ def run_check(args) -> int:
     folder = corpus_dir(args.corpus)
     corp, problems = scan(folder)
     by = resolve_by(args.by)
+    implicit = isinstance(args.by, DefaultBy) and not by_setting()  # no --by, no ANALYSIS_BY
     if corp is not None and len(corp):
-        problems = problems + grouping_problems(corp, by)
+        problems = problems + grouping_problems(corp, by, implicit=implicit)
     errors = [q for q in problems if q.severity == "error"]
     for q in sorted(problems, key=lambda q: q.severity != "error"):
         print(q)
@@ -142,6 +143,9 @@ def run_check(args) -> int:
         print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s); "
               f"{n_docs} document(s) load. Fix the errors and run the check again.")
         return 1
+    if by is not None and by not in corp.columns:  # the default column, missing: a warning above
+        print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · {len(problems)} warning(s).")
+        return 0
     sizes = corp.groups(by).value_counts().sort_index()
     shown = ", ".join(f"{g} ({n})" for g, n in list(sizes.items())[:8]) + (" …" if len(sizes) > 8 else "")
     print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · grouped by {by or 'id'}: "

@@ -126,6 +126,17 @@ def test_check_validates_the_grouping_column(two_groups, tmp_path, monkeypatch):
     assert code == 0 and "grouped by half" in out
 
 
+def test_a_missing_default_column_is_a_warning_a_chosen_one_an_error(tmp_path, monkeypatch):
+    corpus = make_corpus(tmp_path / "c", {"a.txt": seed_text("000"), "b.txt": seed_text("001")}, genre=["x", "y"])
+    code, out, _ = run_cli(["check", "--corpus", str(corpus)])  # nobody chose a column: the default is missing
+    assert code == 0 and "WARNING" in out and "(the default grouping column)" in out and "--by COLUMN" in out
+    code, out, _ = run_cli(["check", "--corpus", str(corpus), "--by", "id"])
+    assert code == 0 and "WARNING" not in out
+    monkeypatch.setenv("ANALYSIS_BY", "province")
+    code, out, _ = run_cli(["check", "--corpus", str(corpus)])
+    assert code == 1 and "has no column 'province'" in out
+
+
 def test_check_names_a_single_group_empty_values_and_groups_of_one(tmp_path):
     docs = {f"d{i}.txt": seed_text(f"00{i}") for i in range(4)}
     corpus = make_corpus(tmp_path / "c", docs, same=["X"] * 4, some_empty=["A", "", "B", "B"],

@@ -16,15 +16,19 @@ def _ids(ids, n: int = 5) -> str:
     return ", ".join(ids[:n]) + (f" and {len(ids) - n} more" if len(ids) > n else "")
 
 
-def grouping_problems(corp: Corpus, by=DEFAULT_BY) -> list[Problem]:
+def grouping_problems(corp: Corpus, by=DEFAULT_BY, *, implicit: bool = False) -> list[Problem]:
     """Every reason why grouping ``corp`` by ``by`` cannot give a comparison, one problem each, with its fix.
 
     Errors: the column is missing, empty for every document, or holds a single
     group (nothing to compare). Warnings: some documents have no value (they
     form the group ``(none)``), groups of one document (their results describe
-    that document). ``by=None`` (each document its own group) needs two documents.
+    that document). ``by=None`` or ``"id"`` (each document its own group) needs
+    two documents. ``implicit``: nobody chose the column (no --by, no
+    ``$ANALYSIS_BY``), so a missing default column is a warning, not an error.
     """
     by = resolve_by(by)
+    if by == "id":
+        by = None
     where = str(corp.path / MANIFEST)
     other = "or group by another column (--by COLUMN, or ANALYSIS_BY=COLUMN)"
     if by is None:
@@ -35,6 +39,9 @@ def grouping_problems(corp: Corpus, by=DEFAULT_BY) -> list[Problem]:
     try:
         col = corp.groups(by)
     except CorpusError as exc:
+        if implicit:
+            return [Problem("warning", p.file, f"{p.problem} (the default grouping column)",
+                            f"{p.fix}; or choose one with --by COLUMN or ANALYSIS_BY=COLUMN") for p in exc.problems]
         return list(exc.problems)
     raw = corp.manifest.set_index("id", drop=False)[by].astype(str).reindex(corp.ids)
     empty = list(raw.index[raw.str.strip() == ""])
