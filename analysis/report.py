@@ -242,7 +242,7 @@ def is_report(folder: Path) -> bool:
     folder = Path(folder)
     if (folder / REPORT_MARKER).is_file():
         return True
-    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    names = [p.name for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
     return "index.html" in names and "reader" in names and all(_REPORT_NAMES.match(n) for n in names)
 
 
@@ -269,7 +269,7 @@ def check_out(out: Path, corpus: Path) -> Path:
     if target == Path(corpus).resolve():
         raise ReportError(f"--out {out} is the corpus folder itself. Fix: write the report into a folder of its "
                           "own, for example --out DIR/site")
-    if target.is_dir() and any(target.iterdir()) and not is_report(target):
+    if target.is_dir() and any(not p.name.startswith(".") for p in target.iterdir()) and not is_report(target):
         raise ReportError(f"--out {out} is a folder that holds other files and is not an earlier report "
                           f"(it has no {REPORT_MARKER}); a report would mix its pages with them. Fix: {fix}, "
                           "or empty that folder")

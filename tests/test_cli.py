@@ -242,7 +242,7 @@ def test_report_refuses_a_place_it_must_not_write(case, tmp_path, monkeypatch):
 
 
 def test_report_accepts_new_empty_and_earlier_report_folders(tmp_path):
-    from analysis.report import REPORT_MARKER, check_out
+    from analysis.report import REPORT_MARKER, ReportError, check_out
 
     corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持。"})
     assert check_out(tmp_path / "new", corpus) == (tmp_path / "new").resolve()
@@ -253,6 +253,15 @@ def test_report_accepts_new_empty_and_earlier_report_folders(tmp_path):
     (tmp_path / "earlier" / "index.html").write_text("", encoding="utf-8")
     check_out(tmp_path / "earlier", corpus)
     check_out(corpus / "site", corpus)  # inside the corpus folder: its marker keeps it out of the corpus
+    old = tmp_path / "old"  # a report written before the marker existed holds only what a report writes
+    for sub in ("reader", "figures", "fonts"):
+        (old / sub).mkdir(parents=True)
+    for name in ("index.html", "01_corpus.html", ".DS_Store"):
+        (old / name).write_text("", encoding="utf-8")
+    check_out(old, corpus)
+    (old / "notes.docx").write_text("mine", encoding="utf-8")
+    with pytest.raises(ReportError, match="not an earlier report"):
+        check_out(old, corpus)
 
 
 def test_report_only_with_no_matching_notebook_is_a_message():
