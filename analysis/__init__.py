@@ -44,6 +44,7 @@ _EXPORTS = {
     "load_corpus": "corpus",
     "validate": "corpus",
     "draft_manifest": "corpus",
+    "grouping_problems": "corpus",
     "Corpus": "corpus",
     "Document": "corpus",
     # tokens and counts
@@ -118,6 +119,8 @@ _EXPORTS = {
     "setup": "plots",
     "save_fig": "plots",
     "show_kwic": "display",
+    "describe_corpus": "display",
+    "check_exercise": "exercises",
     "term_view": "explorer",
     "term_frequencies": "explorer",
     "pair_keyness": "explorer",

@@ -1,9 +1,12 @@
-"""Command line: ``python -m analysis SUBCOMMAND …`` (``--help`` on each).
+"""The command line: python -m analysis COMMAND [options] (--help on each command).
 
 Each subcommand is a pair: ``add_<name>(parser)`` here declares its
 arguments, and ``run_<name>(args)`` in :mod:`analysis.commands` does the work
-and returns an exit code. Register new ones in ``COMMANDS``. Errors of the suite (:class:`~analysis.errors.AnalysisError`)
-are printed as a plain message with exit code 2, never as a traceback.
+and returns an exit code. Register new ones in ``COMMANDS``. A user's error
+(a bad argument, a corpus problem, a file that cannot be written) is a plain
+message with its fix and exit code 2, never a traceback: arguments are
+checked by argparse types here, the suite's errors
+(:class:`~analysis.errors.AnalysisError`) are caught in :func:`main`.
 """
 from __future__ import annotations
 
@@ -12,6 +15,49 @@ import sys
 
 from .config import DEFAULT_BY
 from .errors import AnalysisError
+
+DESCRIPTION = ("Comparative text analytics of Chinese policy documents. "
+               "Run 'python -m analysis COMMAND --help' for the options of a command.")
+EPILOG = """examples:
+  python -m analysis check --corpus DIR --by COLUMN
+  python -m analysis keyness --corpus DIR --by COLUMN --top 10
+  python -m analysis keyness --format xlsx --output keyness.xlsx
+  python -m analysis report --corpus DIR --by COLUMN --out DIR/site
+
+Every command groups by --by, else $ANALYSIS_BY, else the column region."""
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def whole_number(minimum: int, example: int, what: str = "a number"):
+    """An argparse type: a whole number of at least ``minimum``; the message says what to give instead."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give {what}, for example {example}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"{n} is less than {minimum}; give {what}, for example {example}")
+        return n
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1 (a confidence level)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a level between 0 and 1, for example 0.95") from None
+    if not 0 < x < 1:
+        raise argparse.ArgumentTypeError(f"{x:g} is not between 0 and 1; give a level such as 0.9 or 0.95")
+    return x
+
+
+TOP = "0 or more (0 = every row)"
 
 
 def _corpus_arg(p: argparse.ArgumentParser) -> None:
@@ -24,12 +70,13 @@ def _by_arg(p: argparse.ArgumentParser) -> None:
                    help="manifest column to group by (default: $ANALYSIS_BY, else region; 'id': each document)")
 
 
-def _format_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=["table", "csv"], default="table", help="output format (default: table)")
-
-
-
-
+def _output_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "csv", "xlsx"], default=None,
+                   help="table: rounded, fitted to a 100-column terminal; csv: every column, full precision; "
+                        "xlsx: a spreadsheet, one sheet per table after a sheet with the corpus and options "
+                        "(needs --output). Default: from the --output suffix, else table")
+    p.add_argument("--output", "-o", metavar="FILE", default=None,
+                   help="write to FILE instead of the terminal")
 
 
 # --------------------------------------------------------------------------- check
@@ -37,8 +84,7 @@ def _format_arg(p: argparse.ArgumentParser) -> None:
 
 def add_check(p):
     _corpus_arg(p)
-
-
+    _by_arg(p)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -47,10 +93,10 @@ def add_check(p):
 def add_tokens(p):
     _corpus_arg(p)
     p.add_argument("--doc", required=True, metavar="ID", help="document id from the manifest")
-    p.add_argument("--all", action="store_true", help="print every token with its POS (lossless segmentation)")
+    p.add_argument("--all", action="store_true",
+                   help="print every token with its part of speech, one per line (lossless segmentation; "
+                        "line breaks and tabs inside a token are written \\n and \\t)")
     p.add_argument("--drop-proper", action="store_true", help="drop proper nouns (places, people, organisations)")
-
-
 
 
 # --------------------------------------------------------------------------- manifest
@@ -63,8 +109,6 @@ def add_manifest(p):
     p.add_argument("--write", action="store_true", help="write manifest.csv into the folder (refuses to overwrite)")
 
 
-
-
 # --------------------------------------------------------------------------- figures
 
 
@@ -73,26 +117,26 @@ def add_figures(p):
     _by_arg(p)
 
 
-
-
 # --------------------------------------------------------------------------- keyness
 
 
 def add_keyness(p):
     _corpus_arg(p)
     _by_arg(p)
-    p.add_argument("--top", type=int, default=20, metavar="N",
+    p.add_argument("--top", type=whole_number(0, 20, TOP), default=20, metavar="N",
                    help="terms per comparison and side (default: 20; 0 = every term)")
     p.add_argument("--pairwise", action="store_true", help="compare each group with each other group, not with the rest")
     p.add_argument("--side", choices=["positive", "negative", "both"], default="positive",
                    help="over-represented terms (default), under-represented, or both")
-    p.add_argument("--min-count", type=int, default=3, metavar="N", help="minimum count in target and reference together (default: 3)")
+    p.add_argument("--min-count", type=whole_number(1, 3, "1 or more"), default=3, metavar="N",
+                   help="minimum count in target and reference together (default: 3)")
     p.add_argument("--correction", choices=["bh", "bonferroni", "none"], default="bh",
                    help="multiple-comparison adjustment for p_adj (default: bh)")
-    p.add_argument("--drop-proper", action="store_true", help="leave out proper nouns (places, people, organisations)")
-    _format_arg(p)
-
-
+    p.add_argument("--keep-proper", action="store_true",
+                   help="keep proper nouns (places, people, organisations); by default they are left out, "
+                        "as in the notebooks' rhetoric view")
+    p.add_argument("--drop-proper", action="store_true", help=argparse.SUPPRESS)  # the default now; still accepted
+    _output_args(p)
 
 
 # --------------------------------------------------------------------------- report
@@ -101,11 +145,11 @@ def add_keyness(p):
 def add_report(p):
     _corpus_arg(p)
     _by_arg(p)
-    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: site/)")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="output folder (default: site/). It must be new, empty or an earlier report; "
+                        "inside the corpus folder it is left out of the corpus")
     p.add_argument("--only", metavar="NN", nargs="*", default=None,
                    help="run only the notebooks whose names start with these prefixes (e.g. 01 02)")
-
-
 
 
 # --------------------------------------------------------------------------- emphasis
@@ -116,14 +160,14 @@ def add_emphasis(p):
     _by_arg(p)
     p.add_argument("--lexicon", metavar="YAML", default=None,
                    help="emphasis lexicon file (default: analysis/data/emphasis.yaml)")
-    p.add_argument("--n-boot", type=int, default=2000, metavar="N", help="bootstrap replicates (default: 2000; 0: none)")
-    p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default: 0.95)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's seed)")
+    p.add_argument("--n-boot", type=whole_number(0, 2000, "0 or more (0: no intervals)"), default=2000, metavar="N",
+                   help="bootstrap replicates (default: 2000; 0: none)")
+    p.add_argument("--level", type=fraction, default=0.95, help="confidence level of the intervals (default: 0.95)")
+    p.add_argument("--seed", type=whole_number(0, 1, "0 or more"), default=None,
+                   help="random seed (default: the suite's seed)")
     p.add_argument("--unit", choices=["sentence", "document"], default="sentence",
                    help="what the bootstrap resamples within a group (default: sentence)")
-    _format_arg(p)
-
-
+    _output_args(p)
 
 
 # --------------------------------------------------------------------------- bench
@@ -133,11 +177,10 @@ def add_bench(p):
     p.add_argument("--corpus", metavar="DIR", help="folder of .txt files (default: the shared city work reports)")
     p.add_argument("--quick", action="store_true", help="1 and 8 MB only; equivalence on the seeds and 10 reports")
     p.add_argument("--sizes", metavar="MB,MB", help="corpus sizes in MB (default 1,8,64)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all usable CPUs)")
+    p.add_argument("--workers", type=whole_number(1, 2, "1 or more"), metavar="N",
+                   help="worker processes (default: all usable CPUs)")
     p.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
-
-
 
 
 # --------------------------------------------------------------------------- slogans
@@ -146,32 +189,41 @@ def add_bench(p):
 def add_slogans(p):
     _corpus_arg(p)
     _by_arg(p)
-    p.add_argument("--top", type=int, default=50, metavar="N", help="print the N best-ranked slogans (default 50; 0 = all)")
-    _format_arg(p)
+    p.add_argument("--top", type=whole_number(0, 50, TOP), default=50, metavar="N",
+                   help="print the N best-ranked slogans (default 50; 0 = all)")
+    _output_args(p)
     p.add_argument("--lexicon-candidates", metavar="FILE", default=None,
                    help="also write mined formulations missing from the lexicon to FILE (TSV) for review; "
                         "never edits the lexicon (docs/feeding-the-lexicon.md)")
 
 
+# --------------------------------------------------------------------------- exercises
+
+
+def add_exercises(p):
+    p.add_argument("--out", metavar="DIR", required=True,
+                   help="folder to write teacher/ (notebooks with solutions) and student/ (without) into")
 
 
 # --------------------------------------------------------------------------- registry
 
 COMMANDS = {
-    "check": (add_check, "validate a corpus folder and list every problem"),
+    "check": (add_check, "validate a corpus folder and its grouping column; list every problem with its fix"),
     "tokens": (add_tokens, "print a document's tokens"),
     "manifest": (add_manifest, "draft a manifest.csv for a folder of .txt files"),
-    "figures": (add_figures, "write the corpus overview figures into figures/"),
+    "figures": (add_figures, "write the corpus overview figures (lengths, cleaning, word cloud) into figures/"),
     "report": (add_report, "run every notebook on a corpus and render the static site"),
     "keyness": (add_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
     "emphasis": (add_emphasis, "what each group stresses and how forcefully, per 10,000 characters with intervals"),
-    "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
     "slogans": (add_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
+    "exercises": (add_exercises, "write the notebooks for a class: a teacher's version with solutions, a student's without"),
+    "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (add, help_) in COMMANDS.items():
         add(sub.add_parser(name, help=help_, description=help_))

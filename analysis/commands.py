@@ -1,10 +1,13 @@
 """What each subcommand of ``python -m analysis`` does: ``run_<name>(args)`` returns an exit code.
 
 The arguments are declared in :mod:`analysis.cli`, which imports this module
-only when a subcommand runs, so ``--help`` answers at once.
+only when a subcommand runs, so ``--help`` answers at once. A user's error is
+raised as an :class:`~analysis.errors.AnalysisError` (with its fix), which
+:func:`analysis.cli.main` prints without a traceback.
 """
 from __future__ import annotations
 
+import difflib
 import subprocess
 import sys
 import warnings
@@ -12,32 +15,91 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import corpus_dir, project_root
-from .corpus import draft_manifest, load_corpus, scan
+from . import __version__
+from .config import DefaultBy, by_setting, corpus_dir, project_root, resolve_by
+from .corpus import draft_manifest, grouping_problems, load_corpus, scan
+from .errors import AnalysisError, CorpusError
+from .exercises import write_class_notebooks
+from .export import terminal_table, write_xlsx
 from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
-from .report import build_report, notebook_paths
 from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
+from .report import build_report, notebook_paths
 from .tokenization import segment, tokenize
 from .vectors import dfm
 
 __all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_report", "run_emphasis",
-           "run_bench", "run_slogans"]
+           "run_bench", "run_slogans", "run_exercises", "output_format"]
+
+#: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
+#: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
+KEYNESS_VIEW = dict(columns=["group", "reference", "term", "count", "ref_count", "per_10k", "ref_per_10k", "g2",
+                             "p_adj", "log_ratio", "95% CI", "logodds_z"],
+                    intervals={"95% CI": ("log_ratio_low", "log_ratio_high")}, max_cell=16)
+EMPHASIS_VIEW = dict(columns=["group", "category", "kind", RATE, "95% CI", "count", "n_chars", "sentence_share"],
+                     intervals={"95% CI": (RATE_LOW, RATE_HIGH)}, decimals={"sentence_share": 3}, max_cell=16)
+SLOGANS_VIEW = dict(columns=["rank", "slogan", "kind", "count", "n_docs", "n_groups", "score", "groups", "family"],
+                    max_cell=24)
 
 
-def emit(df, fmt: str) -> None:
-    """Print a DataFrame as CSV or as an aligned table."""
+def output_format(args) -> str:
+    """``--format``, else the ``--output`` file's suffix (.csv, .xlsx), else ``table``; xlsx needs ``--output``."""
+    fmt = args.format
+    out = getattr(args, "output", None)
+    if fmt is None:
+        suffix = Path(out).suffix.lower() if out else ""
+        fmt = {".csv": "csv", ".xlsx": "xlsx"}.get(suffix, "table")
+    if fmt == "xlsx" and not out:
+        raise AnalysisError("--format xlsx writes a spreadsheet file, not text. Fix: add --output FILE.xlsx")
+    return fmt
 
-    if fmt == "csv":
-        df.to_csv(sys.stdout, index=False, float_format="%.6g", lineterminator="\n")
-    else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 40):
-            print(df.to_string(index=False))
+
+def _about(args, corp, by) -> list[tuple[str, str]]:
+    """The first sheet of a spreadsheet: which corpus, which grouping, which options made the tables."""
+    groups = corp.groups(by).value_counts().sort_index()
+    rows = [("made by", f"python -m analysis {args.command} (analysis {__version__})"),
+            ("corpus", str(Path(corp.path).resolve())),
+            ("documents", str(len(corp))),
+            ("characters (clean text)", f"{sum(len(d.text) for d in corp):,}"),
+            ("grouped by", by if by is not None else "id (each document)"),
+            ("groups", ", ".join(f"{g} ({n})" for g, n in groups.items()))]
+    for k, v in vars(args).items():
+        if k in ("command", "corpus", "by", "format", "output") or v is None or v is False:
+            continue
+        rows.append((f"--{k.replace('_', '-')}", "yes" if v is True else str(v)))
+    return rows
+
+
+def emit(name: str, df: pd.DataFrame, args, corp, by, view: dict) -> None:
+    """Write one result table as ``args`` ask: an aligned table or CSV (terminal or --output), or a spreadsheet."""
+    fmt = output_format(args)
+    out = getattr(args, "output", None)
+    try:
+        if fmt == "xlsx":
+            write_xlsx(out, {name: df}, _about(args, corp, by))
+            print(f"wrote {out}: sheets about, {name} ({len(df)} rows)", file=sys.stderr)
+            return
+        if fmt == "csv":
+            text = df.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        else:
+            text, left_out = terminal_table(df, **view)
+            text += "\n"
+            if left_out:
+                print(f"(left out to fit {100} columns: {', '.join(left_out)}; --format csv or xlsx has every "
+                      "column)", file=sys.stderr)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            print(f"wrote {out} ({len(df)} rows)", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    except OSError as exc:
+        raise AnalysisError(f"cannot write {out}: {exc.strerror or exc}. "
+                            "Fix: give --output a file in a folder that exists and that you can write to") from None
 
 
 def load(args):
+    """The corpus of ``--corpus``; its warnings go to stderr, its errors raise :class:`CorpusError`."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         corp = load_corpus(args.corpus)
@@ -46,45 +108,78 @@ def load(args):
     return corp
 
 
+def grouped(corp, by):
+    """``by`` resolved, after checking that it gives at least two groups (else a :class:`CorpusError` with the fix)."""
+    by = resolve_by(by)
+    errors = [q for q in grouping_problems(corp, by) if q.severity == "error"]
+    if errors:
+        raise CorpusError(errors, str(corp.path), check=f"python -m analysis check --corpus DIR --by {by or 'id'}")
+    return by
+
+
 def run_check(args) -> int:
-    """Print every problem of the corpus folder (errors first), then the documents that load.
+    """Print every problem of the corpus folder and of its grouping column (errors first), then the documents.
 
     Exit code 1 when there is an error, else 0 (warnings only).
     """
 
     folder = corpus_dir(args.corpus)
     corp, problems = scan(folder)
+    by = resolve_by(args.by)
+    implicit = isinstance(args.by, DefaultBy) and not by_setting()  # no --by, no ANALYSIS_BY
+    if corp is not None and len(corp):
+        problems = problems + grouping_problems(corp, by, implicit=implicit)
     errors = [q for q in problems if q.severity == "error"]
     for q in sorted(problems, key=lambda q: q.severity != "error"):
         print(q)
     if corp is not None and len(corp):
         df = corp.to_frame().merge(corp.accounting()[["doc_id", "chars_removed"]], left_on="id", right_on="doc_id")
         cols = ["id", "file", "encoding", "n_chars_raw", "chars_removed", "n_chars"]
-        print(("\n" if problems else "") + df[cols].to_string(index=False))
+        text, _ = terminal_table(df[cols], max_cell=30)
+        print(("\n" if problems else "") + text)
     n_chars = sum(len(d.text) for d in corp) if corp is not None else 0
     n_docs = len(corp) if corp is not None else 0
     if errors:
         print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s); "
               f"{n_docs} document(s) load. Fix the errors and run the check again.")
         return 1
-    print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · {len(problems)} warning(s).")
+    if by is not None and by not in corp.columns:  # the default column, missing: a warning above
+        print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · {len(problems)} warning(s).")
+        return 0
+    sizes = corp.groups(by).value_counts().sort_index()
+    shown = ", ".join(f"{g} ({n})" for g, n in list(sizes.items())[:8]) + (" …" if len(sizes) > 8 else "")
+    print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · grouped by {by or 'id'}: "
+          f"{len(sizes)} groups, {shown} · {len(problems)} warning(s).")
     return 0
 
 
+def _visible(token: str) -> str:
+    """A token on one line: backslashes, line breaks and tabs written as escapes, everything else as is."""
+    return token.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
 def run_tokens(args) -> int:
+    """Print a document's content tokens (or, with --all, every token and its part of speech)."""
 
     corp = load(args)
+    if args.doc not in corp.ids:
+        close = difflib.get_close_matches(args.doc, corp.ids, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}? Else g" if close else "G"
+        ids = ", ".join(corp.ids[:8]) + (f" … ({len(corp)} in all)" if len(corp) > 8 else "")
+        raise AnalysisError(f"no document {args.doc!r} in {corp.path}. Fix: {hint}ive --doc one of the ids "
+                            f"in manifest.csv: {ids}")
     doc = corp[args.doc]
     if args.all:
         seg = segment(doc.text)
         for row in seg.itertuples(index=False):
-            print(f"{row.token!r}\t{row.pos}")
+            print(f"{_visible(row.token)}\t{row.pos}")
     else:
         print(" ".join(tokenize(doc.text, drop_proper=args.drop_proper)))
     return 0
 
 
 def run_manifest(args) -> int:
+    """Draft a manifest for a folder of .txt files (print it, or write it with --write)."""
 
     df = draft_manifest(args.folder, group_from="stem" if args.group_from_name else None)
     if args.write:
@@ -120,29 +215,37 @@ def run_figures(args) -> int:
 
 
 def run_keyness(args) -> int:
-    """Print the keywords of each group (G2, p, log ratio …) as a table or CSV."""
+    """Print the keywords of each group (G2, p, log ratio …): rounded table, CSV or spreadsheet."""
 
+    output_format(args)  # a wrong combination fails before the corpus is read
     corp = load(args)
+    by = grouped(corp, args.by)
     try:
-        table = keyness(corp, by=args.by, compare="pairwise" if args.pairwise else "rest", min_count=args.min_count,
+        table = keyness(corp, by=by, compare="pairwise" if args.pairwise else "rest", min_count=args.min_count,
                         correction=None if args.correction == "none" else args.correction,
-                        drop_proper=args.drop_proper)
-    except ValueError as exc:  # e.g. a single group: nothing to compare
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+                        drop_proper=not args.keep_proper)
+    except ValueError as exc:  # e.g. a group without tokens
+        raise AnalysisError(f"{exc}. Fix: check the grouping with `python -m analysis check --by {by or 'id'}`") from None
     if args.top > 0:
         table = top_terms(table, n=args.top, side=args.side)
     elif args.side != "both":
         table = top_terms(table, n=len(table), side=args.side)
-    emit(table, args.format)
+    view = dict(KEYNESS_VIEW)
+    if not args.pairwise:
+        view["columns"] = [c for c in view["columns"] if c != "reference"]
+    emit("keyness", table, args, corp, by, view)
     return 0
 
 
 def run_report(args) -> int:
+    """Run the notebooks on a corpus and write the static site (index, pages with code, reader pages)."""
 
     paths = notebook_paths()
     if args.only:
         paths = [p for p in paths if any(p.name.startswith(o) for o in args.only)]
+        if not paths:
+            names = ", ".join(p.name.split("_")[0] for p in notebook_paths())
+            raise AnalysisError(f"--only {' '.join(args.only)} matches no notebook. Fix: give prefixes of {names}")
     index = build_report(args.out, corpus=args.corpus, by=args.by, notebooks=paths,
                          progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     print(f"report written: {index}")
@@ -152,22 +255,22 @@ def run_report(args) -> int:
 def run_emphasis(args) -> int:
     """Print each group's rate per 10,000 characters for each emphasis category, with bootstrap intervals."""
 
+    output_format(args)
     corp = load(args)
+    by = grouped(corp, args.by)
     try:
-        table = emphasis(corp, by=args.by, lexicon=args.lexicon, n_boot=args.n_boot,
+        table = emphasis(corp, by=by, lexicon=args.lexicon, n_boot=args.n_boot,
                          level=args.level, seed=DEFAULT_SEED if args.seed is None else args.seed, unit=args.unit)
     except ValueError as exc:  # a bad --n-boot or --level (lexicon and corpus errors are AnalysisErrors)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise AnalysisError(str(exc)) from None
     cols = ["group", "category", "kind", RATE, RATE_LOW, RATE_HIGH, "count", "n_chars", "n_sentences",
             "sentence_share", "share_low", "share_high"]
-    emit(table[cols], args.format)
+    emit("emphasis", table[cols], args, corp, by, EMPHASIS_VIEW)
     return 0
 
 
 def run_bench(args) -> int:
     """Run benchmarks/run.py (raw jieba vs the pipeline, cold and warm, 1 to 64 MB)."""
-
 
     script = project_root() / "benchmarks" / "run.py"
     if not script.is_file():
@@ -184,14 +287,30 @@ def run_bench(args) -> int:
 def run_slogans(args) -> int:
     """Print the ranked formulations (提法) of the corpus: slogan, kind, family, count, n_docs, groups."""
 
+    output_format(args)
     corp = load(args)
-    df = find_slogans(corp, by=args.by)
+    by = resolve_by(args.by)
+    corp.groups(by)  # a missing column fails here; one group is fine for mining
+    df = find_slogans(corp, by=by)
     top = df if not args.top else df.head(args.top)
     cols = ["rank", "slogan", "kind", "family", "count", "n_docs", "n_groups", "groups", "score"]
-    emit(top[cols], args.format)
+    emit("slogans", top[cols], args, corp, by, SLOGANS_VIEW)
     if args.lexicon_candidates:
         cand = lexicon_candidates(df, top=args.top or None)
-        path = write_lexicon_candidates(cand, args.lexicon_candidates)
+        try:
+            path = write_lexicon_candidates(cand, args.lexicon_candidates)
+        except OSError as exc:
+            raise AnalysisError(f"cannot write {args.lexicon_candidates}: {exc.strerror or exc}. "
+                                "Fix: give a file in a folder that exists and that you can write to") from None
         print(f"wrote {len(cand)} lexicon candidate(s) to {path}: review them before pasting any into "
               "analysis/data/lexicon.tsv", file=sys.stderr)
+    return 0
+
+
+def run_exercises(args) -> int:
+    """Write the teacher's notebooks (with solutions) and the student's (without) into --out."""
+
+    written = write_class_notebooks(args.out)
+    for kind, paths in written.items():
+        print(f"{kind}: {len(paths)} notebooks in {paths[0].parent}" if paths else f"{kind}: none")
     return 0

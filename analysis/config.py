@@ -40,8 +40,9 @@ from .errors import AnalysisError
 
 __all__ = [
     "PACKAGE_DIR", "DATA_DIR", "SEED", "RATE_PER", "RATE_UNIT", "DEFAULT_BY", "DefaultBy",
-    "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled", "default_by",
-    "resolve_by", "workers", "progress_setting", "id_column_setting", "text_column_setting", "segmenter_setting", "memory_budget", "font_setting",
+    "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled",
+    "default_by", "resolve_by", "by_setting", "workers", "progress_setting", "id_column_setting", "text_column_setting",
+    "segmenter_setting", "memory_budget", "font_setting",
     "ConfigError",
 ]
 
@@ -156,7 +157,12 @@ def cache_dir() -> Path:
 
 def default_by() -> str:
     """The grouping column used when an analysis is given no ``by``: ``$ANALYSIS_BY``, else ``region``."""
-    return _env("ANALYSIS_BY") or _FALLBACK_BY
+    return by_setting() or _FALLBACK_BY
+
+
+def by_setting() -> str:
+    """``$ANALYSIS_BY`` as set, or ``""`` when the user named no grouping column there."""
+    return _env("ANALYSIS_BY")
 
 
 def resolve_by(by) -> str | None:

@@ -32,12 +32,15 @@ class DecodeError(AnalysisError, ValueError):
 
 
 class CorpusError(AnalysisError, ValueError):
-    """A corpus folder or its manifest has errors; ``problems`` lists all of them."""
+    """A corpus folder or its manifest has errors; ``problems`` lists all of them.
 
-    def __init__(self, problems: list[Problem], path: str = ""):
+    ``check`` is the command the message suggests to list every problem.
+    """
+
+    def __init__(self, problems: list[Problem], path: str = "", *, check: str = "python -m analysis check --corpus DIR"):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"The corpus {path} has {len(errors)} error(s)" if path else f"{len(errors)} corpus error(s)"
         lines = [head + ":"] + [f"  - {p}" for p in errors]
-        lines.append("Run `python -m analysis check --corpus DIR` to list every problem.")
+        lines.append(f"Run `{check}` to list every problem.")
         super().__init__("\n".join(lines))

@@ -6,11 +6,14 @@ static report can show the default view and tests can check the numbers.
 """
 from __future__ import annotations
 
+import html
+import io
+
 import pandas as pd
 
 from .config import DEFAULT_BY, resolve_by
 from .corpus import Corpus
-from .display import show_kwic
+from .display import show_kwic, with_font
 from .methods.concordance import kwic
 from .methods.keyness import keyness
 from .plots.rhetoric import dispersion
@@ -54,7 +57,14 @@ def term_view(corp: Corpus, term: str, by: str | None = DEFAULT_BY, groups=None,
 
 def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFAULT_BY, *, n: int = 15,
                  drop_proper: bool = True) -> pd.DataFrame:
-    """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side."""
+    """Keyness of ``group_a`` against ``group_b`` only (pairwise), the ``n`` strongest terms on each side.
+
+    Each row reads from the side named in ``more_in``: ``count`` and ``per_10k``
+    are the term's count and rate in that group, ``other_count`` and
+    ``other_per_10k`` in the other one; ``g2`` and ``log_ratio`` (with its
+    interval) are positive, the strength of the lean towards ``more_in``.
+    Numbers are rounded for reading (``keyness`` has them unrounded).
+    """
     if group_a == group_b:
         raise ValueError("choose two different groups")
     # min_docs=None, doc_test=False: the table as before issue 15 (notebook 05 shows it); the dispersion and
@@ -64,63 +74,97 @@ def pair_keyness(corp: Corpus, group_a: str, group_b: str, by: str | None = DEFA
     table = table[(table["group"] == group_a) & (table["reference"] == group_b)]
     pos = table[table["g2"] > 0].sort_values(["g2", "term"], ascending=[False, True]).head(n)
     neg = table[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True]).head(n)
-    cols = [c for c in ["term", "count", "ref_count", "per_10k", "ref_per_10k", "g2", "p_adj", "log_ratio",
-                        "log_ratio_low", "log_ratio_high"] if c in table.columns]
-    out = pd.concat([pos.assign(more_in=group_a), neg.assign(more_in=group_b)])
-    return out[["more_in"] + cols].reset_index(drop=True)
+    a_side = pd.DataFrame({"more_in": group_a, "than": group_b, "term": pos["term"], "count": pos["count"],
+                           "other_count": pos["ref_count"], "per_10k": pos["per_10k"],
+                           "other_per_10k": pos["ref_per_10k"], "g2": pos["g2"], "p_adj": pos["p_adj"],
+                           "log_ratio": pos["log_ratio"], "log_ratio_low": pos["log_ratio_low"],
+                           "log_ratio_high": pos["log_ratio_high"]})
+    b_side = pd.DataFrame({"more_in": group_b, "than": group_a, "term": neg["term"], "count": neg["ref_count"],
+                           "other_count": neg["count"], "per_10k": neg["ref_per_10k"],
+                           "other_per_10k": neg["per_10k"], "g2": -neg["g2"], "p_adj": neg["p_adj"],
+                           "log_ratio": -neg["log_ratio"], "log_ratio_low": -neg["log_ratio_high"],
+                           "log_ratio_high": -neg["log_ratio_low"]})
+    out = pd.concat([a_side, b_side], ignore_index=True)
+    return out.round({"per_10k": 2, "other_per_10k": 2, "g2": 2, "p_adj": 4, "log_ratio": 2, "log_ratio_low": 2,
+                      "log_ratio_high": 2})
+
+
+def _png(fig) -> bytes:
+    """A figure as PNG bytes; the figure is closed, so no backend shows it again later."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _table_html(df: pd.DataFrame) -> str:
+    """A small DataFrame as an HTML table in the site's font stack."""
+    style = ("<style>.analysis-output table.dataframe {border-collapse: collapse; margin: 0.4em 0;} "
+             ".analysis-output table.dataframe td, .analysis-output table.dataframe th "
+             "{padding: 2px 10px; text-align: right; border-bottom: 1px solid #e5e5e5;}</style>")
+    return style + with_font(df.to_html(index=False, border=0))
 
 
 def term_explorer(corp: Corpus, by: str | None = DEFAULT_BY, term: str | None = None):
-    """Widget: type a term (or pick a frequent one), choose groups; see frequencies, lines, dispersion."""
+    """Widget: type a term (or pick a frequent one), choose groups; see frequencies, lines, dispersion.
+
+    The explorer owns its outputs: the tables are an ``HTML`` widget and the
+    figure an ``Image`` widget whose value is set to the PNG of the figure
+    (then closed). Nothing is printed into an ``Output`` widget: there, a figure
+    shown from a callback is routed by the parent of whichever kernel message is
+    being handled, and pasting a term or changing the groups left a blank figure
+    while a second PNG went elsewhere. Setting a widget's value is one state
+    update, whatever the timing.
+    """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
     by = resolve_by(by)
     groups = sorted(corp.groups(by).unique())
     frequent = list(dfm(corp, drop_proper=True).totals().head(40).index)
     term_box = w.Combobox(value=term or frequent[0], options=frequent, description="term", ensure_option=False)
-    group_box = w.SelectMultiple(options=groups, value=tuple(groups), description=by, rows=min(6, len(groups)))
-    out = w.Output()
+    group_box = w.SelectMultiple(options=groups, value=tuple(groups), description=by or "id", rows=min(6, len(groups)))
+    tables = w.HTML()
+    figure = w.Image(format="png", layout=w.Layout(max_width="100%"))
 
     def refresh(*_):
-        with out:
-            out.clear_output(wait=True)
-            freqs, lines, fig = term_view(corp, term_box.value.strip(), by, group_box.value)
-            display(freqs)
-            display(show_kwic(lines))
-            if fig is not None:
-                plt.show(fig)
+        text = term_box.value.strip()
+        freqs, lines, fig = term_view(corp, text, by, group_box.value)
+        tables.value = _table_html(freqs) + show_kwic(lines).data
+        if fig is None:
+            figure.layout.display = "none"
+            tables.value += with_font(f"<p>“{html.escape(text)}” does not occur in the chosen groups.</p>")
+        else:
+            figure.value = _png(fig)
+            figure.layout.display = ""
 
     term_box.observe(refresh, names="value")
     group_box.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([term_box, group_box]), out])
+    return w.VBox([w.HBox([term_box, group_box]), tables, figure])
 
 
 def keyness_explorer(corp: Corpus, by: str | None = DEFAULT_BY):
-    """Widget: choose two groups and see their pairwise keyness table."""
+    """Widget: choose two groups and see their pairwise keyness table (an ``HTML`` widget it owns)."""
     import ipywidgets as w
-    from IPython.display import display
 
     by = resolve_by(by)
     groups = sorted(corp.groups(by).unique())
     if len(groups) < 2:
-        return w.HTML(f"<p>Only one group in column <code>{by}</code>: nothing to compare.</p>")
+        return w.HTML(f"<p>Only one group in column <code>{html.escape(str(by))}</code>: nothing to compare.</p>")
     a = w.Dropdown(options=groups, value=groups[0], description="group A")
     b = w.Dropdown(options=groups, value=groups[1], description="group B")
     proper = w.Checkbox(value=True, description="leave out proper nouns")
-    out = w.Output()
+    table = w.HTML()
 
     def refresh(*_):
-        with out:
-            out.clear_output(wait=True)
-            if a.value == b.value:
-                print("Choose two different groups.")
-                return
-            display(pair_keyness(corp, a.value, b.value, by, drop_proper=proper.value))
+        if a.value == b.value:
+            table.value = with_font("<p>Choose two different groups.</p>")
+            return
+        table.value = _table_html(pair_keyness(corp, a.value, b.value, by, drop_proper=proper.value))
 
     for box in (a, b, proper):
         box.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([a, b, proper]), out])
+    return w.VBox([w.HBox([a, b, proper]), table])

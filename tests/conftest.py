@@ -134,5 +134,8 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main(args)
+        try:
+            code = main(args)
+        except SystemExit as exc:  # argparse refuses an argument: usage and message on stderr, exit code 2
+            code = exc.code
     return code, out.getvalue(), err.getvalue()

@@ -29,6 +29,7 @@ LAYERS = {
     "methods": 9,
     "plots": 10,
     "display": 11, "explorer": 11, "report": 11, "commands": 11, "cli": 11, "__main__": 11,
+    "export": 11, "exercises": 11,
 }
 #: In-function imports of the package's own modules allowed in all (each costs start-up where it stands:
 #: the command line imports a subcommand's modules only when it runs).

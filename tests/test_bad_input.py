@@ -108,9 +108,11 @@ def test_check_cli_lists_every_problem_of_a_bad_corpus_in_one_run(bad_corpus, ba
     lines = problem_lines(res.stdout)
     for severity, name, pattern in expected:
         assert any(l.startswith(severity) and name in l and re.search(pattern, l) for l in lines), (name, pattern)
-    # nothing else, nothing twice: exactly the library's problems, errors before warnings
-    assert len(lines) == len(expected)
-    assert sorted(lines) == sorted(str(p) for p in bad_scan[1])
+    # nothing else, nothing twice: exactly the library's problems (the folder's, then the grouping column's),
+    # errors before warnings
+    grouping = analysis.grouping_problems(bad_scan[0])
+    assert len(lines) == len(expected) + len(grouping)
+    assert sorted(lines) == sorted(str(p) for p in bad_scan[1] + grouping)
     kinds = [l.split(":")[0] for l in lines]
     assert kinds == sorted(kinds)
     # the documents that load are listed with the encoding found
@@ -119,8 +121,9 @@ def test_check_cli_lists_every_problem_of_a_bad_corpus_in_one_run(bad_corpus, ba
         if case.name not in bi.TOUCHED:
             row = next(l for l in table.splitlines() if l.split()[0] == case.name)
             assert case.encoding in row.split()
-    assert f"{sum(e[0] == 'ERROR' for e in expected)} error(s), {sum(e[0] == 'WARNING' for e in expected)} warning(s)" \
-        in res.stdout
+    n_errors = sum(e[0] == "ERROR" for e in expected) + sum(p.severity == "error" for p in grouping)
+    n_warnings = sum(e[0] == "WARNING" for e in expected) + sum(p.severity == "warning" for p in grouping)
+    assert f"{n_errors} error(s), {n_warnings} warning(s)" in res.stdout
 
 
 def test_20_mb_single_line_document_loads_whole(tmp_path, seeds_corpus):

@@ -15,7 +15,7 @@ from scipy import sparse, stats
 import analysis
 from analysis.methods.keyness import KEYNESS_COLUMNS, REST, adjust_pvalues, keyness, keyness_dfm, keyness_stats, top_terms
 from analysis.vectors import Dfm
-from conftest import run_cli
+from conftest import run_cli, seed_text
 
 Z95 = stats.norm.ppf(0.975)
 
@@ -404,13 +404,18 @@ def test_cli_keyness_on_another_corpus(small_city):
     np.testing.assert_allclose(a["g2"], -b["g2"])
 
 
-def test_cli_keyness_errors(small_city):
-    city_sample = small_city
+def test_cli_keyness_errors(tmp_path):
+    """On a corpus the test builds (never ../shared): a missing column, and a drafted manifest's empty one."""
     code, _, err = run_cli(["keyness", "--by", "no_such_column"])
     assert code == 2 and "no_such_column" in err
-    # a drafted manifest with an empty region column: a single group "(none)", nothing to compare
-    code, _, err = run_cli(["keyness", "--corpus", str(city_sample)])
-    assert code == 2 and "at least two groups" in err
+    folder = tmp_path / "drafted"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"d{i}.txt").write_text(seed_text(f"00{i}"), encoding="utf-8")
+    analysis.draft_manifest(folder).to_csv(folder / "manifest.csv", index=False)
+    # the drafted manifest's grouping column is empty: one group "(none)", nothing to compare
+    code, _, err = run_cli(["keyness", "--corpus", str(folder)])
+    assert code == 2 and "is empty for every document" in err and "Traceback" not in err
 
 
 def test_measure_agreement_on_a_crafted_dfm():

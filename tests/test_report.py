@@ -55,7 +55,7 @@ def test_report_renders_site_with_reader_version(tmp_path):
 @pytest.mark.notebooks
 def test_report_failure_names_notebook_and_cell(tmp_path):
     nb = _notebook(tmp_path / "02_broken.ipynb", "x = 1", "raise ValueError('boom')")
-    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。"}, region=["X"])
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
     with pytest.raises(ReportError, match=r"02_broken\.ipynb: cell 2 failed.*boom"):
         build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
 
@@ -87,10 +87,18 @@ def test_term_frequencies_known_counts(tmp_path):
 
 
 def test_pair_keyness_is_directional(seeds_corpus):
+    """Each row reads from its ``more_in`` side: that group's count and rate, a positive G² and log ratio;
+    numbers rounded (issue 19: group A's count showed on group B's rows, floats unrounded)."""
     groups = sorted(seeds_corpus.group_column("region").unique())
     t = pair_keyness(seeds_corpus, groups[0], groups[1])
-    assert set(t.more_in) <= {groups[0], groups[1]}
-    assert (t[t.more_in == groups[0]].g2 > 0).all() and (t[t.more_in == groups[1]].g2 < 0).all()
+    assert set(t.more_in) == {groups[0], groups[1]} and (t.more_in != t.than).all()
+    assert (t.g2 > 0).all() and (t.log_ratio > 0).all() and (t.log_ratio_low <= t.log_ratio_high).all()
+    assert (t["count"] > t["other_count"]).all() and (t["per_10k"] > t["other_per_10k"]).all()
+    counts = analysis.dfm(seeds_corpus, by="region", drop_proper=True, content=True, phrases=True)  # keyness's view
+    for r in t.itertuples():
+        assert r.count == counts.to_frame().at[r.more_in, r.term]
+    for col in ("per_10k", "g2", "log_ratio", "log_ratio_low"):
+        assert (t[col].round(2) == t[col]).all()
 
 
 def _text_outputs(nb) -> list[str]:
@@ -130,3 +138,93 @@ def test_notebook_runs_twice_identically(name, tmp_path):
         runs.append((_text_outputs(nb), hashes))
     assert runs[0][1] and runs[0][1] == runs[1][1]
     assert runs[0][0] == runs[1][0]
+
+
+# --------------------------------------------------------------------------- a first hour with the report (issue 19)
+
+
+def _two_notebooks(tmp_path):
+    """Two tiny notebooks: the first loads the corpus (so it would warn about unlisted files) and saves one
+    figure always and one only when $DRAW_EXTRA is set; the second loads the corpus too."""
+    first = _notebook(tmp_path / "01_first.ipynb",
+                      "import analysis, os\ncfg = analysis.setup('01_first')\ncorp = analysis.load_corpus()\nprint(len(corp))",
+                      "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nanalysis.save_fig(fig, 'always')\n"
+                      "if os.environ.get('DRAW_EXTRA'):\n    analysis.save_fig(fig, 'sometimes')")
+    second = _notebook(tmp_path / "02_second.ipynb",
+                       "import analysis\ncfg = analysis.setup('02_second')\ncorp = analysis.load_corpus()\nprint(len(corp))")
+    return [first, second]
+
+
+@pytest.mark.notebooks
+def test_a_report_inside_the_corpus_never_reads_its_own_output(tmp_path):
+    """README's --out DIR/site: the second build (and check) must not find the first build's pages."""
+    from analysis.report import REPORT_MARKER
+
+    nbs = _two_notebooks(tmp_path)
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
+    site = corpus / "site"
+    for _ in range(2):
+        build_report(site, corpus=corpus, notebooks=nbs, progress=lambda m: None)
+    assert (site / REPORT_MARKER).is_file()
+    assert analysis.validate(corpus) == []
+    from conftest import run_cli
+
+    code, out, _ = run_cli(["check", "--corpus", str(corpus), "--by", "region"])
+    assert code == 0 and "not listed" not in out and "site" not in out and "ERROR" not in out
+    for page in [*site.glob("*.html"), *(site / "reader").glob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert "not listed" not in text and "UserWarning" not in text, page
+
+
+@pytest.mark.notebooks
+def test_corpus_warnings_appear_once_on_the_index_not_on_the_pages(tmp_path):
+    nbs = _two_notebooks(tmp_path)[1:]
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
+    (corpus / "stray.txt").write_text("没有列出。", encoding="utf-8")
+    index = build_report(tmp_path / "site", corpus=corpus, notebooks=nbs, progress=lambda m: None)
+    assert "stray.txt" in index.read_text(encoding="utf-8")
+    for page in (tmp_path / "site" / "02_second.html", tmp_path / "site" / "reader" / "02_second.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "stray.txt" not in text and "UserWarning" not in text
+
+
+@pytest.mark.notebooks
+def test_every_page_links_to_the_index_and_its_neighbours_in_both_versions(tmp_path):
+    nbs = _two_notebooks(tmp_path)
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
+    site = tmp_path / "site"
+    build_report(site, corpus=corpus, notebooks=nbs, progress=lambda m: None)
+    import re
+
+    def links(page):
+        return set(re.findall(r'<nav class="analysis-nav[^"]*">(.*?)</nav>', page.read_text(encoding="utf-8"), re.S)[0]
+                   .split('href="')[1:]) and {h.split('"')[0] for h in re.findall(
+                       r'<nav class="analysis-nav top">(.*?)</nav>', page.read_text(encoding="utf-8"), re.S)[0]
+                       .split('href="')[1:]}
+
+    assert links(site / "01_first.html") == {"index.html", "02_second.html", "reader/01_first.html"}
+    assert links(site / "02_second.html") == {"index.html", "01_first.html", "reader/02_second.html"}
+    assert links(site / "reader" / "01_first.html") == {"../index.html", "02_second.html", "../01_first.html"}
+    assert links(site / "reader" / "02_second.html") == {"../index.html", "01_first.html", "../02_second.html"}
+    for page in [*site.glob("0*.html"), *(site / "reader").glob("0*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert text.count('class="analysis-nav') == 2  # at the top and at the bottom
+        for href in re.findall(r'<nav class="analysis-nav[^"]*">.*?</nav>', text, re.S)[0].split('href="')[1:]:
+            assert (page.parent / href.split('"')[0]).is_file()
+
+
+@pytest.mark.notebooks
+def test_the_gallery_shows_this_runs_figures_only(tmp_path, monkeypatch):
+    """A figure drawn only under some condition must not survive into a later run that does not draw it."""
+    nbs = _two_notebooks(tmp_path)[:1]
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
+    site = tmp_path / "site"
+    monkeypatch.setenv("DRAW_EXTRA", "1")
+    build_report(site, corpus=corpus, notebooks=nbs, progress=lambda m: None)
+    assert sorted(p.name for p in (site / "figures").iterdir()) == ["01_first-always.png", "01_first-sometimes.png"]
+    (site / "figures" / "99_other-corpus.png").write_bytes(b"old")  # a figure of an earlier run elsewhere
+    monkeypatch.delenv("DRAW_EXTRA")
+    index = build_report(site, corpus=corpus, notebooks=nbs, progress=lambda m: None)
+    assert sorted(p.name for p in (site / "figures").iterdir()) == ["01_first-always.png"]
+    html = index.read_text(encoding="utf-8")
+    assert "sometimes" not in html and "99_other" not in html

@@ -6,7 +6,8 @@
   are named as such), cleaned by :func:`analysis.cleaning.clean`, checked;
 * :mod:`.documents` — :class:`Document`, :class:`Corpus` and
   :meth:`Corpus.groups`, the one place where ``by`` is resolved;
-* :mod:`.loading` — :func:`load_corpus`, :func:`scan`, :func:`validate`.
+* :mod:`.loading` — :func:`load_corpus`, :func:`scan`, :func:`validate`;
+* :mod:`.grouping` — :func:`grouping_problems`: whether a grouping column can be compared.
 
 :func:`scan` loads what it can and lists every problem at once (file,
 problem, fix); :func:`validate` returns the problems; :func:`load_corpus`
@@ -16,9 +17,10 @@ warnings (for instance a ``.txt`` file the manifest does not list) in
 """
 from __future__ import annotations
 
-from .documents import MANIFEST, Corpus, Document
+from .documents import MANIFEST, REPORT_MARKER, Corpus, Document
+from .grouping import EMPTY_GROUP, grouping_problems
 from .loading import document_key, load_corpus, load_serial, scan, validate
 from .manifest import REQUIRED_COLUMNS, draft_manifest
 
 __all__ = ["Document", "Corpus", "load_corpus", "load_serial", "scan", "validate", "draft_manifest", "document_key",
-           "REQUIRED_COLUMNS", "MANIFEST"]
+           "REQUIRED_COLUMNS", "MANIFEST", "REPORT_MARKER", "grouping_problems", "EMPTY_GROUP"]

@@ -12,10 +12,12 @@ from ..cleaning import CleanResult
 from ..config import DEFAULT_BY, resolve_by
 from ..errors import CorpusError, Problem
 
-__all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label"]
+__all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label", "REPORT_MARKER"]
 
 #: The manifest's file name inside a corpus folder.
 MANIFEST = "manifest.csv"
+#: The file the report writes into its output folder: a folder that holds it is never read as part of a corpus.
+REPORT_MARKER = "analysis-report.json"
 #: The group of documents whose grouping column is empty.
 NO_GROUP = "(none)"
 #: The columns :meth:`Corpus.to_frame` adds to the manifest's (a manifest may not use these names).
@@ -141,7 +143,7 @@ class Corpus:
             raise CorpusError(
                 [Problem("error", str(self.path / MANIFEST), f"has no column {by!r} to group by",
                          f"use one of {', '.join(usable)}, or add the column to the manifest")],
-                str(self.path),
+                str(self.path), check=f"python -m analysis check --corpus DIR --by {by}",
             )
         col = self.manifest.set_index("id", drop=False)[by].astype(str)
         return col.replace("", empty_label(set(col), by))

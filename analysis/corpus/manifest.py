@@ -49,7 +49,7 @@ import pandas as pd
 from ..cleaning import decode
 from ..config import default_by
 from ..errors import CorpusError, DecodeError, Problem
-from .documents import FRAME_COLUMNS, MANIFEST
+from .documents import FRAME_COLUMNS, MANIFEST, REPORT_MARKER
 
 __all__ = ["REQUIRED_COLUMNS", "RESERVED_COLUMNS", "read_manifest", "check_rows", "draft_manifest", "file_problem", "duplicate_files",
            "match_unicode_forms", "real_path", "reserved_columns_ok", "check_dates"]
@@ -244,9 +244,12 @@ def check_rows(path: Path, df: pd.DataFrame, problems: list[Problem]) -> pd.Data
             ok[line] = False
     check_dates(mpath, df, problems, lambda line: f"line {line}")
     listed = {real_path(path, f) for f in df["file"] if f}
+    reports = {m.parent for m in path.rglob(REPORT_MARKER)}  # the report's own output is never part of the corpus
     for other in sorted(path.rglob("*")):
         rel = other.relative_to(path)
         if any(part.startswith(".") for part in rel.parts) or os.path.realpath(other) in listed or not other.is_file():
+            continue
+        if reports and any(p in reports for p in other.parents):
             continue
         suffix = other.suffix.lower()
         if suffix == ".txt":

@@ -22,10 +22,20 @@ from pathlib import Path
 
 from ..config import SEED, corpus_dir, data_file, default_by, figures_dir, font_setting
 
-__all__ = ["font_path", "font_name", "setup", "save_fig", "Setup", "STYLE"]
+__all__ = ["font_path", "font_name", "setup", "save_fig", "Setup", "STYLE", "plain"]
 
 STYLE = data_file("analysis.mplstyle")
 _state = {"notebook": None}
+
+
+def plain(text) -> str:
+    """``text`` as matplotlib should draw it, literally: dollar signs escaped, so mathtext never parses it.
+
+    Every plot passes group names, document ids, terms, category labels and
+    titles through it: a group named ``$x^$`` would otherwise be read as a
+    formula and stop the figure with a parse error.
+    """
+    return str(text).replace("$", r"\$")
 
 
 def font_path() -> Path:

@@ -16,6 +16,7 @@ import pandas as pd
 from ..config import RATE_PER
 from ..methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from ..methods.emphasis.robustness import DIFF, DIFF_WITHOUT
+from . import plain
 
 __all__ = ["emphasis_heatmap", "emphasis_intervals", "position_profile", "robustness_plot"]
 
@@ -42,8 +43,8 @@ def _category_order(df: pd.DataFrame, categories=None) -> list[str]:
 def _label(df: pd.DataFrame, cat: str, sep: str = " ") -> str:
     row = df.loc[df["category"] == cat].iloc[0]
     if "zh" in df.columns and "en" in df.columns:
-        return f"{row['zh']}{sep}{row['en']}"
-    return cat
+        return plain(f"{row['zh']}{sep}{row['en']}")
+    return plain(cat)
 
 
 def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | None = None,
@@ -83,7 +84,7 @@ def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | 
     width = min(22, 4.5 + (1.55 if annotate else 0.35) * len(groups))
     fig, ax = plt.subplots(figsize=(width, 0.52 * len(cats) + 1.8))
     im = ax.imshow(rel, aspect="auto", cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(groups)), [str(g) for g in groups], rotation=0 if len(groups) <= 6 else 90)
+    ax.set_xticks(range(len(groups)), [plain(g) for g in groups], rotation=0 if len(groups) <= 6 else 90)
     ax.set_yticks(range(len(cats)), [_label(scores, c) for c in cats])
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
@@ -103,7 +104,7 @@ def emphasis_heatmap(scores: pd.DataFrame, *, categories=None, annotate: bool | 
                 ax.axhline(i - 0.5, color="black", lw=1.2)
     cb = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
     cb.set_label("rate ÷ highest group in the row")
-    ax.set_title(title, pad=12)
+    ax.set_title(plain(title), pad=12)
     return fig
 
 
@@ -138,7 +139,7 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
         for k, g in enumerate(groups):
             ax.plot([d.at[g, low] * scale, d.at[g, high] * scale], [k, k], color=colors[g], lw=2.2, alpha=0.55)
             ax.plot(d.at[g, col] * scale, k, "o", color=colors[g], ms=6)
-        ax.set_yticks(y, [str(g) for g in groups], fontsize=9)
+        ax.set_yticks(y, [plain(g) for g in groups], fontsize=9)
         ax.set_ylim(len(groups) - 0.5, -0.5)
         ax.set_xlim(left=0)
         ax.set_title(_label(scores, cat, "\n"), fontsize=10)
@@ -151,7 +152,7 @@ def emphasis_intervals(scores: pd.DataFrame, *, categories=None, value: str = "r
     if title is None:
         title = (f"{_PER_CHARS_ZH}频率 Rate {_PER_CHARS} with 95% bootstrap interval" if value == "rate"
                  else "含该类标记的句子比例 Share of sentences with a marker, 95% bootstrap interval")
-    fig.suptitle(title)
+    fig.suptitle(plain(title))
     fig.tight_layout()
     return fig
 
@@ -173,7 +174,7 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
         d = curve[curve["category"] == cat]
         for g in groups:
             dg = d[d["group"] == g]
-            ax.plot(dg["position"], dg[RATE], color=colors[g], lw=1.8, label=str(g))
+            ax.plot(dg["position"], dg[RATE], color=colors[g], lw=1.8, label=plain(g))
         for x in (1 / 3, 2 / 3):
             ax.axvline(x, color="0.7", lw=0.8, ls=":")
         ax.set_ylim(bottom=0)
@@ -187,7 +188,7 @@ def position_profile(curve: pd.DataFrame, *, categories=None, ncols: int = 4,
         row[0].set_ylabel(_PER_CHARS, fontsize=9)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(groups), 6), bbox_to_anchor=(0.5, -0.01))
-    fig.suptitle(title)
+    fig.suptitle(plain(title))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
@@ -224,15 +225,15 @@ def robustness_plot(detail: pd.DataFrame, *, pairs=None, ncols: int = 3,
             move = (dc[DIFF_WITHOUT] - base).abs()
             top = dc.loc[move.sort_values(ascending=False, kind="stable").index[0]]
             if abs(top[DIFF_WITHOUT] - base) > 0:
-                ax.annotate(top["term"], (top[DIFF_WITHOUT], i), xytext=(0, 5), textcoords="offset points",
+                ax.annotate(plain(top["term"]), (top[DIFF_WITHOUT], i), xytext=(0, 5), textcoords="offset points",
                             ha="center", fontsize=8, color=color)
         ax.axvline(0, color="0.6", lw=0.8)
-        ax.set_yticks(range(len(cats)), cats, fontsize=8)
+        ax.set_yticks(range(len(cats)), [plain(c) for c in cats], fontsize=8)
         ax.set_ylim(len(cats) - 0.4, -0.8)
-        ax.set_title(f"{a} − {b}", fontsize=10)
+        ax.set_title(plain(f"{a} − {b}"), fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_axis_off()
-    fig.suptitle(title)
+    fig.suptitle(plain(title))
     fig.tight_layout()
     return fig

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from ..config import SEED
 from ..methods.similarity import cluster_linkage
-from . import font_path
+from . import font_path, plain
 from .corpus import wordcloud_grid
 
 __all__ = ["keyness_bars", "keyness_clouds", "comparison_cloud", "frequency_scatter", "dispersion",
@@ -138,14 +138,14 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
             color = pos_color if v > 0 else neg_color
             ax.barh(yi, v, color=color, alpha=1.0 if s else 0.35, height=0.75, hatch="////" if one else None,
                     edgecolor="white" if one else None, linewidth=0)
-            ax.text(-lim * 0.02 if v > 0 else lim * 0.02, yi, t, ha="right" if v > 0 else "left", va="center",
+            ax.text(-lim * 0.02 if v > 0 else lim * 0.02, yi, plain(t), ha="right" if v > 0 else "left", va="center",
                     fontsize=9)
         ax.axvline(0, color="#444", linewidth=0.8)
         ax.set_xlim(-lim, lim)
         ax.set_ylim(max(y + [0]) + 0.7, -0.7)
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
-        ax.set_title(f"{group} vs {reference}", fontsize=11)
+        ax.set_title(plain(f"{group} vs {reference}"), fontsize=11)
         ax.set_xlabel(_STAT_LABELS.get(stat, stat), fontsize=9)
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_axis_off()
@@ -157,7 +157,7 @@ def keyness_bars(table: pd.DataFrame, n: int = 10, *, groups=None, stat: str = "
                              label="(k/n): k of n documents use it; hatched: only one"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, bbox_to_anchor=(0.5, -0.01))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(plain(title))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
@@ -211,10 +211,10 @@ def comparison_cloud(table: pd.DataFrame, n: int = 90, *, stat: str = "g2", seed
     fig, ax = plt.subplots(figsize=(width / 100, height / 100 + 0.6))
     ax.imshow(wc.to_array(), interpolation="bilinear")
     ax.set_axis_off()
-    ax.legend(handles=[Patch(color=colors[g], label=g) for g in groups], loc="upper center",
+    ax.legend(handles=[Patch(color=colors[g], label=plain(g)) for g in groups], loc="upper center",
               bbox_to_anchor=(0.5, 0.0), ncol=min(len(groups), 6), fontsize=10)
     if title:
-        ax.set_title(title)
+        ax.set_title(plain(title))
     return fig
 
 
@@ -236,7 +236,7 @@ def _place_labels(ax, xs, ys, labels, *, fontsize=9, avoid=()) -> int:
     n_placed = 0
     for x, y, lab in zip(xs, ys, labels):
         for dx, dy in offsets:
-            t = ax.annotate(lab, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+            t = ax.annotate(plain(lab), (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
                             ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
                             arrowprops=dict(arrowstyle="-", color="#777", linewidth=0.5, shrinkA=0, shrinkB=2))
             bb = t.get_window_extent(renderer).expanded(1.05, 1.15)
@@ -311,8 +311,8 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     fig, ax = plt.subplots(figsize=(8, 7.5))
     not_sig = "not significant" + (" (or no document-level test)" if p_col == "doc_p_adj" else "")
     for mask, color, size, label in ((~sig, "#aaaaaa", 10, not_sig),
-                                     (sig & (lean > 0), c_a, 16, f"more in {group} ({p_col} < {alpha:g})"),
-                                     (sig & (lean < 0), c_b, 16, f"more in {reference} ({p_col} < {alpha:g})")):
+                                     (sig & (lean > 0), c_a, 16, plain(f"more in {group} ({p_col} < {alpha:g})")),
+                                     (sig & (lean < 0), c_b, 16, plain(f"more in {reference} ({p_col} < {alpha:g})"))):
         grey = color == "#aaaaaa"
         ax.scatter(x[mask & ~single], y[mask & ~single], s=size, color=color, alpha=0.45 if grey else 0.85,
                    linewidths=0, label=label)
@@ -331,8 +331,8 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     ax.plot([lo, hi], [lo, hi], color="#666", linewidth=0.8, linestyle="--", zorder=0)
     ax.axvline(floor, color="#ccc", linewidth=0.6, zorder=0)
     ax.axhline(floor, color="#ccc", linewidth=0.6, zorder=0)
-    ax.set_xlabel(f"{group}: per 10,000 characters (log; absent → {floor:.2g})")
-    ax.set_ylabel(f"{reference}: per 10,000 characters (log; absent → {floor:.2g})")
+    ax.set_xlabel(plain(f"{group}: per 10,000 characters (log; absent → {floor:.2g})"))
+    ax.set_ylabel(plain(f"{reference}: per 10,000 characters (log; absent → {floor:.2g})"))
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=9)
     strength = np.abs(sub[stat].to_numpy())
@@ -342,8 +342,8 @@ def frequency_scatter(table: pd.DataFrame, group: str, reference: str, *, n_labe
     order = [i for pair in zip(order_pos + [None] * half, order_neg + [None] * half) for i in pair if i is not None]
     fig.canvas.draw()
     legend_bb = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
-    _place_labels(ax, x[order], y[order], list(labels[order]), avoid=[legend_bb])
-    ax.set_title(title or f"{group} vs {reference}: term rates")
+    _place_labels(ax, x[order], y[order], [plain(t) for t in labels[order]], avoid=[legend_bb])
+    ax.set_title(plain(title or f"{group} vs {reference}: term rates"))
     return fig
 
 
@@ -390,13 +390,13 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, show_empty
     for k in keywords:
         sel = lines[(lines["keyword"] == k) & lines["doc_id"].isin(row)]
         ax.scatter(sel["position"], sel["doc_id"].map(row), marker="|", s=220, linewidths=1.6, color=kcolor[k],
-                   label=k)
+                   label=plain(k))
     counts = lines.groupby("doc_id").size() if len(lines) else pd.Series(dtype=int)
     for d, i in row.items():
         ax.text(1.015, i, f"{int(counts.get(d, 0))}", va="center", ha="left", fontsize=9, color="#555",
                 transform=ax.get_yaxis_transform())
     ax.set_yticks(range(len(ids)))
-    ax.set_yticklabels([f"{d} · {docs[d]}" for d in ids], fontsize=9)
+    ax.set_yticklabels([plain(f"{d} · {docs[d]}") for d in ids], fontsize=9)
     ax.set_ylim(len(ids) - 0.5, -0.5)
     ax.set_xlim(-0.01, 1.01)
     ax.set_xlabel("relative position in the document (0 = start, 1 = end); hits per document on the right")
@@ -404,15 +404,15 @@ def dispersion(lines: pd.DataFrame, docs: pd.Series | None = None, *, show_empty
         ax.axhline(i, color="#eee", linewidth=0.8, zorder=0)
     if len(keywords) > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), fontsize=9, title="term", title_fontsize=9)
-    ax.set_title(title or ("Dispersion: " + "、".join(keywords) if keywords else "Dispersion (no hits)"))
+    ax.set_title(plain(title or ("Dispersion: " + "、".join(keywords) if keywords else "Dispersion (no hits)")))
     return fig
 
 
 def _labels(index, labels):
     if labels is None:
-        return [str(i) for i in index]
+        return [plain(i) for i in index]
     labels = pd.Series(labels)
-    return [f"{i} · {labels[i]}" if i in labels.index else str(i) for i in index]
+    return [plain(f"{i} · {labels[i]}") if i in labels.index else plain(i) for i in index]
 
 
 def similarity_heatmap(sim: pd.DataFrame, *, labels: pd.Series | None = None, annotate: bool | None = None,
@@ -464,7 +464,7 @@ def similarity_heatmap(sim: pd.DataFrame, *, labels: pd.Series | None = None, an
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     cb.set_label("cosine similarity of TF-IDF vectors (diagonal, always 1, left grey)",
                  fontsize=8)
-    ax.set_title(title or "Document similarity")
+    ax.set_title(plain(title or "Document similarity"))
     return fig
 
 
@@ -488,9 +488,9 @@ def dendrogram(sim: pd.DataFrame, *, labels: pd.Series | None = None, method: st
         colors = group_colors(pd.Series(labels).astype(str).unique())
         lab = pd.Series(labels).astype(str)
         for tick in ax.get_yticklabels():
-            doc = tick.get_text().split(" · ")[0]
+            doc = tick.get_text().replace(r"\$", "$").split(" · ")[0]
             if doc in lab.index:
                 tick.set_color(colors[lab[doc]])
     ax.set_xlabel(f"distance 1 − cosine similarity ({method} linkage)")
-    ax.set_title(title or "Hierarchical clustering of documents")
+    ax.set_title(plain(title or "Hierarchical clustering of documents"))
     return fig

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 
 from ..config import SEED
+from . import plain
 
 __all__ = ["slogan_heatmap", "slogan_positions", "sharing_bars", "KIND_COLORS"]
 
@@ -37,13 +38,13 @@ def _group_bands(ax, groups: list[str], *, horizontal: bool = True) -> None:
         if i == len(groups) or groups[i] != groups[start]:
             if i < len(groups):
                 ax.axhline(i - 0.5, color="0.3", lw=1.0)
-            ax.annotate(groups[start], xy=(1.01, (start + i - 1) / 2), xycoords=("axes fraction", "data"),
+            ax.annotate(plain(groups[start]), xy=(1.01, (start + i - 1) / 2), xycoords=("axes fraction", "data"),
                         va="center", ha="left", fontsize=9, color="0.25")
             start = i
 
 
 def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Documents × formulations",
-                   max_label: int = 14):
+                   max_label: int = 32):
     """Counts of each slogan (columns, in rank order) in each document (rows, by group).
 
     Parameters
@@ -52,7 +53,8 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
         :func:`analysis.methods.slogans.slogan_matrix`: rows are documents (index ``group``,
         ``doc_id``; groups are separated and labelled) or groups (``level="group"``).
     max_label : int
-        Longer slogans are shortened with … in the column labels.
+        Slogans longer than this are shortened with … in the column labels (the default keeps
+        every formulation the miner finds whole; the figure grows downwards to fit them).
 
     Notes
     -----
@@ -72,11 +74,11 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
             ax.text(c, r, str(v), ha="center", va="center", fontsize=7,
                     color="white" if v >= max(2, vmax ** 0.6) else "0.15")
     ax.set_xticks(range(n_cols))
-    ax.set_xticklabels([_short(str(s), max_label) for s in matrix.columns], rotation=90, fontsize=9)
+    ax.set_xticklabels([plain(_short(str(s), max_label)) for s in matrix.columns], rotation=90, fontsize=9)
     ax.set_yticks(range(n_rows))
     multi = isinstance(matrix.index, pd.MultiIndex)
     rows = matrix.index.get_level_values("doc_id") if multi else matrix.index
-    ax.set_yticklabels([str(d) for d in rows], fontsize=9)
+    ax.set_yticklabels([plain(d) for d in rows], fontsize=9)
     ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     ax.grid(which="minor", color="0.9", lw=0.5)
@@ -85,7 +87,7 @@ def slogan_heatmap(matrix: pd.DataFrame, *, title: str = "文档 × 提法 Docum
     banded = multi and 1 < len(set(groups)) < n_rows  # no bands when every document is its own group
     if banded:
         _group_bands(ax, groups)
-    ax.set_title(title)
+    ax.set_title(plain(title))
     cb = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.09 if banded else 0.02)
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= vmax]
     cb.set_ticks(ticks)
@@ -140,7 +142,7 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
         ax.scatter(part["position"], y, s=22, color=KIND_COLORS.get(k, "0.4"), alpha=0.8, label=k,
                    edgecolors="white", linewidths=0.4, zorder=2)
     ax.set_yticks(range(len(docs)))
-    ax.set_yticklabels(docs, fontsize=9)
+    ax.set_yticklabels([plain(d) for d in docs], fontsize=9)
     ax.set_ylim(len(docs) - 0.5, -0.5)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("position in the document (0 = start, 1 = end)")
@@ -150,7 +152,7 @@ def slogan_positions(occurrences: pd.DataFrame, *, docs: list[str] | None = None
     if banded:
         _group_bands(ax, groups)
     ax.legend(title="kind", loc="upper left", bbox_to_anchor=(1.12 if banded else 1.0, 1.0), fontsize=9)
-    ax.set_title(title)
+    ax.set_title(plain(title))
     return fig
 
 
@@ -187,5 +189,5 @@ def sharing_bars(shared: pd.DataFrame, *, title: str = "共用还是独用 Share
     ax.set_xlabel("number of slogans")
     ax.margins(x=0.1)
     ax.legend(title="kind", loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=9)
-    ax.set_title(title)
+    ax.set_title(plain(title))
     return fig
