@@ -62,7 +62,13 @@ TOP = "0 or more (0 = every row)"
 
 def _corpus_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", metavar="DIR", default=None,
-                   help="corpus folder with manifest.csv (default: $ANALYSIS_CORPUS, else seeds/)")
+                   help="corpus folder with manifest.csv, or a .jsonl, .csv or .parquet table with one document per "
+                        "row (default: $ANALYSIS_CORPUS, else seeds/)")
+    p.add_argument("--id-column", metavar="NAME", default=None,
+                   help="for a table: the column of document ids (default: $ANALYSIS_ID_COLUMN, else id; "
+                        "rows are numbered when there is none)")
+    p.add_argument("--text-column", metavar="NAME", default=None,
+                   help="for a table: the column of the documents' text (default: $ANALYSIS_TEXT_COLUMN, else text)")
 
 
 def _by_arg(p: argparse.ArgumentParser) -> None:
@@ -136,6 +142,39 @@ def add_keyness(p):
                    help="keep proper nouns (places, people, organisations); by default they are left out, "
                         "as in the notebooks' rhetoric view")
     p.add_argument("--drop-proper", action="store_true", help=argparse.SUPPRESS)  # the default now; still accepted
+    p.add_argument("--no-phrases", action="store_true",
+                   help="count the segmenter's tokens as they are; by default the corpus's phrases (营商环境, "
+                        "专精特新 …, see the collocations command) count as one term each")
+    p.add_argument("--all-tokens", action="store_true",
+                   help="count function words too (pronouns, conjunctions, particles, time and degree fillers); "
+                        "by default only content words count")
+    p.add_argument("--min-docs", type=whole_number(0, 2, "0 or more (0: no rule)"), default=2, metavar="N",
+                   help="keep a term only if N documents of the side that uses it more use it (default: 2; "
+                        "a one-document side is never filtered)")
+    p.add_argument("--no-doc-test", action="store_true",
+                   help="skip the permutation test with documents as the unit (doc_p, doc_p_adj)")
+    p.add_argument("--williams", action="store_true", help="Williams' correction of G2")
+    p.add_argument("--yates", action="store_true", help="Yates' correction of chi2")
+    p.add_argument("--fisher", action="store_true", help="also Fisher's exact test (fisher_p, fisher_p_adj)")
+    p.add_argument("--alpha0", type=float, default=None, metavar="X",
+                   help="pseudo-count of the log-odds prior (default: the corpus's number of tokens)")
+    _output_args(p)
+
+
+# --------------------------------------------------------------------------- collocations
+
+
+def add_collocations(p):
+    _corpus_arg(p)
+    p.add_argument("--size", metavar="N,N", default="2,3",
+                   help="lengths of the sequences in tokens, comma-separated (default: 2,3)")
+    p.add_argument("--min-count", type=whole_number(1, 2, "1 or more"), default=5, metavar="N",
+                   help="leave out sequences seen fewer times (default: 5)")
+    p.add_argument("--phrases", action="store_true",
+                   help="list the phrases keyness joins into one term instead (found pair by pair; write them "
+                        "with --output phrases.tsv, review, and put the file into the corpus folder to use yours)")
+    p.add_argument("--top", type=whole_number(0, 50, TOP), default=50, metavar="N",
+                   help="print the N strongest (default 50; 0 = all)")
     _output_args(p)
 
 
@@ -158,15 +197,17 @@ def add_report(p):
 def add_emphasis(p):
     _corpus_arg(p)
     _by_arg(p)
-    p.add_argument("--lexicon", metavar="YAML", default=None,
-                   help="emphasis lexicon file (default: analysis/data/emphasis.yaml)")
+    p.add_argument("--lexicon", metavar="NAME|PATH", default=None,
+                   help="the emphasis instrument: a name (governance, covid) or a YAML file (default: the one the "
+                        "corpus folder's corpus.yaml names, else governance)")
     p.add_argument("--n-boot", type=whole_number(0, 2000, "0 or more (0: no intervals)"), default=2000, metavar="N",
                    help="bootstrap replicates (default: 2000; 0: none)")
     p.add_argument("--level", type=fraction, default=0.95, help="confidence level of the intervals (default: 0.95)")
     p.add_argument("--seed", type=whole_number(0, 1, "0 or more"), default=None,
                    help="random seed (default: the suite's seed)")
-    p.add_argument("--unit", choices=["sentence", "document"], default="sentence",
-                   help="what the bootstrap resamples within a group (default: sentence)")
+    p.add_argument("--unit", choices=["auto", "sentence", "document"], default="auto",
+                   help="what the bootstrap resamples within a group (default: auto: documents when every group "
+                        "has five, else sentences)")
     _output_args(p)
 
 
@@ -213,7 +254,9 @@ COMMANDS = {
     "manifest": (add_manifest, "draft a manifest.csv for a folder of .txt files"),
     "figures": (add_figures, "write the corpus overview figures (lengths, cleaning, word cloud) into figures/"),
     "report": (add_report, "run every notebook on a corpus and render the static site"),
-    "keyness": (add_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z"),
+    "keyness": (add_keyness, "distinctive terms of each group: G2, p, log ratio, log-odds z, the documents behind them"),
+    "collocations": (add_collocations, "word sequences that hold together (lambda, z, PMI, logDice, t) and the phrases "
+                                       "counted as one term"),
     "emphasis": (add_emphasis, "what each group stresses and how forcefully, per 10,000 characters with intervals"),
     "slogans": (add_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
     "exercises": (add_exercises, "write the notebooks for a class: a teacher's version with solutions, a student's without"),

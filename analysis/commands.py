@@ -21,16 +21,18 @@ from .corpus import draft_manifest, grouping_problems, load_corpus, scan
 from .errors import AnalysisError, CorpusError
 from .exercises import write_class_notebooks
 from .export import terminal_table, write_xlsx
+from .lexicon import load_lexicon
 from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
 from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
+from .phrases import collocations, find_phrases
 from .report import build_report, notebook_paths
 from .tokenization import segment, tokenize
 from .vectors import dfm
 
-__all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_report", "run_emphasis",
-           "run_bench", "run_slogans", "run_exercises", "output_format"]
+__all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_collocations", "run_report",
+           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "output_format"]
 
 #: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
 #: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
@@ -39,6 +41,8 @@ KEYNESS_VIEW = dict(columns=["group", "reference", "term", "count", "ref_count",
                     intervals={"95% CI": ("log_ratio_low", "log_ratio_high")}, max_cell=16)
 EMPHASIS_VIEW = dict(columns=["group", "category", "kind", RATE, "95% CI", "count", "n_chars", "sentence_share"],
                      intervals={"95% CI": (RATE_LOW, RATE_HIGH)}, decimals={"sentence_share": 3}, max_cell=16)
+COLLOCATIONS_VIEW = dict(columns=["collocation", "phrase", "tokens", "count", "docs", "z", "pmi", "logdice", "t", "pass",
+                                  "share"], max_cell=24)
 SLOGANS_VIEW = dict(columns=["rank", "slogan", "kind", "count", "n_docs", "n_groups", "score", "groups", "family"],
                     max_cell=24)
 
@@ -98,14 +102,20 @@ def emit(name: str, df: pd.DataFrame, args, corp, by, view: dict) -> None:
                             "Fix: give --output a file in a folder that exists and that you can write to") from None
 
 
-def load(args):
-    """The corpus of ``--corpus``; its warnings go to stderr, its errors raise :class:`CorpusError`."""
+def plainly(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, its warnings printed to stderr as plain messages (no source line)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        corp = load_corpus(args.corpus)
+        result = fn(*args, **kwargs)
     for w in caught:
         print(str(w.message), file=sys.stderr)
-    return corp
+    return result
+
+
+def load(args):
+    """The corpus of ``--corpus``; its warnings go to stderr, its errors raise :class:`CorpusError`."""
+    return plainly(load_corpus, args.corpus, id_column=getattr(args, "id_column", None),
+                   text_column=getattr(args, "text_column", None))
 
 
 def grouped(corp, by):
@@ -124,7 +134,7 @@ def run_check(args) -> int:
     """
 
     folder = corpus_dir(args.corpus)
-    corp, problems = scan(folder)
+    corp, problems = scan(folder, id_column=args.id_column, text_column=args.text_column)
     by = resolve_by(args.by)
     implicit = isinstance(args.by, DefaultBy) and not by_setting()  # no --by, no ANALYSIS_BY
     if corp is not None and len(corp):
@@ -146,6 +156,9 @@ def run_check(args) -> int:
     if by is not None and by not in corp.columns:  # the default column, missing: a warning above
         print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · {len(problems)} warning(s).")
         return 0
+    if corp.lexicon:
+        print(f"\nlexicon: the package's and the corpus's own {corp.lexicon[-1]} "
+              f"({len(load_lexicon(corp.lexicon[-1])):,} terms)")
     sizes = corp.groups(by).value_counts().sort_index()
     shown = ", ".join(f"{g} ({n})" for g, n in list(sizes.items())[:8]) + (" …" if len(sizes) > 8 else "")
     print(f"\n{folder}: OK · {n_docs} documents · {n_chars:,} characters · grouped by {by or 'id'}: "
@@ -221,9 +234,11 @@ def run_keyness(args) -> int:
     corp = load(args)
     by = grouped(corp, args.by)
     try:
-        table = keyness(corp, by=by, compare="pairwise" if args.pairwise else "rest", min_count=args.min_count,
+        table = plainly(keyness, corp, by=by, compare="pairwise" if args.pairwise else "rest", min_count=args.min_count,
                         correction=None if args.correction == "none" else args.correction,
-                        drop_proper=not args.keep_proper)
+                        drop_proper=not args.keep_proper, phrases=not args.no_phrases, content=not args.all_tokens,
+                        min_docs=args.min_docs or None, doc_test=not args.no_doc_test, williams=args.williams,
+                        yates=args.yates, fisher=args.fisher, alpha0=args.alpha0)
     except ValueError as exc:  # e.g. a group without tokens
         raise AnalysisError(f"{exc}. Fix: check the grouping with `python -m analysis check --by {by or 'id'}`") from None
     if args.top > 0:
@@ -234,6 +249,24 @@ def run_keyness(args) -> int:
     if not args.pairwise:
         view["columns"] = [c for c in view["columns"] if c != "reference"]
     emit("keyness", table, args, corp, by, view)
+    return 0
+
+
+def run_collocations(args) -> int:
+    """Print the corpus's collocations (quanteda's lambda and z, PMI, logDice, t), or the phrases keyness joins."""
+
+    output_format(args)
+    try:
+        sizes = sorted({int(s) for s in args.size.split(",") if s.strip()})
+    except ValueError:
+        raise AnalysisError(f"--size {args.size!r} is not a list of numbers. Fix: for example --size 2,3") from None
+    corp = load(args)
+    try:
+        table = find_phrases(corp) if args.phrases else collocations(corp, size=sizes, min_count=args.min_count)
+    except ValueError as exc:
+        raise AnalysisError(f"{exc}. Fix: --size between 2 and 6") from None
+    top = table if not args.top else table.head(args.top)
+    emit("phrases" if args.phrases else "collocations", top, args, corp, None, COLLOCATIONS_VIEW)
     return 0
 
 
@@ -259,7 +292,7 @@ def run_emphasis(args) -> int:
     corp = load(args)
     by = grouped(corp, args.by)
     try:
-        table = emphasis(corp, by=by, lexicon=args.lexicon, n_boot=args.n_boot,
+        table = plainly(emphasis, corp, by=by, lexicon=args.lexicon, n_boot=args.n_boot,
                          level=args.level, seed=DEFAULT_SEED if args.seed is None else args.seed, unit=args.unit)
     except ValueError as exc:  # a bad --n-boot or --level (lexicon and corpus errors are AnalysisErrors)
         raise AnalysisError(str(exc)) from None
