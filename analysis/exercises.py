@@ -24,7 +24,6 @@ without outputs. In the notebooks and the report, solutions stay folded in
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -216,19 +215,11 @@ def _01_1(ctx: Context, answer):
                     f"but {per_doc.max():,} in another document")
 
 
-_PHRASE, _ENTRY = "坚持外防输入内防反弹总策略", "外防输入"
+_PHRASE = "坚持外防输入内防反弹总策略"
 
 
 def _01_2(ctx: Context, answer):
-    def without_entry():
-        rows = [line for line in data_file("lexicon.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
-                if not line.startswith(_ENTRY + "\t")]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "lexicon.tsv"
-            path.write_text("".join(rows), encoding="utf-8")
-            return list(segment(_PHRASE, lexicon=path).token)
-
-    return compare_lists(ctx.memo("01.2", without_entry), answer, "tokens")
+    return compare_lists(ctx.memo("01.2", lambda: list(segment(_PHRASE).token)), answer, "tokens")
 
 
 def _01_3(ctx: Context, answer):
@@ -447,9 +438,9 @@ def _05_2(ctx: Context, answer):
 EXERCISES: dict[tuple[str, int], Exercise] = {
     ("01", 1): Exercise("a pair (rule, doc_id): the rule that removed the most characters, and the document where "
                         "it removed the most", "corp.accounting() has one column per rule: sum the columns", _01_1),
-    ("01", 2): Exercise("the list of tokens of 坚持外防输入内防反弹总策略 segmented with a lexicon without 外防输入",
-                        "write a copy of lexicon.tsv without the row 外防输入 and pass "
-                        "analysis.segment(phrase, lexicon=path); take list(...token)", _01_2),
+    ("01", 2): Exercise("the list of tokens of 坚持外防输入内防反弹总策略 segmented with the package's lexicon alone",
+                        "analysis.segment(phrase) uses the package's lexicon only (no corpus lexicon); take "
+                        "list(...token)", _01_2),
     ("01", 3): Exercise("a Series or dict: document id → tokens lost with drop_proper=True",
                         "count len(tokens) per document in analysis.tokens(corp) and analysis.tokens(corp, "
                         "drop_proper=True), and subtract", _01_3),
