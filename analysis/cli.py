@@ -69,11 +69,15 @@ def _corpus_arg(p: argparse.ArgumentParser) -> None:
                         "rows are numbered when there is none)")
     p.add_argument("--text-column", metavar="NAME", default=None,
                    help="for a table: the column of the documents' text (default: $ANALYSIS_TEXT_COLUMN, else text)")
+    p.add_argument("--metadata", metavar="CSV", default=None,
+                   help="a CSV of metadata to join to the documents: its first column is the key (a column of the "
+                        "corpus, such as id), the others are added (default: $ANALYSIS_METADATA)")
 
 
 def _by_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", metavar="COLUMN", default=DEFAULT_BY,
-                   help="manifest column to group by (default: $ANALYSIS_BY, else region; 'id': each document)")
+                   help="manifest column to group by, or a period of a date column: date:year, date:month, date:quarter, "
+                        "date:decade, date:5y (default: $ANALYSIS_BY, else region; 'id': each document)")
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:

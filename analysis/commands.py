@@ -115,7 +115,7 @@ def plainly(fn, *args, **kwargs):
 def load(args):
     """The corpus of ``--corpus``; its warnings go to stderr, its errors raise :class:`CorpusError`."""
     return plainly(load_corpus, args.corpus, id_column=getattr(args, "id_column", None),
-                   text_column=getattr(args, "text_column", None))
+                   text_column=getattr(args, "text_column", None), metadata=getattr(args, "metadata", None))
 
 
 def grouped(corp, by):
@@ -134,7 +134,7 @@ def run_check(args) -> int:
     """
 
     folder = corpus_dir(args.corpus)
-    corp, problems = scan(folder, id_column=args.id_column, text_column=args.text_column)
+    corp, problems = scan(folder, id_column=args.id_column, text_column=args.text_column, metadata=args.metadata)
     by = resolve_by(args.by)
     implicit = isinstance(args.by, DefaultBy) and not by_setting()  # no --by, no ANALYSIS_BY
     if corp is not None and len(corp):
@@ -280,7 +280,9 @@ def run_report(args) -> int:
             names = ", ".join(p.name.split("_")[0] for p in notebook_paths())
             raise AnalysisError(f"--only {' '.join(args.only)} matches no notebook. Fix: give prefixes of {names}")
     index = build_report(args.out, corpus=args.corpus, by=args.by, notebooks=paths,
-                         progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+                         progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+                         id_column=getattr(args, "id_column", None), text_column=getattr(args, "text_column", None),
+                         metadata=getattr(args, "metadata", None))
     print(f"report written: {index}")
     return 0
 

@@ -393,7 +393,9 @@ def _title(path: Path) -> str:
 
 
 def build_report(out: str | Path | None = None, *, corpus: str | Path | None = None, by=DEFAULT_BY,
-                 notebooks: list[Path] | None = None, timeout: int = 900, progress=print) -> Path:
+                 notebooks: list[Path] | None = None, timeout: int = 900, progress=print,
+                 id_column: str | None = None, text_column: str | None = None,
+                 metadata: str | Path | None = None) -> Path:
     """Execute the notebooks against ``corpus`` grouped by ``by`` and write the site into ``out``.
 
     Parameters
@@ -407,6 +409,8 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
         Grouping column (default ``$ANALYSIS_BY``, else ``region``; None or ``"id"``: each document).
     notebooks : list of paths, optional
         Subset of notebooks to run (default: all, in order).
+    id_column, text_column, metadata : optional
+        As for :func:`analysis.load_corpus` (a table's columns, a metadata CSV); passed on to the notebooks.
 
     Returns
     -------
@@ -419,7 +423,8 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
     by = resolve_by(by) or "id"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        corp = load_corpus(folder)  # fails early, listing every problem of the corpus
+        corp = load_corpus(folder, id_column=id_column, text_column=text_column,
+                           metadata=metadata)  # fails early, listing every problem of the corpus
     problems = list(corp.problems) + grouping_problems(corp, None if by == "id" else by)
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # and of its grouping: a single group fails in the first comparison
@@ -440,6 +445,10 @@ def build_report(out: str | Path | None = None, *, corpus: str | Path | None = N
         env = {"ANALYSIS_CORPUS": str(folder), "ANALYSIS_BY": by, "ANALYSIS_FIGURES": str(fresh),
                "MPLBACKEND": "module://matplotlib_inline.backend_inline", "ANALYSIS_PROGRESS": "0",
                "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning"}
+        for name, value in (("ANALYSIS_ID_COLUMN", id_column), ("ANALYSIS_TEXT_COLUMN", text_column),
+                            ("ANALYSIS_METADATA", str(Path(metadata).resolve()) if metadata else None)):
+            if value:
+                env[name] = value
         # (the inline backend, whatever MPLBACKEND the caller has, so figures appear in the pages)
         for i, path in enumerate(paths):
             t0 = time.perf_counter()

@@ -7,6 +7,7 @@
 * :mod:`.documents` — :class:`Document`, :class:`Corpus` and
   :meth:`Corpus.groups`, the one place where ``by`` is resolved;
 * :mod:`.loading` — :func:`load_corpus`, :func:`scan`, :func:`validate`;
+* :mod:`.periods` — the time axis: dates and the periods (``date:year`` …) they fall in;
 * :mod:`.grouping` — :func:`grouping_problems`: whether a grouping column can be compared.
 
 :func:`scan` loads what it can and lists every problem at once (file,
@@ -21,6 +22,8 @@ from .documents import MANIFEST, REPORT_MARKER, Corpus, Document
 from .grouping import EMPTY_GROUP, grouping_problems
 from .loading import document_key, load_corpus, load_serial, scan, validate
 from .manifest import REQUIRED_COLUMNS, draft_manifest
+from .periods import PERIOD_FREQS, is_period_spec, parse_period_spec
 
 __all__ = ["Document", "Corpus", "load_corpus", "load_serial", "scan", "validate", "draft_manifest", "document_key",
-           "REQUIRED_COLUMNS", "MANIFEST", "REPORT_MARKER", "grouping_problems", "EMPTY_GROUP"]
+           "REQUIRED_COLUMNS", "MANIFEST", "REPORT_MARKER", "grouping_problems", "EMPTY_GROUP",
+           "PERIOD_FREQS", "is_period_spec", "parse_period_spec"]

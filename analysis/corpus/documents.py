@@ -11,6 +11,7 @@ import pandas as pd
 from ..cleaning import CleanResult
 from ..config import DEFAULT_BY, resolve_by
 from ..errors import CorpusError, Problem
+from .periods import document_periods, is_period_spec
 
 __all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label", "REPORT_MARKER"]
 
@@ -100,6 +101,11 @@ class Corpus:
         return f"<Corpus {self.path} · {len(self)} documents · {sum(len(d.text) for d in self.docs):,} characters{own}>"
 
     @property
+    def source(self) -> str:
+        """Where the documents' metadata is read from, for messages: the manifest, or the table itself."""
+        return str(self.path if self.path.is_file() else self.path / MANIFEST)
+
+    @property
     def ids(self) -> list[str]:
         return [d.id for d in self.docs]
 
@@ -119,7 +125,11 @@ class Corpus:
         by : str or None
             A manifest column. The default, :data:`analysis.config.DEFAULT_BY`,
             is the column named by ``$ANALYSIS_BY``, else ``region``. ``None``
-            makes each document its own group, labelled by its id. An empty
+            makes each document its own group, labelled by its id. A period,
+            ``COLUMN:FREQ`` (``date:year``, ``date:month``, ``date:decade``,
+            ``date:5y`` …; see :mod:`analysis.corpus.periods`), groups the
+            documents by the period their date falls in, labelled so that
+            labels sort in time order. An empty
             value becomes the group ``(none)`` (:data:`NO_GROUP`); if the
             column also holds the value ``(none)`` itself, the empty values
             become ``(empty)`` instead, with a warning, so the two never merge.
@@ -127,11 +137,18 @@ class Corpus:
         Raises
         ------
         CorpusError
-            When the manifest has no such column (naming the columns it has).
+            When the manifest has no such column (naming the columns it has),
+            or, for a period, a date is not an ISO date or is too coarse for
+            the periods (naming the document and its row).
         """
         by = resolve_by(by)
         if by is None:
             return pd.Series(self.ids, index=pd.Index(self.ids, name="id"), name="id", dtype=object)
+        if by not in self.manifest.columns and is_period_spec(by):
+            periods = self.periods(by).set_index("id")["period"]
+            col = periods.replace("", empty_label(set(periods), by)).reindex(self.ids).rename(by)
+            col.index.name = "id"
+            return col
         col = self.group_column(by).reindex(self.ids)
         col.index.name = "id"
         return col
@@ -141,12 +158,19 @@ class Corpus:
         if by not in self.manifest.columns:
             usable = [c for c in self.manifest.columns if c not in ("file",)]
             raise CorpusError(
-                [Problem("error", str(self.path / MANIFEST), f"has no column {by!r} to group by",
+                [Problem("error", self.source, f"has no column {by!r} to group by",
                          f"use one of {', '.join(usable)}, or add the column to the manifest")],
                 str(self.path), check=f"python -m analysis check --corpus DIR --by {by}",
             )
         col = self.manifest.set_index("id", drop=False)[by].astype(str)
         return col.replace("", empty_label(set(col), by))
+
+    def periods(self, spec: str = "date:year") -> pd.DataFrame:
+        """The time axis: each document's date and period under ``spec`` (``COLUMN:FREQ``, see
+        :mod:`analysis.corpus.periods`): id, date, precision, period (label; ``""`` when undated), start and end
+        (the period's first and last day), in corpus order."""
+        out = document_periods(self.manifest, spec, where=self.source)
+        return out.set_index("id").reindex(self.ids).reset_index()
 
     def to_frame(self) -> pd.DataFrame:
         """One row per document: manifest columns, then :data:`FRAME_COLUMNS`: ``encoding``, ``n_chars_raw``,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..config import DEFAULT_BY, resolve_by
 from ..errors import CorpusError, Problem
-from .documents import MANIFEST, Corpus
+from .documents import Corpus
+from .periods import parse_period_spec
 
 __all__ = ["grouping_problems", "EMPTY_GROUP"]
 
@@ -29,7 +30,7 @@ def grouping_problems(corp: Corpus, by=DEFAULT_BY, *, implicit: bool = False) ->
     by = resolve_by(by)
     if by == "id":
         by = None
-    where = str(corp.path / MANIFEST)
+    where = corp.source
     other = "or group by another column (--by COLUMN, or ANALYSIS_BY=COLUMN)"
     if by is None:
         if len(corp) < 2:
@@ -43,16 +44,22 @@ def grouping_problems(corp: Corpus, by=DEFAULT_BY, *, implicit: bool = False) ->
             return [Problem("warning", p.file, f"{p.problem} (the default grouping column)",
                             f"{p.fix}; or choose one with --by COLUMN or ANALYSIS_BY=COLUMN") for p in exc.problems]
         return list(exc.problems)
-    raw = corp.manifest.set_index("id", drop=False)[by].astype(str).reindex(corp.ids)
-    empty = list(raw.index[raw.str.strip() == ""])
+    column = by
+    if by in corp.manifest.columns:
+        raw = corp.manifest.set_index("id", drop=False)[by].astype(str).reindex(corp.ids)
+        empty = list(raw.index[raw.str.strip() == ""])
+    else:  # a period: the undated documents
+        periods = corp.periods(by).set_index("id")["period"]
+        empty = list(periods.index[periods == ""])
+        column = parse_period_spec(by)[0]
     if len(empty) == len(col):
         return [Problem("error", where, f"the column {by!r} is empty for every document, so all documents form "
-                        f"one group", f"fill in {by!r} for every document in manifest.csv, {other}")]
+                        f"one group", f"fill in {column!r} for every document in manifest.csv, {other}")]
     problems = []
     if empty:
         problems.append(Problem("warning", where, f"{len(empty)} document(s) have no value in the column {by!r} "
                                 f"({_ids(empty)}) and form the group {EMPTY_GROUP!r}",
-                                f"fill in {by!r} for them in manifest.csv"))
+                                f"fill in {column!r} for them in manifest.csv"))
     sizes = col.value_counts()
     if len(sizes) < 2:
         problems.append(Problem("error", where, f"the column {by!r} has a single group ({sizes.index[0]!r}): "

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
 from ..cleaning.shared_lines import shared_line_documents
-from ..config import cache_enabled, corpus_dir, data_file, package_version, workers
+from ..config import cache_enabled, corpus_dir, data_file, metadata_setting, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
@@ -31,6 +31,7 @@ from ..store import check_writable, file_digest, iter_segmented, key, read_docum
 from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
 from .reading import READING_VERSION, document_from_text, load_document
+from .metadata import join_metadata
 from .tables import is_table, read_table_corpus
 
 __all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "corpus_lexicon"]
@@ -47,8 +48,9 @@ def _folder_problem(folder: Path) -> Problem | None:
                    "pass the folder that holds manifest.csv and the .txt files (--corpus DIR or ANALYSIS_CORPUS)")
 
 
-def _rows(folder: Path, problems: list[Problem]):
-    """The manifest's usable rows (a DataFrame), or None when the folder or manifest is unusable."""
+def _rows(folder: Path, problems: list[Problem], metadata=None):
+    """The manifest's usable rows (a DataFrame) with the metadata CSV joined, or None when the folder, manifest or
+    metadata is unusable."""
     bad = _folder_problem(folder)
     if bad is not None:
         problems.append(bad)
@@ -56,7 +58,16 @@ def _rows(folder: Path, problems: list[Problem]):
     df = read_manifest(folder, problems)
     if df is None:
         return None
-    return check_rows(folder, df, problems)
+    df = check_rows(folder, df, problems)
+    return _joined(df, problems, metadata)
+
+
+def _joined(df, problems: list[Problem], metadata):
+    """``df`` with the metadata CSV (``metadata``, else ``$ANALYSIS_METADATA``) joined; None when it is unusable."""
+    metadata = metadata or metadata_setting()
+    if df is None or not metadata:
+        return df
+    return join_metadata(df, metadata, problems)
 
 
 def corpus_lexicon(folder: Path, problems: list[Problem]):
@@ -91,7 +102,8 @@ def _corpus(folder: Path, df, results, problems: list[Problem], lexicon=None) ->
 
 
 def scan(path: str | os.PathLike | None = None, *, id_column: str | None = None,
-         text_column: str | None = None) -> tuple[Corpus | None, list[Problem]]:
+         text_column: str | None = None, metadata: str | os.PathLike | None = None
+         ) -> tuple[Corpus | None, list[Problem]]:
     """Load what can be loaded from a corpus folder (or table) and list every problem, in one pass.
 
     Never raises for a problem of the folder, its manifest or its files: the
@@ -103,9 +115,9 @@ def scan(path: str | os.PathLike | None = None, *, id_column: str | None = None,
     folder = corpus_dir(path)
     problems: list[Problem] = []
     if is_table(folder):
-        corp = _table_corpus(folder, problems, False, id_column, text_column)
+        corp = _table_corpus(folder, problems, False, id_column, text_column, metadata)
         return corp, problems
-    df = _rows(folder, problems)
+    df = _rows(folder, problems, metadata)
     if df is None:
         return None, problems
     lexicon = corpus_lexicon(folder, problems)
@@ -118,13 +130,16 @@ def scan(path: str | os.PathLike | None = None, *, id_column: str | None = None,
 
 
 def _table_corpus(table: Path, problems: list[Problem], cache: bool, id_column: str | None,
-                  text_column: str | None) -> Corpus | None:
+                  text_column: str | None, metadata=None) -> Corpus | None:
     """A corpus that comes as one table (:mod:`.tables`): each row's text cleaned and checked like a file's,
     through the document cache. A ``lexicon.tsv`` beside the table is its lexicon."""
     read = read_table_corpus(table, problems, id_column=id_column, text_column=text_column)
     if read is None:
         return None
     df, texts = read
+    df = _joined(df, problems, metadata)
+    if df is None:
+        return None
     lexicon = corpus_lexicon(table.parent, problems)
     results = []
     for row, raw in zip(df.to_dict("records"), texts):
@@ -269,6 +284,7 @@ def load_corpus(
     segment: bool = True,
     id_column: str | None = None,
     text_column: str | None = None,
+    metadata: str | os.PathLike | None = None,
 ) -> Corpus:
     """Load and clean a corpus: a folder with a manifest, or one table (JSON Lines, CSV, Parquet).
 
@@ -296,6 +312,9 @@ def load_corpus(
     id_column, text_column : str, optional
         For a table: the columns of the documents' ids and texts (default ``$ANALYSIS_ID_COLUMN`` and
         ``$ANALYSIS_TEXT_COLUMN``, else ``id`` and ``text``).
+    metadata : str or Path, optional
+        A CSV of metadata to join to the documents, its first column the key (a column of the corpus, such as
+        ``id``); default ``$ANALYSIS_METADATA``. See :func:`analysis.corpus.metadata.join_metadata`.
 
     Raises
     ------
@@ -306,9 +325,9 @@ def load_corpus(
     folder = corpus_dir(path)
     problems: list[Problem] = []
     if is_table(folder):
-        corp = _table_corpus(folder, problems, cache and cache_enabled(), id_column, text_column)
+        corp = _table_corpus(folder, problems, cache and cache_enabled(), id_column, text_column, metadata)
         return _checked(corp, folder, problems)
-    df = _rows(folder, problems)
+    df = _rows(folder, problems, metadata)
     if df is None:
         raise CorpusError(problems, str(folder))
     rows = df.to_dict("records")
