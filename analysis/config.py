@@ -16,6 +16,8 @@ Environment variables
 ``ANALYSIS_CACHE``
     The cache folder (default: the user's cache directory); ``off`` switches
     the disk caches off.
+``ANALYSIS_PERIOD``
+    The periods of the analyses over time (``date:year``, ``date:decade`` …; default: suggested from the dates).
 ``ANALYSIS_METADATA``
     A CSV of metadata joined to the documents (see :func:`analysis.corpus.metadata.join_metadata`).
 ``ANALYSIS_ID_COLUMN``, ``ANALYSIS_TEXT_COLUMN``
@@ -44,7 +46,7 @@ __all__ = [
     "PACKAGE_DIR", "DATA_DIR", "SEED", "RATE_PER", "RATE_UNIT", "DEFAULT_BY", "DefaultBy",
     "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled",
     "default_by", "resolve_by", "by_setting", "workers", "progress_setting", "id_column_setting", "text_column_setting",
-    "metadata_setting",
+    "metadata_setting", "period_setting",
     "segmenter_setting", "memory_budget", "font_setting",
     "ConfigError",
 ]
@@ -198,6 +200,12 @@ def workers(n: int | None = None) -> int:
 def id_column_setting() -> str:
     """The id column of a corpus that comes as a table: ``$ANALYSIS_ID_COLUMN``, else ``id``."""
     return _env("ANALYSIS_ID_COLUMN") or "id"
+
+
+def period_setting() -> str | None:
+    """The periods of the analyses over time: ``$ANALYSIS_PERIOD`` (``date:year`` …), else None (suggested from
+    the dates, :meth:`analysis.corpus.Corpus.default_period`)."""
+    return _env("ANALYSIS_PERIOD") or None
 
 
 def metadata_setting() -> str | None:

@@ -164,3 +164,24 @@ def test_metadata_on_a_folder_and_from_the_cli(tmp_path):
                                                                                      "ANALYSIS_CACHE": "off"})
     assert out.returncode == 0, out.stderr
     assert "OK" in out.stdout
+
+
+@pytest.mark.parametrize("dates, expected", [
+    (["2021-05-31", "2021-12-27", "2022-01-01", "2022-02-08", "2022-03-31"], "date:quarter"),  # the seeds' dates
+    (["1921", "1945", "1969", "1987", "2022"], "date:decade"),
+    (["2024", "2024", "2024"], None),                       # one year: nothing to compare over time
+    (["2023", "2024", "2024"], "date:year"),                # two periods at most: the finest that gives two
+    (["2024-01", "2024-02-15", "2024-03"], "date:month"),   # month precision caps the width
+    (["", ""], None),
+])
+def test_suggested_period_depends_on_the_dates_only(dates, expected):
+    from analysis.corpus.periods import suggest_period
+    manifest = pd.DataFrame({"id": [f"d{i}" for i in range(len(dates))], "date": dates})
+    assert suggest_period(manifest) == expected
+
+
+def test_default_period_follows_the_environment(tmp_path, monkeypatch):
+    corp = analysis.load_corpus(_dated(tmp_path, ["2021-12-31", "2022-01-01", "2023-06"]), cache=False)
+    assert corp.default_period() == "date:year"
+    monkeypatch.setenv("ANALYSIS_PERIOD", "date:month")
+    assert corp.default_period() == "date:month"

@@ -9,9 +9,9 @@ from typing import Iterator
 import pandas as pd
 
 from ..cleaning import CleanResult
-from ..config import DEFAULT_BY, resolve_by
+from ..config import DEFAULT_BY, period_setting, resolve_by
 from ..errors import CorpusError, Problem
-from .periods import document_periods, is_period_spec
+from .periods import document_periods, is_period_spec, suggest_period
 
 __all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label", "REPORT_MARKER"]
 
@@ -171,6 +171,12 @@ class Corpus:
         (the period's first and last day), in corpus order."""
         out = document_periods(self.manifest, spec, where=self.source)
         return out.set_index("id").reindex(self.ids).reset_index()
+
+    def default_period(self, column: str = "date") -> str | None:
+        """The period the analyses over time use when none is given: ``$ANALYSIS_PERIOD``, else the one
+        :func:`analysis.corpus.periods.suggest_period` finds for the dates in ``column`` (None: the dates do not
+        span two periods, or there are none)."""
+        return period_setting() or suggest_period(self.manifest, column, where=self.source)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per document: manifest columns, then :data:`FRAME_COLUMNS`: ``encoding``, ``n_chars_raw``,

@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import CorpusError, Problem
 
 __all__ = ["PERIOD_FREQS", "is_period_spec", "parse_period_spec", "parse_date", "document_dates",
-           "document_periods", "period_label"]
+           "document_periods", "period_label", "suggest_period"]
 
 #: The named period widths (besides ``Ny``, bins of N years).
 PERIOD_FREQS = ("day", "month", "quarter", "year", "decade")
@@ -154,3 +154,35 @@ def document_periods(manifest: pd.DataFrame, spec: str, *, where: str = "manifes
     out["start"] = pd.to_datetime(pd.Series(starts, dtype=object))
     out["end"] = pd.to_datetime(pd.Series(ends, dtype=object))
     return out
+
+
+#: The widths :func:`suggest_period` tries, coarsest first.
+SUGGESTED_FREQS = ("decade", "5y", "year", "quarter", "month", "day")
+
+
+def suggest_period(manifest: pd.DataFrame, column: str = "date", *, where: str = "manifest.csv") -> str | None:
+    """A period specification for the corpus's dates: the coarsest of :data:`SUGGESTED_FREQS` that gives at least
+    three periods with documents (else the finest that gives two), among the widths every dated document's
+    precision allows; None when the column is missing or the dated documents fall in a single period.
+
+    The choice depends only on the dates, never on the texts: a decade for a century of reports, a quarter for
+    ten months of notices, nothing for a corpus of one year.
+    """
+    if column not in manifest.columns:
+        return None
+    dates = document_dates(manifest, column, where=where)
+    dated = dates[dates["precision"] != ""]
+    if dated.empty:
+        return None
+    coarsest = min(_PRECISION_RANK[p] for p in dated["precision"])
+    counts = []
+    for freq in SUGGESTED_FREQS:
+        _, unit, width = parse_period_spec(f"{column}:{freq}")
+        if _PRECISION_RANK[_NEEDS[unit]] > coarsest:
+            continue
+        n = len({period_label(when, unit, width)[0] for when in dated["date"]})
+        if n >= 3:
+            return f"{column}:{freq}"
+        counts.append((freq, n))
+    two = [freq for freq, n in counts if n == 2]
+    return f"{column}:{two[-1]}" if two else None
