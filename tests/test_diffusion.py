@@ -88,3 +88,85 @@ def test_by_period_counts_every_period(tmp_path):
     assert list(t["documents_using"]) == [0, 2, 0] and list(t["documents"]) == [1, 2, 1]
     assert list(t["share"]) == [0.0, 1.0, 0.0]
     assert t["start"].iloc[1] == pd.Timestamp("2020-01-01")
+
+
+# --------------------------------------------------------------------------- direction of reuse
+
+P = "各地要坚决落实疫情防控各项措施不得层层加码"  # 21 characters, copied word for word
+Q = "严格执行属地管理责任压实四方责任"
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory):
+    """The copy comes first in corpus order, its source later: the direction must come from the dates. Two
+    documents of the same day share Q; an undated one shares P."""
+    docs = {
+        "copy.txt": f"市里通知。{P}。其他内容一。",
+        "centre.txt": f"中央指示。{P}。另外一些话。",
+        "sameA.txt": f"第一份。{Q}。好的。",
+        "sameB.txt": f"第二份。{Q}。是的。",
+        "nodate.txt": f"无日期。{P}。完。",
+    }
+    folder = make_corpus(tmp_path_factory.mktemp("copies"), docs, level=["city", "centre", "city", "province", "city"],
+                         date=["2020-02-01", "2020-01-10", "2020-03-05", "2020-03-05", ""])
+    return analysis.load_corpus(folder, cache=False)
+
+
+def _directed(corp):
+    from analysis.methods.reuse import reuse_direction
+
+    with pytest.warns(UserWarning, match="nodate"):
+        return reuse_direction(corp, min_len=8)
+
+
+def test_the_earlier_document_is_the_source(copies):
+    r = _directed(copies)
+    row = r[(r["passage"] == P) & r["doc_a"].isin(["copy", "centre"]) & r["doc_b"].isin(["copy", "centre"])].iloc[0]
+    assert (row["doc_a"], row["doc_b"]) == ("copy", "centre")  # corpus order
+    assert (row["source"], row["target"]) == ("centre", "copy")
+    assert row["direction"] == "earlier → later" and row["lag_days"] == 22 and row["lag_exact"]
+    assert (row["source_date"], row["target_date"]) == (pd.Timestamp("2020-01-10"), pd.Timestamp("2020-02-01"))
+
+
+def test_same_day_and_undated_pairs_are_kept_not_ordered(copies):
+    from analysis.methods.similarity import shared_passages
+
+    r = _directed(copies)
+    assert len(r) == len(shared_passages(copies, min_len=8))  # nothing dropped
+    same = r[r["passage"].str.contains(Q)].iloc[0]
+    assert same["direction"] == "same day" and same["lag_days"] == 0
+    undated = r[(r["doc_a"] == "nodate") | (r["doc_b"] == "nodate")]
+    assert len(undated) == 2 and set(undated["direction"]) == {"undated"}
+    assert undated["lag_days"].isna().all()
+
+
+def test_coarse_dates_are_not_ordered(tmp_path):
+    from analysis.methods.reuse import reuse_direction
+
+    folder = make_corpus(tmp_path / "c", {"y.txt": f"甲。{P}。", "d.txt": f"乙。{P}。", "m.txt": f"丙。{P}。"},
+                         date=["2020", "2020-05-01", "2020-05"])
+    r = reuse_direction(analysis.load_corpus(folder, cache=False), min_len=8).set_index(["doc_a", "doc_b"])
+    assert r.loc[("y", "d"), "direction"] == "same year"
+    assert r.loc[("d", "m"), "direction"] == "same month" and not r.loc[("d", "m"), "lag_exact"]
+
+
+def test_who_reuses_whom(copies):
+    from analysis.methods.reuse import who_reuses_whom
+
+    table = who_reuses_whom(_directed(copies), copies.groups("level"))
+    fwd = table[table["direction"] == "earlier → later"]
+    assert fwd[["source_group", "target_group", "passages", "chars", "pairs"]].values.tolist() == [
+        ["centre", "city", 1, len(P), 1]]
+    assert set(table["direction"]) == {"earlier → later", "same day", "undated"}
+    assert table["passages"].sum() == len(_directed(copies))
+
+
+def test_no_shared_passages_give_empty_tables(tmp_path):
+    from analysis.methods.reuse import REUSE_COLUMNS, reuse_direction, who_reuses_whom
+
+    folder = make_corpus(tmp_path / "e", {"a.txt": "完全不同的内容。", "b.txt": "另一段毫无关系的话。"},
+                         date=["2020-01-01", "2020-01-02"])
+    corp = analysis.load_corpus(folder, cache=False)
+    r = reuse_direction(corp, min_len=8)
+    assert r.empty and set(REUSE_COLUMNS) <= set(r.columns)
+    assert who_reuses_whom(r, corp.groups(None)).empty
