@@ -170,3 +170,33 @@ def test_no_shared_passages_give_empty_tables(tmp_path):
     r = reuse_direction(corp, min_len=8)
     assert r.empty and set(REUSE_COLUMNS) <= set(r.columns)
     assert who_reuses_whom(r, corp.groups(None)).empty
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figures_draw_first_users_and_arrows(spread, copies, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.methods.reuse import reuse_direction
+    from analysis.plots import diffusion as D
+
+    analysis.setup("test_diffusion")
+    ad = _quiet(adoption, spread, [A, B], by="level")
+    fig = D.adoption_timeline(ad)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [A, B]  # both first used on 10 Jan, in given order
+    stars = [ln for ln in ax.lines if ln.get_marker() == "*"]
+    assert len(stars) == 3  # A: the centre; B: centre and province, tied on the same day, both first
+    with pytest.warns(UserWarning, match="nodate"):
+        directed = reuse_direction(copies, min_len=8)
+    fig2 = D.reuse_timeline(directed, copies.groups("level"))
+    ax2 = fig2.axes[0]
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["centre", "copy", "sameA", "sameB"]  # by date; no nodate
+    heads = [a.arrow_patch.get_arrowstyle() for a in ax2.texts]
+    assert len(heads) == 2  # centre → copy, and the same-day pair (no head)
+    fig2.savefig(tmp_path / "reuse.png")
+    plt.close("all")
