@@ -147,6 +147,7 @@ def test_coarse_dates_are_not_ordered(tmp_path):
                          date=["2020", "2020-05-01", "2020-05"])
     r = reuse_direction(analysis.load_corpus(folder, cache=False), min_len=8).set_index(["doc_a", "doc_b"])
     assert r.loc[("y", "d"), "direction"] == "same year"
+    assert (r.loc[("y", "d"), "source_precision"], r.loc[("y", "d"), "target_precision"]) == ("year", "day")
     assert r.loc[("d", "m"), "direction"] == "same month" and not r.loc[("d", "m"), "lag_exact"]
 
 

@@ -22,7 +22,8 @@ __all__ = ["reuse_direction", "who_reuses_whom", "FORWARD", "UNDATED", "REUSE_CO
 FORWARD = "earlier → later"
 UNDATED = "undated"
 #: The columns :func:`reuse_direction` adds to the passages.
-REUSE_COLUMNS = ["source", "target", "source_date", "target_date", "lag_days", "lag_exact", "direction"]
+REUSE_COLUMNS = ["source", "target", "source_date", "target_date", "source_precision", "target_precision", "lag_days",
+                 "lag_exact", "direction"]
 _RANK = {"year": 0, "month": 1, "day": 2}
 
 
@@ -43,7 +44,7 @@ def reuse_direction(corp: Corpus, passages: pd.DataFrame | None = None, *, date:
     DataFrame
         Every row of ``passages`` (doc_a, doc_b, passage, length, start_a, start_b, n) with
         :data:`REUSE_COLUMNS`: source (the earlier document), target (the later), source_date, target_date,
-        lag_days (days between the first days of the dates), lag_exact (both dates are days), direction
+        source_precision, target_precision (``day``, ``month``, ``year``; ``""`` when undated), lag_days (days between the first days of the dates), lag_exact (both dates are days), direction
         (``earlier → later``; ``same day``, ``same month`` or ``same year`` when the dates cannot be ordered, the
         coarser precision named; ``undated`` when a document has no date). Unordered and undated pairs keep
         source = doc_a and target = doc_b (corpus order). Undated documents are named in a warning.
@@ -66,15 +67,15 @@ def _direct(a: str, b: str, dates: pd.DataFrame) -> tuple:
     """source, target, their dates, lag, exactness and direction for one pair of documents."""
     da, db = dates.loc[a], dates.loc[b]
     if pd.isna(da["date"]) or pd.isna(db["date"]):
-        return a, b, da["date"], db["date"], None, False, UNDATED
+        return a, b, da["date"], db["date"], da["precision"], db["precision"], None, False, UNDATED
     if db["end"] < da["date"]:  # b ends before a begins
         a, b, da, db = b, a, db, da
     exact = da["precision"] == "day" and db["precision"] == "day"
     lag = (db["date"] - da["date"]).days
     if da["end"] < db["date"]:
-        return a, b, da["date"], db["date"], lag, exact, FORWARD
+        return a, b, da["date"], db["date"], da["precision"], db["precision"], lag, exact, FORWARD
     coarser = min(da["precision"], db["precision"], key=_RANK.get)
-    return a, b, da["date"], db["date"], lag, exact, f"same {coarser}"
+    return a, b, da["date"], db["date"], da["precision"], db["precision"], lag, exact, f"same {coarser}"
 
 
 def who_reuses_whom(directed: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:

@@ -97,7 +97,7 @@ def reuse_timeline(directed: pd.DataFrame, groups: pd.Series | None = None, *, m
         :func:`analysis.methods.reuse.reuse_direction`. Pairs of documents whose dates cannot be ordered are drawn
         as dashed lines without a head; undated documents are left out (they have no place on the axis).
     groups : Series, optional
-        Document id → group (``corp.groups(by)``): colours the documents.
+        Document id → group (``corp.groups(by)``): colours the documents (hollow: dated to a month or year).
     max_pairs : int
         The pairs of documents sharing the most characters, at most this many; an arrow's width grows with the
         characters shared.
@@ -105,7 +105,7 @@ def reuse_timeline(directed: pd.DataFrame, groups: pd.Series | None = None, *, m
     pairs = _document_pairs(directed).head(max_pairs)
     if pairs.empty:
         raise ValueError("reuse_timeline() needs at least one pair of dated documents sharing a passage")
-    docs = _document_dates(pairs)
+    docs, precision = _document_dates(pairs)
     row = {d: i for i, d in enumerate(docs.index)}
     colors = group_colors(groups.loc[docs.index]) if groups is not None else {}
     fig, ax = plt.subplots(figsize=(10, max(3.0, 0.38 * len(docs) + 1.8)))
@@ -114,7 +114,8 @@ def reuse_timeline(directed: pd.DataFrame, groups: pd.Series | None = None, *, m
         _reuse_arrow(ax, p, row, 0.6 + 3.4 * float(np.sqrt(p.chars)) / widest)
     for d, when in docs.items():
         c = colors.get(str(groups[d]), "C0") if groups is not None else "0.2"
-        ax.plot(when, row[d], "o", color=c, ms=7, zorder=3)
+        ax.plot(when, row[d], "o", ms=7, zorder=3, markeredgecolor=c, markeredgewidth=1.4,
+                markerfacecolor=c if precision[d] == "day" else "white")
     ax.set_yticks(range(len(docs)))
     ax.set_yticklabels([plain(_middle(d, max_label)) for d in docs.index], fontsize=9)
     ax.set_ylim(len(docs) - 0.5, -0.5)
@@ -130,16 +131,18 @@ def reuse_timeline(directed: pd.DataFrame, groups: pd.Series | None = None, *, m
 def _document_pairs(directed: pd.DataFrame) -> pd.DataFrame:
     """One row per dated pair of documents: source, target, their dates, direction, characters shared."""
     dated = directed[directed["source_date"].notna() & directed["target_date"].notna()]
-    pairs = (dated.groupby(["source", "target", "source_date", "target_date", "direction"], sort=False)["length"]
+    keys = ["source", "target", "source_date", "target_date", "source_precision", "target_precision", "direction"]
+    pairs = (dated.groupby(keys, sort=False)["length"]
              .sum().rename("chars").reset_index())
     return pairs.sort_values(["chars", "source", "target"], ascending=[False, True, True], kind="stable")
 
 
-def _document_dates(pairs: pd.DataFrame) -> pd.Series:
-    dates = pd.concat([pairs.set_index("source")["source_date"], pairs.set_index("target")["target_date"]])
-    dates = dates[~dates.index.duplicated()]
-    return dates.rename_axis("doc").reset_index(name="date").sort_values(["date", "doc"], kind="stable") \
-        .set_index("doc")["date"]
+def _document_dates(pairs: pd.DataFrame) -> tuple[pd.Series, dict]:
+    """Each document's date (in date order, then by id) and its precision."""
+    ends = [pairs[[f"{s}", f"{s}_date", f"{s}_precision"]].set_axis(["doc", "date", "precision"], axis=1)
+            for s in ("source", "target")]
+    docs = pd.concat(ends).drop_duplicates("doc").sort_values(["date", "doc"], kind="stable")
+    return docs.set_index("doc")["date"], dict(zip(docs["doc"], docs["precision"]))
 
 
 def _reuse_arrow(ax, p, row: dict, width: float) -> None:
