@@ -201,3 +201,43 @@ def test_figures_draw_first_users_and_arrows(spread, copies, tmp_path):
     assert len(heads) == 2  # centre → copy, and the same-day pair (no head)
     fig2.savefig(tmp_path / "reuse.png")
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
+                         env={**os.environ, "ANALYSIS_CACHE": "off"})
+    return out.returncode, out.stdout, out.stderr
+
+
+def test_cli_diffusion_and_reuse(spread, copies, tmp_path):
+    import io
+
+    code, out, err = _cli("diffusion", "--corpus", spread.path, "--by", "level", "--terms", f"{A}，{B}",
+                          "--table", "adoption", "--format", "csv")
+    assert code == 0, err
+    ad = pd.read_csv(io.StringIO(out))
+    assert ad.set_index(["formulation", "group"]).loc[(A, "city"), "lag_days"] == 51
+    assert ad.loc[0, "first_date"] == "2020-01-10"  # dates as ISO days
+    assert "u0" in err  # the undated document is named
+    code, out, err = _cli("reuse", "--corpus", copies.path, "--by", "level", "--min-len", 8, "--table", "passages",
+                          "--format", "csv")
+    assert code == 0, err
+    rows = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    row = rows[(rows["source"] == "centre") & (rows["target"] == "copy")].iloc[0]
+    assert (row["direction"], row["lag_days"], row["source_group"]) == ("earlier → later", "22", "centre")
+    code, out, err = _cli("reuse", "--corpus", copies.path, "--by", "level", "--min-len", 8)
+    assert code == 0 and "same day" in out and "undated" in out
+
+
+def test_cli_diffusion_errors_are_plain(spread):
+    code, _, err = _cli("diffusion", "--corpus", spread.path, "--by", "level", "--terms", " , ")
+    assert code == 2 and "names no formulation" in err and "Traceback" not in err
+    code, _, err = _cli("diffusion", "--corpus", spread.path, "--by", "level", "--terms", A, "--date", "published")
+    assert code == 2 and "published" in err and "Traceback" not in err

@@ -101,7 +101,7 @@ def who_reuses_whom(directed: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     df = directed.assign(source_group=directed["source"].map(groups).astype(str),
                          target_group=directed["target"].map(groups).astype(str),
                          _pair=directed["source"] + "\x00" + directed["target"],
-                         _lag=pd.to_numeric(directed["lag_days"]))
+                         _lag=directed["lag_days"].astype("float64"))
     out = (df.groupby(["source_group", "target_group", "direction"], sort=True)
              .agg(passages=("passage", "size"), chars=("length", "sum"), pairs=("_pair", "nunique"),
                   median_lag_days=("_lag", "median"))
