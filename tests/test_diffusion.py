@@ -44,6 +44,13 @@ def test_first_use_counts_and_ties(spread):
     assert b["precision"] == "day"
 
 
+def test_an_unused_formulation_keeps_its_row(spread):
+    d = _quiet(diffusion, spread, ["从未出现的提法", A], by="level")
+    assert list(d["formulation"]) == ["从未出现的提法", A]
+    assert d.loc[0, "n_docs"] == 0 and pd.isna(d.loc[0, "first_date"]) and d.loc[0, "first_doc"] == ""
+    assert d.loc[1, "first_doc"] == "c0"
+
+
 def test_lags_in_days_and_a_group_that_never_adopts(spread):
     ad = _quiet(adoption, spread, [A, B], by="level")
     lag = ad.set_index(["formulation", "group"])["lag_days"]

@@ -25,7 +25,7 @@ from ..config import DEFAULT_BY
 from ..corpus import Corpus
 from .slogans import find_slogans
 
-__all__ = ["dated_documents", "formulation_uses", "diffusion", "adoption", "diffusion_by_period",
+__all__ = ["dated_documents", "formulation_list", "formulation_uses", "first_users", "diffusion", "adoption", "diffusion_by_period",
            "DIFFUSION_COLUMNS", "ADOPTION_COLUMNS", "PERIOD_COLUMNS"]
 
 DIFFUSION_COLUMNS = ["formulation", "first_date", "precision", "first_doc", "first_group", "tied", "tied_docs",
@@ -119,12 +119,17 @@ def diffusion(corp: Corpus, formulations=None, *, by=DEFAULT_BY, date: str = "da
         :data:`DIFFUSION_COLUMNS`: formulation, first_date, precision (of the first date), first_doc,
         first_group, tied (more than one document may have been first: same day, or overlapping coarse dates),
         tied_docs (those documents, ", "-joined, first_doc first), n_docs, n_groups, count (dated documents
-        only), last_date. In the order of ``formulations``; a formulation no dated document uses is left out.
+        only), last_date. In the order of ``formulations``; a formulation no dated document uses keeps its row,
+        with n_docs 0 and no first use.
     """
     terms = formulation_list(corp, formulations, by=by, top=top, **miner_options)
     uses = formulation_uses(corp, terms, by=by, date=date)
-    rows = [_first_use_row(f, g) for f, g in uses.groupby("formulation", sort=False)]
-    return pd.DataFrame(rows, columns=DIFFUSION_COLUMNS)
+    used = {f: _first_use_row(f, g) for f, g in uses.groupby("formulation", sort=False)}
+    unused = (pd.NaT, "", "", "", False, "", 0, 0, 0, pd.NaT)
+    out = pd.DataFrame([used.get(f, (f, *unused)) for f in terms], columns=DIFFUSION_COLUMNS)
+    out["first_date"] = pd.to_datetime(out["first_date"])
+    out["last_date"] = pd.to_datetime(out["last_date"])
+    return out
 
 
 def _first_use_row(formulation: str, uses: pd.DataFrame) -> tuple:
