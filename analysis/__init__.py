@@ -93,6 +93,14 @@ _EXPORTS = {
     "write_lexicon_candidates": "methods.slogans",
     "glossary_join": "methods.slogans",
     "missing_glosses": "methods.slogans",
+    # diffusion of formulations, direction of reuse (time)
+    "diffusion": "methods.diffusion",
+    "adoption": "methods.diffusion",
+    "diffusion_by_period": "methods.diffusion",
+    "formulation_uses": "methods.diffusion",
+    "dated_documents": "methods.diffusion",
+    "reuse_direction": "methods.reuse",
+    "who_reuses_whom": "methods.reuse",
     # emphasis
     "emphasis": "methods.emphasis",
     "emphasis_by_document": "methods.emphasis",

@@ -242,6 +242,44 @@ def add_slogans(p):
                         "never edits the lexicon (docs/feeding-the-lexicon.md)")
 
 
+# --------------------------------------------------------------------------- diffusion and reuse (time)
+
+
+def _date_column_arg(p):
+    p.add_argument("--date", metavar="COLUMN", default="date",
+                   help="the column of ISO dates (YYYY-MM-DD, YYYY-MM or YYYY; default: date)")
+
+
+def add_diffusion(p):
+    _corpus_arg(p)
+    _by_arg(p)
+    _date_column_arg(p)
+    p.add_argument("--terms", metavar="T1,T2", default=None,
+                   help="the formulations to trace, comma-separated (default: the --top formulations the miner finds)")
+    p.add_argument("--top", type=whole_number(1, 30, "1 or more"), default=30, metavar="N",
+                   help="how many mined formulations to trace (default: 30)")
+    p.add_argument("--table", choices=["first", "adoption", "periods"], default="first",
+                   help="first: each formulation's first use (default); adoption: when each group first used it and "
+                        "the lag in days; periods: documents using it, period by period (--period)")
+    p.add_argument("--period", metavar="COLUMN:FREQ", default=None,
+                   help="the periods of --table periods (default: DATE:year; date:decade, date:5y …)")
+    _output_args(p)
+
+
+def add_reuse(p):
+    _corpus_arg(p)
+    _by_arg(p)
+    _date_column_arg(p)
+    p.add_argument("--min-len", type=whole_number(2, 12, "2 or more"), default=12, metavar="N",
+                   help="shortest shared passage in characters (default: 12)")
+    p.add_argument("--max-docs", type=whole_number(2, 10, "2 or more"), default=None, metavar="N",
+                   help="skip passages found in more than N documents (corpus-wide formulas; default: no limit)")
+    p.add_argument("--table", choices=["groups", "passages"], default="groups",
+                   help="groups: who reuses whom, by the groups of source and target (default); passages: every "
+                        "shared passage with its source, target and lag")
+    _output_args(p)
+
+
 # --------------------------------------------------------------------------- exercises
 
 
@@ -263,6 +301,8 @@ COMMANDS = {
                                        "counted as one term"),
     "emphasis": (add_emphasis, "what each group stresses and how forcefully, per 10,000 characters with intervals"),
     "slogans": (add_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
+    "diffusion": (add_diffusion, "when each formulation was first used, by whom, and when each group took it up"),
+    "reuse": (add_reuse, "shared passages with a direction: the earlier document is the likely source; who reuses whom"),
     "exercises": (add_exercises, "write the notebooks for a class: a teacher's version with solutions, a student's without"),
     "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
 }

@@ -22,9 +22,11 @@ from .errors import AnalysisError, CorpusError
 from .exercises import write_class_notebooks
 from .export import terminal_table, write_xlsx
 from .lexicon import load_lexicon
+from .methods.diffusion import adoption, diffusion, diffusion_by_period, formulation_list
 from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
+from .methods.reuse import reuse_direction, who_reuses_whom
 from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
 from .phrases import collocations, find_phrases
 from .report import build_report, notebook_paths
@@ -32,7 +34,7 @@ from .tokenization import segment, tokenize
 from .vectors import dfm
 
 __all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_collocations", "run_report",
-           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "output_format"]
+           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "run_diffusion", "run_reuse", "output_format"]
 
 #: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
 #: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
@@ -43,6 +45,15 @@ EMPHASIS_VIEW = dict(columns=["group", "category", "kind", RATE, "95% CI", "coun
                      intervals={"95% CI": (RATE_LOW, RATE_HIGH)}, decimals={"sentence_share": 3}, max_cell=16)
 COLLOCATIONS_VIEW = dict(columns=["collocation", "phrase", "tokens", "count", "docs", "z", "pmi", "logdice", "t", "pass",
                                   "share"], max_cell=24)
+DIFFUSION_VIEW = dict(columns=["formulation", "first_date", "first_group", "tied", "n_docs", "n_groups", "count",
+                               "first_doc", "precision"], max_cell=20)
+ADOPTION_VIEW = dict(columns=["formulation", "group", "first_date", "lag_days", "documents", "group_documents",
+                              "lag_exact", "tied", "first_doc"], max_cell=20)
+PERIODS_VIEW = dict(columns=["formulation", "period", "group", "documents_using", "documents", "share"], max_cell=20)
+REUSE_VIEW = dict(columns=["source_group", "target_group", "direction", "passages", "chars", "pairs",
+                           "median_lag_days"], decimals=0, max_cell=22)
+PASSAGES_VIEW = dict(columns=["source", "target", "direction", "lag_days", "length", "passage", "source_date",
+                              "target_date"], max_cell=18)
 SLOGANS_VIEW = dict(columns=["rank", "slogan", "kind", "count", "n_docs", "n_groups", "score", "groups", "family"],
                     max_cell=24)
 
@@ -348,4 +359,61 @@ def run_exercises(args) -> int:
     written = write_class_notebooks(args.out)
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} notebooks in {paths[0].parent}" if paths else f"{kind}: none")
+    return 0
+
+
+# --------------------------------------------------------------------------- diffusion and reuse (time)
+
+
+def dates_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its date columns written as ISO days (empty when missing), for terminals and CSV."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%d").fillna("")
+    return out
+
+
+def split_terms(text: str) -> list[str]:
+    """``--terms T1,T2`` (also with Chinese commas) as a list; an empty list is the user's error."""
+    terms = [t.strip() for t in text.replace("，", ",").split(",") if t.strip()]
+    if not terms:
+        raise AnalysisError(f"--terms {text!r} names no formulation. Fix: for example --terms 一国两制,三个代表")
+    return terms
+
+
+def run_diffusion(args) -> int:
+    """Print each formulation's first use (or each group's adoption and lag, or its use period by period)."""
+    output_format(args)
+    corp = load(args)
+    by = resolve_by(args.by)
+    corp.groups(by)  # a missing column fails here, before mining
+    terms = split_terms(args.terms) if args.terms else plainly(formulation_list, corp, None, by=by, top=args.top)
+    if args.table == "periods":
+        table = plainly(diffusion_by_period, corp, terms, args.period or f"{args.date}:year", by=by)
+        view = PERIODS_VIEW
+    else:
+        fn, view = (diffusion, DIFFUSION_VIEW) if args.table == "first" else (adoption, ADOPTION_VIEW)
+        table = plainly(fn, corp, terms, by=by, date=args.date)
+    emit(f"diffusion-{args.table}", dates_as_text(table), args, corp, by, view)
+    return 0
+
+
+def run_reuse(args) -> int:
+    """Print who reuses whom (by groups), or every shared passage with its likely source and target."""
+    output_format(args)
+    corp = load(args)
+    by = resolve_by(args.by)
+    groups = corp.groups(by)
+    try:
+        directed = plainly(reuse_direction, corp, date=args.date, min_len=args.min_len, max_docs=args.max_docs)
+    except ValueError as exc:  # too many matching pairs: the message says what to raise
+        raise AnalysisError(str(exc)) from None
+    if args.table == "groups":
+        emit("reuse", who_reuses_whom(directed, groups), args, corp, by, REUSE_VIEW)
+    else:
+        table = directed.assign(source_group=directed["source"].map(groups), target_group=directed["target"].map(groups))
+        if output_format(args) == "table":  # one line per passage on a terminal
+            table["passage"] = table["passage"].str.replace("\n", "⏎", regex=False)
+        emit("passages", dates_as_text(table), args, corp, by, PASSAGES_VIEW)
     return 0
