@@ -1,11 +1,15 @@
 """Trends over time, rise and fall between periods, terms' lifespans: crafted dated corpora, known answers."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import chi2_contingency
 
 import analysis
 from analysis.errors import AnalysisError
+from analysis.methods.keyness import DOCUMENT_COLUMNS, KEYNESS_COLUMNS, keyness_stats, top_terms
+from analysis.methods.shifts import LIFESPAN_COLUMNS, STATUSES, adjacent_keyness, term_lifespans
 from analysis.methods.trends import TREND_COLUMNS, trends
 from conftest import make_corpus
 
@@ -97,3 +101,96 @@ def test_no_dated_document_is_an_error(tmp_path):
     corp = analysis.load_corpus(folder, cache=False)
     with pytest.raises(AnalysisError, match="no document has a date"):
         trends(corp, "改革开放")
+
+
+# --------------------------------------------------------------------------- rise and fall
+
+BASE = "经济，发展，改革，建设，社会，人民，国家，政府，工作，市场，企业，科技。"
+OLD = "阶级斗争，阶级斗争，革命，路线。"
+FARM = "农业，农业，农业，农业，农村，农民。"
+EPIDEMIC = "疫情，防控。"
+#: period → its two documents (the second a little longer, so documents differ)
+ERAS = {
+    "2001": [OLD + BASE + "群众。", OLD + BASE + "群众。群众。"],
+    "2002": [BASE + FARM + "教育。", BASE + FARM + "企业。教育。"],
+    "2003": [BASE + FARM + EPIDEMIC + "教育。", FARM + EPIDEMIC + BASE],
+    "2004": [BASE + "群众。教育。", BASE + "群众。教育。"],
+}
+
+
+def _era_corpus(folder, eras):
+    docs, dates = {}, []
+    for year, texts in eras.items():
+        for i, text in enumerate(texts):
+            docs[f"y{year}_{i}.txt"] = text
+            dates.append(f"{year}-0{i + 1}-15")
+    return analysis.load_corpus(make_corpus(folder, docs, date=dates), cache=False)
+
+
+@pytest.fixture(scope="module")
+def eras(tmp_path_factory):
+    return _era_corpus(tmp_path_factory.mktemp("eras"), ERAS)
+
+
+def test_adjacent_keyness_puts_a_new_term_first(eras):
+    table = adjacent_keyness(eras, phrases=False)
+    assert list(dict.fromkeys(zip(table["period"], table["previous"]))) == [("2002", "2001"), ("2003", "2002"),
+                                                                          ("2004", "2003")]
+    assert set(KEYNESS_COLUMNS + DOCUMENT_COLUMNS) <= set(table.columns)
+    rise = top_terms(table[table["period"] == "2002"], n=1)
+    assert rise["term"].item() == "农业" and rise["count"].item() == 8 and rise["ref_count"].item() == 0
+    # G² by hand: the periods' content tokens from the documents' counts
+    docs = analysis.dfm(eras, content=True, phrases=False)
+    sizes = pd.Series(np.asarray(docs.matrix.sum(axis=1)).ravel(), index=docs.rows)
+    n_new, n_old = sizes.filter(like="y2002").sum(), sizes.filter(like="y2001").sum()
+    expected = keyness_stats([8], [0], target_total=n_new, reference_total=n_old)["g2"].item()
+    assert rise["g2"].item() == pytest.approx(expected)
+    g2, *_ = chi2_contingency([[8, 0], [n_new - 8, n_old]], correction=False, lambda_="log-likelihood")
+    assert rise["g2"].item() == pytest.approx(g2)
+    fall = table[(table["period"] == "2002") & (table["term"] == "阶级斗争")]
+    assert fall["g2"].item() < 0 and fall["ref_docs_using"].item() == 2
+
+
+def test_adjacent_keyness_is_keyness_on_the_two_periods(eras, tmp_path):
+    pair = _era_corpus(tmp_path / "pair", {y: ERAS[y] for y in ("2002", "2003")})
+    expected = analysis.keyness(pair, by="date:year", compare="pairwise", groups=["2003"], phrases=False)
+    got = adjacent_keyness(eras, phrases=False)
+    got = got[got["period"] == "2003"].drop(columns=["period", "previous"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_adjacent_keyness_skips_periods_without_documents(eras, tmp_path):
+    gap = _era_corpus(tmp_path / "gap", {y: ERAS[y] for y in ("2001", "2003")})
+    table = adjacent_keyness(gap, phrases=False, doc_test=False)
+    assert set(zip(table["period"], table["previous"])) == {("2003", "2001")}
+    with pytest.raises(AnalysisError, match="at least two periods"):
+        adjacent_keyness(gap, period="date:decade")
+    with pytest.raises(TypeError, match="compare"):
+        adjacent_keyness(gap, compare="rest")
+
+
+def test_lifespans_first_last_peak_and_status(eras):
+    life = term_lifespans(eras, min_count=2, min_docs=2, phrases=False).set_index("term")
+    assert list(life.columns) == LIFESPAN_COLUMNS[1:]
+    assert life.loc["经济", "status"] == "throughout" and life.loc["经济", "periods_present"] == 4
+    assert life.loc["阶级斗争", "status"] == "faded"
+    assert life.loc["阶级斗争", ["first_doc", "last_doc", "last_period"]].tolist() == ["y2001_0", "y2001_1", "2001"]
+    assert life.loc["农业", "status"] == "new and faded"
+    assert life.loc["农业", "first_date"] == pd.Timestamp("2002-01-15")
+    assert life.loc["农业", "last_date"] == pd.Timestamp("2003-02-15")
+    assert life.loc["疫情", "status"] == "new and faded" and life.loc["疫情", "periods_present"] == 1
+    assert life.loc["教育", "status"] == "new" and life.loc["教育", "first_period"] == "2002"
+    assert life.loc["群众", "status"] == "intermittent" and life.loc["群众", "periods_present"] == 2
+    # 群众: 3 times in 2001, twice in 2004; 2004's documents are shorter, so its rate may still be higher
+    rates = {y: sum(t.count("群众") for t in ERAS[y]) / sum(len(t) for t in ERAS[y]) * 10_000 for y in ("2001", "2004")}
+    peak = max(rates, key=rates.get)
+    assert life.loc["群众", "peak_period"] == peak
+    assert life.loc["群众", "peak_per_10k"] == pytest.approx(rates[peak])
+    assert set(life["status"]) <= set(STATUSES)
+
+
+def test_lifespans_thresholds(eras):
+    life = term_lifespans(eras, min_count=3, min_docs=3, phrases=False)
+    assert "阶级斗争" not in set(life["term"])  # four times, but in two documents
+    assert "农业" in set(life["term"])
+    assert (life["count"] >= 3).all() and (life["docs"] >= 3).all()
