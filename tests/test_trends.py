@@ -194,3 +194,44 @@ def test_lifespans_thresholds(eras):
     assert "阶级斗争" not in set(life["term"])  # four times, but in two documents
     assert "农业" in set(life["term"])
     assert (life["count"] >= 3).all() and (life["docs"] >= 3).all()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@pytest.fixture
+def plt_agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    analysis.setup("test_trends")
+    yield plt
+    plt.close("all")
+
+
+def test_trend_plot_has_a_time_axis_and_breaks_at_missing_periods(dated, plt_agg):
+    from analysis.plots.trends import trend_plot
+
+    t = _trends(dated, ["改革开放", "高质量发展"], n_boot=100)
+    fig = trend_plot(t, title="趋势")
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-" and len(ln.get_xdata()) > 0]
+    xs = [np.asarray(ln.get_xdata()) for ln in lines]
+    assert all(np.issubdtype(x.dtype, np.datetime64) for x in xs)  # dates, not category positions
+    # 2002 has no document: each term's line is 2001 alone, then 2003–2004
+    assert sorted(len(x) for x in xs) == [1, 1, 2, 2]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["改革开放", "高质量发展"]
+    assert "每万字" in ax.get_ylabel() and fig._suptitle.get_text() == "趋势"
+    by_region = _trends(dated, ["改革开放", "高质量发展"], by="region", n_boot=0)
+    assert [a.get_title() for a in trend_plot(by_region).axes if a.axison] == ["改革开放", "高质量发展"]
+
+
+def test_lifespan_chart_draws_the_most_frequent_terms(eras, plt_agg):
+    from analysis.plots.trends import lifespan_chart
+
+    life = term_lifespans(eras, min_count=2, phrases=False)
+    fig = lifespan_chart(life, n=2)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["企业", "农业"]  # 16 and 9 uses; 企业 first used earlier, so drawn first
