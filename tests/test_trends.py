@@ -169,6 +169,13 @@ def test_adjacent_keyness_skips_periods_without_documents(eras, tmp_path):
         adjacent_keyness(gap, compare="rest")
 
 
+def test_adjacent_keyness_steps_over_a_period_too_small_to_compare(tmp_path):
+    tiny = _era_corpus(tmp_path / "tiny", {"2001": ERAS["2001"], "2002": ["发展。"], "2003": ERAS["2003"]})
+    with pytest.warns(UserWarning, match=r"left out: 2002 \(1\)"):
+        table = adjacent_keyness(tiny, phrases=False, doc_test=False)
+    assert set(zip(table["period"], table["previous"])) == {("2003", "2001")}
+
+
 def test_lifespans_first_last_peak_and_status(eras):
     life = term_lifespans(eras, min_count=2, min_docs=2, phrases=False).set_index("term")
     assert list(life.columns) == LIFESPAN_COLUMNS[1:]

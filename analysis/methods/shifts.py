@@ -17,7 +17,7 @@ from ..config import RATE_PER
 from ..corpus import Corpus
 from ..errors import AnalysisError
 from ..vectors import Dfm, dfm
-from .keyness import (MIN_DOCS, GroupSizeError, document_columns, filter_min_docs, group_rows, keyness_dfm)
+from .keyness import MIN_DOCS, MIN_GROUP_TOKENS, document_columns, filter_min_docs, group_rows, keyness_dfm
 from .trends import dated_periods
 
 __all__ = ["adjacent_keyness", "term_lifespans", "LIFESPAN_COLUMNS", "STATUSES"]
@@ -96,8 +96,8 @@ def adjacent_keyness(corp: Corpus, period: str = "date:year", *, min_docs: int |
         previous; dispersion and document-level columns included), for each pair of adjacent periods in
         time order. Each comparison is :func:`analysis.keyness` on a corpus of the two periods' documents:
         the log-odds prior is their pooled counts (pass ``background=`` for another), ``p_adj`` is
-        adjusted within the comparison. A pair with a side of fewer than 10 content tokens is left out,
-        with a warning.
+        adjusted within the comparison. A period with fewer than 10 content tokens (keyness's bound) is
+        left out, with a warning naming it: the next period is compared with the one before it.
     """
     stats, doc_options, rest = _split_options(keyness_options)
     periods = dated_periods(corp, period, caller="adjacent_keyness")
@@ -107,17 +107,27 @@ def adjacent_keyness(corp: Corpus, period: str = "date:year", *, min_docs: int |
                             f"{len(order)} ({', '.join(order)}). Fix: use shorter periods (date:year)")
     docs = _document_dfm(corp, periods["id"].tolist(), content, phrases, rest)
     labels = periods["period"].to_numpy(dtype=object)
-    frames, skipped = [], []
-    for previous, current in zip(order, order[1:]):
-        try:
-            frames.append(_pair_keyness(docs, labels, previous, current, stats, doc_options, min_docs))
-        except GroupSizeError as exc:
-            skipped.append(f"{current} vs {previous}: {exc}")
-    if skipped:
-        if not frames:
-            raise GroupSizeError("; ".join(skipped))
-        warnings.warn("adjacent_keyness left out " + "; ".join(skipped), UserWarning, stacklevel=2)
+    order = _comparable(order, docs, labels)
+    frames = [_pair_keyness(docs, labels, previous, current, stats, doc_options, min_docs)
+              for previous, current in zip(order, order[1:])]
     return pd.concat(frames, ignore_index=True)
+
+
+def _comparable(order: list[str], docs: Dfm, labels: np.ndarray) -> list[str]:
+    """The periods with at least :data:`MIN_GROUP_TOKENS` content tokens (keyness's bound); the others are
+    left out with a warning, so the next period is compared with the last one that can be."""
+    sizes = pd.Series(np.asarray(docs.matrix.sum(axis=1)).ravel()).groupby(labels).sum()
+    small = [p for p in order if sizes[p] < MIN_GROUP_TOKENS]
+    if small:
+        named = ", ".join(f"{p} ({int(sizes[p])})" for p in small)
+        warnings.warn(f"adjacent_keyness: periods with fewer than {MIN_GROUP_TOKENS} content tokens cannot be "
+                      f"compared and are left out: {named}; the period after each is compared with the one before "
+                      "it. Fix: check those documents, or use wider periods", UserWarning, stacklevel=3)
+    kept = [p for p in order if p not in small]
+    if len(kept) < 2:
+        raise AnalysisError(f"adjacent_keyness: fewer than two periods have {MIN_GROUP_TOKENS} content tokens "
+                            f"({named}). Fix: use wider periods")
+    return kept
 
 
 # --------------------------------------------------------------------------- lifespans
