@@ -25,6 +25,9 @@ from .lexicon import load_lexicon
 from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
+from .corpus import parse_period_spec
+from .methods.shifts import adjacent_keyness, term_lifespans
+from .methods.trends import trends
 from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
 from .phrases import collocations, find_phrases
 from .report import build_report, notebook_paths
@@ -32,7 +35,7 @@ from .tokenization import segment, tokenize
 from .vectors import dfm
 
 __all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_collocations", "run_report",
-           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "output_format"]
+           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "output_format", "run_trends", "run_shifts"]
 
 #: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
 #: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
@@ -43,6 +46,12 @@ EMPHASIS_VIEW = dict(columns=["group", "category", "kind", RATE, "95% CI", "coun
                      intervals={"95% CI": (RATE_LOW, RATE_HIGH)}, decimals={"sentence_share": 3}, max_cell=16)
 COLLOCATIONS_VIEW = dict(columns=["collocation", "phrase", "tokens", "count", "docs", "z", "pmi", "logdice", "t", "pass",
                                   "share"], max_cell=24)
+TRENDS_VIEW = dict(columns=["term", "period", "group", "documents", "count", "n_chars", RATE, "CI"],
+                   intervals={"CI": (RATE_LOW, RATE_HIGH)}, max_cell=20)
+SHIFTS_VIEW = dict(columns=["period", "previous", "term", "count", "ref_count", "per_10k", "ref_per_10k", "g2",
+                            "p_adj", "doc_p_adj", "log_ratio"], p_columns=("p_adj", "doc_p_adj"), max_cell=16)
+LIFESPANS_VIEW = dict(columns=["term", "count", "docs", "first_period", "last_period", "peak_period",
+                               "peak_per_10k", "status", "first_doc", "last_doc"], max_cell=16)
 SLOGANS_VIEW = dict(columns=["rank", "slogan", "kind", "count", "n_docs", "n_groups", "score", "groups", "family"],
                     max_cell=24)
 
@@ -348,4 +357,53 @@ def run_exercises(args) -> int:
     written = write_class_notebooks(args.out)
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} notebooks in {paths[0].parent}" if paths else f"{kind}: none")
+    return 0
+
+
+# --------------------------------------------------------------------------- trends, shifts (time)
+
+
+def _period(spec: str) -> str:
+    """``--period`` checked before the corpus is read (a :class:`AnalysisError` naming the accepted forms)."""
+    try:
+        parse_period_spec(spec)
+    except ValueError as exc:
+        raise AnalysisError(f"--period: {exc}") from None
+    return spec
+
+
+def run_trends(args) -> int:
+    """Print each term's rate per period (and group) with its interval: rounded table, CSV or spreadsheet."""
+
+    output_format(args)
+    period = _period(args.period)
+    terms = [t.strip() for t in args.terms.split(",") if t.strip()]
+    if not terms:
+        raise AnalysisError("--terms is empty. Fix: give terms separated by commas, for example --terms 改革开放,高质量发展")
+    corp = load(args)
+    by = None if args.by is None else resolve_by(args.by)
+    table = plainly(trends, corp, terms, by=by, period=period, n_boot=args.n_boot, level=args.level,
+                    seed=DEFAULT_SEED if args.seed is None else args.seed)
+    view = dict(TRENDS_VIEW, intervals={f"{args.level:.0%} CI": (RATE_LOW, RATE_HIGH)})
+    view["columns"] = [f"{args.level:.0%} CI" if c == "CI" else c for c in view["columns"] if by or c != "group"]
+    emit("trends", table, args, corp, by or period, view)
+    return 0
+
+
+def run_shifts(args) -> int:
+    """Print the terms that rose and fell between adjacent periods (keyness), or every term's lifespan."""
+
+    output_format(args)
+    period = _period(args.period)
+    corp = load(args)
+    tokens = dict(drop_proper=not args.keep_proper, phrases=not args.no_phrases)
+    if args.lifespans:
+        table = plainly(term_lifespans, corp, period, min_count=args.min_count or 5, min_docs=args.min_docs,
+                        **tokens)
+        emit("lifespans", table, args, corp, period, LIFESPANS_VIEW)
+        return 0
+    table = plainly(adjacent_keyness, corp, period, min_count=args.min_count or 3, min_docs=args.min_docs or None,
+                    doc_test=not args.no_doc_test, **tokens)
+    table = top_terms(table, n=args.top or len(table), side=args.side)
+    emit("shifts", table, args, corp, period, SHIFTS_VIEW)
     return 0

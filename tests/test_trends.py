@@ -1,6 +1,11 @@
 """Trends over time, rise and fall between periods, terms' lifespans: crafted dated corpora, known answers."""
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +16,7 @@ from analysis.errors import AnalysisError
 from analysis.methods.keyness import DOCUMENT_COLUMNS, KEYNESS_COLUMNS, keyness_stats, top_terms
 from analysis.methods.shifts import LIFESPAN_COLUMNS, STATUSES, adjacent_keyness, term_lifespans
 from analysis.methods.trends import TREND_COLUMNS, trends
-from conftest import make_corpus
+from conftest import make_corpus, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +247,43 @@ def test_lifespan_chart_draws_the_most_frequent_terms(eras, plt_agg):
     fig = lifespan_chart(life, n=2)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["企业", "农业"]  # 16 and 9 uses; 企业 first used earlier, so drawn first
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_trends_csv_matches_the_function(dated):
+    out = subprocess.run([sys.executable, "-m", "analysis", "trends", "--corpus", str(dated.path), "--terms",
+                          "改革开放,高质量发展", "--by", "region", "--n-boot", "200", "--format", "csv"],
+                         capture_output=True, text=True, env={**os.environ, "ANALYSIS_CACHE": "off"})
+    assert out.returncode == 0, out.stderr
+    assert "undated document(s) left out of the time axis: u" in out.stderr
+    table = pd.read_csv(io.StringIO(out.stdout), dtype={"period": str})
+    expected = _trends(dated, ["改革开放", "高质量发展"], by="region", n_boot=200)
+    assert list(table.columns) == TREND_COLUMNS
+    assert table[["term", "period", "group", "count", "documents"]].equals(
+        expected[["term", "period", "group", "count", "documents"]])
+    assert np.allclose(table["per_10k_high"], expected["per_10k_high"], equal_nan=True, rtol=1e-5)
+
+
+def test_cli_shifts_and_lifespans(eras):
+    code, out, err = run_cli(["shifts", "--corpus", str(eras.path), "--period", "date:year", "--top", "1",
+                              "--side", "positive", "--no-phrases", "--format", "csv"])
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out), dtype={"period": str, "previous": str})
+    assert table.loc[table["period"] == "2002", "term"].tolist() == ["农业"]
+    code, out, err = run_cli(["shifts", "--corpus", str(eras.path), "--period", "date:year", "--lifespans",
+                              "--min-count", "2", "--no-phrases", "--format", "csv"])
+    assert code == 0, err
+    life = pd.read_csv(io.StringIO(out)).set_index("term")
+    assert life.loc["阶级斗争", "status"] == "faded" and life.loc["群众", "status"] == "intermittent"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["trends", "--terms", "改革开放", "--period", "date:week"], "is not a period"),
+    (["trends", "--terms", " , "], "--terms is empty"),
+    (["shifts", "--period", "year"], "is not a period"),
+])
+def test_cli_time_mistakes_are_messages(eras, args, message):
+    code, out, err = run_cli(args + ["--corpus", str(eras.path)])
+    assert code == 2 and message in err and "Traceback" not in err
