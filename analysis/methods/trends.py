@@ -135,6 +135,12 @@ def trends(corp: Corpus, terms: str | Iterable[str], *, by: str | None = None, p
     replicate the ratio of summed counts to summed characters. A cell of one document gets no interval
     (NaN): resampling one document gives that document every time, an interval of width zero that would
     claim a certainty one text cannot give. Undated documents are left out, with a warning naming them.
+
+    See also
+    --------
+    analysis.emphasis : with ``by="date:year"``, each emphasis category's rate per period, with intervals.
+    analysis.find_slogans : with ``by="date:decade"``, the formulations and the periods that use them.
+    analysis.adjacent_keyness, analysis.term_lifespans : what rose and fell, and when each term lived.
     """
     check_boot(n_boot, level)
     terms = _term_list(terms)
