@@ -79,6 +79,10 @@ _EXPORTS = {
     "shared_passages": "methods.similarity",
     "passage_summary": "methods.similarity",
     "passage_spread": "methods.similarity",
+    # time: trends, rise and fall (issue 17)
+    "trends": "methods.trends",
+    "adjacent_keyness": "methods.shifts",
+    "term_lifespans": "methods.shifts",
     # slogans
     "find_slogans": "methods.slogans",
     "slogan_occurrences": "methods.slogans",

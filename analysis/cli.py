@@ -277,6 +277,46 @@ def add_reuse(p):
     p.add_argument("--table", choices=["groups", "passages"], default="groups",
                    help="groups: who reuses whom, by the groups of source and target (default); passages: every "
                         "shared passage with its source, target and lag")
+# --------------------------------------------------------------------------- trends, shifts (time)
+
+
+def _period_arg(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--period", metavar="COLUMN:FREQ", default=default,
+                   help=f"the time axis: a date column and the periods' width: date:year, date:month, date:quarter, "
+                        f"date:decade, date:20y (default: {default}); undated documents are left out, named")
+
+
+def add_trends(p):
+    _corpus_arg(p)
+    p.add_argument("--terms", required=True, metavar="T1,T2",
+                   help="terms, phrases or formulations, comma-separated, matched literally as kwic finds them")
+    p.add_argument("--by", metavar="COLUMN", default=None,
+                   help="also split each period by this column (default: the whole corpus, one line per term)")
+    _period_arg(p, "date:year")
+    p.add_argument("--n-boot", type=whole_number(0, 2000, "0 or more (0: no intervals)"), default=2000, metavar="N",
+                   help="bootstrap replicates over each period's documents (default: 2000; 0: none)")
+    p.add_argument("--level", type=fraction, default=0.95, help="confidence level of the intervals (default: 0.95)")
+    p.add_argument("--seed", type=whole_number(0, 1, "0 or more"), default=None,
+                   help="random seed (default: the suite's seed)")
+    _output_args(p)
+
+
+def add_shifts(p):
+    _corpus_arg(p)
+    _period_arg(p, "date:decade")
+    p.add_argument("--top", type=whole_number(0, 20, TOP), default=20, metavar="N",
+                   help="terms per pair of periods and side (default: 20; 0 = every term)")
+    p.add_argument("--side", choices=["positive", "negative", "both"], default="both",
+                   help="terms that rose (positive), fell (negative), or both (default)")
+    p.add_argument("--lifespans", action="store_true",
+                   help="instead: every term's first and last use, peak period and status (new, faded …)")
+    p.add_argument("--min-count", type=whole_number(1, 3, "1 or more"), default=None, metavar="N",
+                   help="minimum count of a term (default: 3 for keyness, 5 for --lifespans)")
+    p.add_argument("--min-docs", type=whole_number(0, 2, "0 or more (0: no rule)"), default=2, metavar="N",
+                   help="documents that must use a term (default: 2; see keyness --help)")
+    p.add_argument("--keep-proper", action="store_true", help="keep proper nouns (left out by default)")
+    p.add_argument("--no-phrases", action="store_true", help="count the segmenter's tokens, not the corpus's phrases")
+    p.add_argument("--no-doc-test", action="store_true", help="skip the permutation test with documents as the unit")
     _output_args(p)
 
 
@@ -303,6 +343,8 @@ COMMANDS = {
     "slogans": (add_slogans, "mine the recurring formulations (提法), ranked, with families and groups"),
     "diffusion": (add_diffusion, "when each formulation was first used, by whom, and when each group took it up"),
     "reuse": (add_reuse, "shared passages with a direction: the earlier document is the likely source; who reuses whom"),
+    "trends": (add_trends, "how often terms are used period by period, per 10,000 characters with intervals"),
+    "shifts": (add_shifts, "what rose and fell: keyness of each period against the one before (or --lifespans)"),
     "exercises": (add_exercises, "write the notebooks for a class: a teacher's version with solutions, a student's without"),
     "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
 }

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import __version__
 from .config import DefaultBy, by_setting, corpus_dir, project_root, resolve_by
-from .corpus import draft_manifest, grouping_problems, load_corpus, scan
+from .corpus import draft_manifest, grouping_problems, load_corpus, parse_period_spec, scan
 from .errors import AnalysisError, CorpusError
 from .exercises import write_class_notebooks
 from .export import terminal_table, write_xlsx
@@ -27,6 +27,8 @@ from .methods.emphasis import DEFAULT_SEED, emphasis
 from .methods.emphasis.rates import RATE, RATE_HIGH, RATE_LOW
 from .methods.keyness import keyness, top_terms
 from .methods.reuse import reuse_direction, who_reuses_whom
+from .methods.shifts import adjacent_keyness, term_lifespans
+from .methods.trends import trends
 from .methods.slogans import find_slogans, lexicon_candidates, write_lexicon_candidates
 from .phrases import collocations, find_phrases
 from .report import build_report, notebook_paths
@@ -34,7 +36,8 @@ from .tokenization import segment, tokenize
 from .vectors import dfm
 
 __all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_collocations", "run_report",
-           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "run_diffusion", "run_reuse", "output_format"]
+           "run_emphasis", "run_bench", "run_slogans", "run_exercises", "run_diffusion", "run_reuse", "run_trends",
+           "run_shifts", "output_format"]
 
 #: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
 #: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
@@ -54,6 +57,12 @@ REUSE_VIEW = dict(columns=["source_group", "target_group", "direction", "passage
                            "median_lag_days"], decimals=0, max_cell=22)
 PASSAGES_VIEW = dict(columns=["source", "target", "direction", "lag_days", "length", "passage", "source_date",
                               "target_date"], max_cell=18)
+TRENDS_VIEW = dict(columns=["term", "period", "group", "documents", "count", "n_chars", RATE, "CI"],
+                   intervals={"CI": (RATE_LOW, RATE_HIGH)}, max_cell=20)
+SHIFTS_VIEW = dict(columns=["period", "previous", "term", "count", "ref_count", "per_10k", "ref_per_10k", "g2",
+                            "p_adj", "doc_p_adj", "log_ratio"], p_columns=("p_adj", "doc_p_adj"), max_cell=16)
+LIFESPANS_VIEW = dict(columns=["term", "count", "docs", "first_period", "last_period", "peak_period",
+                               "peak_per_10k", "status", "first_doc", "last_doc"], max_cell=16)
 SLOGANS_VIEW = dict(columns=["rank", "slogan", "kind", "count", "n_docs", "n_groups", "score", "groups", "family"],
                     max_cell=24)
 
@@ -416,4 +425,50 @@ def run_reuse(args) -> int:
         if output_format(args) == "table":  # one line per passage on a terminal
             table["passage"] = table["passage"].str.replace("\n", "⏎", regex=False)
         emit("passages", dates_as_text(table), args, corp, by, PASSAGES_VIEW)
+# --------------------------------------------------------------------------- trends, shifts (time)
+
+
+def _period(spec: str) -> str:
+    """``--period`` checked before the corpus is read (a :class:`AnalysisError` naming the accepted forms)."""
+    try:
+        parse_period_spec(spec)
+    except ValueError as exc:
+        raise AnalysisError(f"--period: {exc}") from None
+    return spec
+
+
+def run_trends(args) -> int:
+    """Print each term's rate per period (and group) with its interval: rounded table, CSV or spreadsheet."""
+
+    output_format(args)
+    period = _period(args.period)
+    terms = [t.strip() for t in args.terms.split(",") if t.strip()]
+    if not terms:
+        raise AnalysisError("--terms is empty. Fix: give terms separated by commas, for example --terms 改革开放,高质量发展")
+    corp = load(args)
+    by = None if args.by is None else resolve_by(args.by)
+    table = plainly(trends, corp, terms, by=by, period=period, n_boot=args.n_boot, level=args.level,
+                    seed=DEFAULT_SEED if args.seed is None else args.seed)
+    view = dict(TRENDS_VIEW, intervals={f"{args.level:.0%} CI": (RATE_LOW, RATE_HIGH)})
+    view["columns"] = [f"{args.level:.0%} CI" if c == "CI" else c for c in view["columns"] if by or c != "group"]
+    emit("trends", table, args, corp, by or period, view)
+    return 0
+
+
+def run_shifts(args) -> int:
+    """Print the terms that rose and fell between adjacent periods (keyness), or every term's lifespan."""
+
+    output_format(args)
+    period = _period(args.period)
+    corp = load(args)
+    tokens = dict(drop_proper=not args.keep_proper, phrases=not args.no_phrases)
+    if args.lifespans:
+        table = plainly(term_lifespans, corp, period, min_count=args.min_count or 5, min_docs=args.min_docs,
+                        **tokens)
+        emit("lifespans", table, args, corp, period, LIFESPANS_VIEW)
+        return 0
+    table = plainly(adjacent_keyness, corp, period, min_count=args.min_count or 3, min_docs=args.min_docs or None,
+                    doc_test=not args.no_doc_test, **tokens)
+    table = top_terms(table, n=args.top or len(table), side=args.side)
+    emit("shifts", table, args, corp, period, SHIFTS_VIEW)
     return 0

@@ -10,9 +10,22 @@ import pandas as pd
 from ..corpus import Corpus
 from ..config import DEFAULT_BY
 
-__all__ = ["kwic", "kwic_html"]
+__all__ = ["kwic", "kwic_html", "pattern_regex"]
 
 KWIC_COLUMNS = ["doc_id", "group", "start", "end", "position", "left", "keyword", "right"]
+
+
+def pattern_regex(pattern: str | Iterable[str], *, regex: bool = False) -> re.Pattern:
+    """The compiled pattern :func:`kwic` searches the clean texts with: a term matched literally, several terms
+    (the longest first, so a longer term wins where two start at the same place), or a regular expression
+    with ``regex=True``. Counting its non-empty matches (``finditer``, which does not overlap) gives the
+    number of concordance lines, so counts made with it trace to :func:`kwic`."""
+    if isinstance(pattern, str):
+        return re.compile(pattern if regex else re.escape(pattern))
+    terms = sorted(set(pattern), key=lambda t: (-len(t), t))
+    if not terms:
+        raise ValueError("kwic() needs at least one term")
+    return re.compile("|".join(re.escape(t) for t in terms))
 
 
 def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = DEFAULT_BY, window: int = 20,
@@ -39,13 +52,7 @@ def kwic(corp: Corpus, pattern: str | Iterable[str], *, by: str | None = DEFAULT
         doc_id, group, start, end, position (start / document length, 0–1),
         left, keyword, right; in corpus order, then by position.
     """
-    if isinstance(pattern, str):
-        rx = re.compile(pattern if regex else re.escape(pattern))
-    else:
-        terms = sorted(set(pattern), key=lambda t: (-len(t), t))
-        if not terms:
-            raise ValueError("kwic() needs at least one term")
-        rx = re.compile("|".join(re.escape(t) for t in terms))
+    rx = pattern_regex(pattern, regex=regex)
     groups = corp.groups(by)
     wanted = set(docs) if docs is not None else None
     rows = []
