@@ -262,7 +262,8 @@ def add_diffusion(p):
                    help="first: each formulation's first use (default); adoption: when each group first used it and "
                         "the lag in days; periods: documents using it, period by period (--period)")
     p.add_argument("--period", metavar="COLUMN:FREQ", default=None,
-                   help="the periods of --table periods (default: DATE:year; date:decade, date:5y …)")
+                   help="the periods of --table periods (date:year, date:decade, date:5y …; default: $ANALYSIS_PERIOD, "
+                        "else suggested from the dates)")
     _output_args(p)
 
 
@@ -277,13 +278,17 @@ def add_reuse(p):
     p.add_argument("--table", choices=["groups", "passages"], default="groups",
                    help="groups: who reuses whom, by the groups of source and target (default); passages: every "
                         "shared passage with its source, target and lag")
+    _output_args(p)
+
+
 # --------------------------------------------------------------------------- trends, shifts (time)
 
 
-def _period_arg(p: argparse.ArgumentParser, default: str) -> None:
-    p.add_argument("--period", metavar="COLUMN:FREQ", default=default,
-                   help=f"the time axis: a date column and the periods' width: date:year, date:month, date:quarter, "
-                        f"date:decade, date:20y (default: {default}); undated documents are left out, named")
+def _period_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", metavar="COLUMN:FREQ", default=None,
+                   help="the time axis: a date column and the periods' width: date:year, date:month, date:quarter, "
+                        "date:decade, date:20y (default: $ANALYSIS_PERIOD, else suggested from the dates: the "
+                        "coarsest width with three periods); undated documents are left out, named")
 
 
 def add_trends(p):
@@ -292,7 +297,7 @@ def add_trends(p):
                    help="terms, phrases or formulations, comma-separated, matched literally as kwic finds them")
     p.add_argument("--by", metavar="COLUMN", default=None,
                    help="also split each period by this column (default: the whole corpus, one line per term)")
-    _period_arg(p, "date:year")
+    _period_arg(p)
     p.add_argument("--n-boot", type=whole_number(0, 2000, "0 or more (0: no intervals)"), default=2000, metavar="N",
                    help="bootstrap replicates over each period's documents (default: 2000; 0: none)")
     p.add_argument("--level", type=fraction, default=0.95, help="confidence level of the intervals (default: 0.95)")
@@ -303,7 +308,7 @@ def add_trends(p):
 
 def add_shifts(p):
     _corpus_arg(p)
-    _period_arg(p, "date:decade")
+    _period_arg(p)
     p.add_argument("--top", type=whole_number(0, 20, TOP), default=20, metavar="N",
                    help="terms per pair of periods and side (default: 20; 0 = every term)")
     p.add_argument("--side", choices=["positive", "negative", "both"], default="both",

@@ -37,7 +37,7 @@ from .vectors import dfm
 
 __all__ = ["run_check", "run_tokens", "run_manifest", "run_figures", "run_keyness", "run_collocations", "run_report",
            "run_emphasis", "run_bench", "run_slogans", "run_exercises", "run_diffusion", "run_reuse", "run_trends",
-           "run_shifts", "output_format"]
+           "run_shifts", "output_format", "corpus_period"]
 
 #: How each command's table is shown in a terminal: the columns (the last ones go first when the table is
 #: too wide), intervals shown as one column, decimals. CSV and spreadsheets keep every column.
@@ -399,7 +399,7 @@ def run_diffusion(args) -> int:
     corp.groups(by)  # a missing column fails here, before mining
     terms = split_terms(args.terms) if args.terms else plainly(formulation_list, corp, None, by=by, top=args.top)
     if args.table == "periods":
-        table = plainly(diffusion_by_period, corp, terms, args.period or f"{args.date}:year", by=by)
+        table = plainly(diffusion_by_period, corp, terms, corpus_period(corp, _period(args.period), args.date), by=by)
         view = PERIODS_VIEW
     else:
         fn, view = (diffusion, DIFFUSION_VIEW) if args.table == "first" else (adoption, ADOPTION_VIEW)
@@ -428,12 +428,25 @@ def run_reuse(args) -> int:
 # --------------------------------------------------------------------------- trends, shifts (time)
 
 
-def _period(spec: str) -> str:
+def _period(spec: str | None) -> str | None:
     """``--period`` checked before the corpus is read (a :class:`AnalysisError` naming the accepted forms)."""
+    if spec is None:
+        return None
     try:
         parse_period_spec(spec)
     except ValueError as exc:
         raise AnalysisError(f"--period: {exc}") from None
+    return spec
+
+
+def corpus_period(corp, period: str | None, column: str = "date") -> str:
+    """``period``, else the corpus's :meth:`~analysis.corpus.Corpus.default_period` (a :class:`CorpusError` with
+    the fix when its dates suggest none)."""
+    if period:
+        return period
+    spec = corp.default_period(column)
+    if spec is None:
+        corp.periods()  # raises the error that says why and what to do
     return spec
 
 
@@ -446,6 +459,7 @@ def run_trends(args) -> int:
     if not terms:
         raise AnalysisError("--terms is empty. Fix: give terms separated by commas, for example --terms 改革开放,高质量发展")
     corp = load(args)
+    period = corpus_period(corp, period)
     by = None if args.by is None else resolve_by(args.by)
     table = plainly(trends, corp, terms, by=by, period=period, n_boot=args.n_boot, level=args.level,
                     seed=DEFAULT_SEED if args.seed is None else args.seed)
@@ -461,6 +475,7 @@ def run_shifts(args) -> int:
     output_format(args)
     period = _period(args.period)
     corp = load(args)
+    period = corpus_period(corp, period)
     tokens = dict(drop_proper=not args.keep_proper, phrases=not args.no_phrases)
     if args.lifespans:
         table = plainly(term_lifespans, corp, period, min_count=args.min_count or 5, min_docs=args.min_docs,

@@ -105,6 +105,8 @@ def test_no_dated_document_is_an_error(tmp_path):
     folder = make_corpus(tmp_path / "u", {"a.txt": "改革开放。", "b.txt": "发展。"}, date=["", ""])
     corp = analysis.load_corpus(folder, cache=False)
     with pytest.raises(AnalysisError, match="no document has a date"):
+        trends(corp, "改革开放", period="date:year")
+    with pytest.raises(AnalysisError, match="no time axis"):  # and no period to suggest
         trends(corp, "改革开放")
 
 
@@ -166,7 +168,7 @@ def test_adjacent_keyness_is_keyness_on_the_two_periods(eras, tmp_path):
 
 def test_adjacent_keyness_skips_periods_without_documents(eras, tmp_path):
     gap = _era_corpus(tmp_path / "gap", {y: ERAS[y] for y in ("2001", "2003")})
-    table = adjacent_keyness(gap, phrases=False, doc_test=False)
+    table = adjacent_keyness(gap, period="date:year", phrases=False, doc_test=False)
     assert set(zip(table["period"], table["previous"])) == {("2003", "2001")}
     with pytest.raises(AnalysisError, match="at least two periods"):
         adjacent_keyness(gap, period="date:decade")
@@ -177,7 +179,7 @@ def test_adjacent_keyness_skips_periods_without_documents(eras, tmp_path):
 def test_adjacent_keyness_steps_over_a_period_too_small_to_compare(tmp_path):
     tiny = _era_corpus(tmp_path / "tiny", {"2001": ERAS["2001"], "2002": ["发展。"], "2003": ERAS["2003"]})
     with pytest.warns(UserWarning, match=r"left out: 2002 \(1\)"):
-        table = adjacent_keyness(tiny, phrases=False, doc_test=False)
+        table = adjacent_keyness(tiny, period="date:year", phrases=False, doc_test=False)
     assert set(zip(table["period"], table["previous"])) == {("2003", "2001")}
 
 

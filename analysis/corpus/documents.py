@@ -165,10 +165,21 @@ class Corpus:
         col = self.manifest.set_index("id", drop=False)[by].astype(str)
         return col.replace("", empty_label(set(col), by))
 
-    def periods(self, spec: str = "date:year") -> pd.DataFrame:
+    def periods(self, spec: str | None = None) -> pd.DataFrame:
         """The time axis: each document's date and period under ``spec`` (``COLUMN:FREQ``, see
-        :mod:`analysis.corpus.periods`): id, date, precision, period (label; ``""`` when undated), start and end
-        (the period's first and last day), in corpus order."""
+        :mod:`analysis.corpus.periods`; default :meth:`default_period`): id, date, precision, period (label;
+        ``""`` when undated), start and end (the period's first and last day), in corpus order.
+
+        Raises :class:`CorpusError` when no ``spec`` is given and the dates suggest none (no date column, or every
+        dated document in one period)."""
+        if spec is None:
+            spec = self.default_period()
+            if spec is None:
+                raise CorpusError([Problem("error", self.source, "has no dates that span two periods (no column "
+                                           "'date', or every dated document falls in one period), so there is no "
+                                           "time axis", "give the periods (period='date:month', --period "
+                                           "date:month, or ANALYSIS_PERIOD), or fill in the column 'date'")],
+                                  str(self.path))
         out = document_periods(self.manifest, spec, where=self.source)
         return out.set_index("id").reindex(self.ids).reset_index()
 

@@ -183,7 +183,7 @@ def _dated_group_sizes(corp: Corpus, by, date: str) -> dict[str, int]:
     return corp.groups(by).astype(str).loc[dated].value_counts().to_dict()
 
 
-def diffusion_by_period(corp: Corpus, formulations, period: str = "date:year", by=None) -> pd.DataFrame:
+def diffusion_by_period(corp: Corpus, formulations, period: str | None = None, by=None) -> pd.DataFrame:
     """How many documents use each formulation, period by period (and group by group with ``by``).
 
     Parameters
@@ -191,7 +191,7 @@ def diffusion_by_period(corp: Corpus, formulations, period: str = "date:year", b
     corp : Corpus
     formulations : iterable of str, or a :func:`find_slogans` table
     period : str
-        ``COLUMN:FREQ`` (``date:year``, ``date:decade``, ``date:5y`` …); a document dated more coarsely than
+        ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade``, ``date:5y`` …); a document dated more coarsely than
         the periods is an error that names it.
     by : str or None
         Also split each period by this grouping (adds a ``group`` column after ``start``).

@@ -72,7 +72,7 @@ def _pair_keyness(docs: Dfm, labels: np.ndarray, previous: str, current: str, st
     return table
 
 
-def adjacent_keyness(corp: Corpus, period: str = "date:year", *, min_docs: int | None = MIN_DOCS,
+def adjacent_keyness(corp: Corpus, period: str | None = None, *, min_docs: int | None = MIN_DOCS,
                      content: bool = True, phrases=True, **keyness_options) -> pd.DataFrame:
     """Keyness of each period against the one before it: what rose (positive ``g2``) and what fell.
 
@@ -80,7 +80,7 @@ def adjacent_keyness(corp: Corpus, period: str = "date:year", *, min_docs: int |
     ----------
     corp : Corpus
     period : str
-        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:decade``, ``date:20y`` …). Periods without
+        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade``, ``date:20y`` …). Periods without
         documents are skipped: each period with documents is compared with the previous one that has some.
     min_docs, content, phrases
         As in :func:`analysis.keyness`.
@@ -155,7 +155,7 @@ def _first_last(m: sparse.csc_matrix) -> tuple[np.ndarray, np.ndarray]:
     return m.indices[starts], m.indices[ends]
 
 
-def term_lifespans(corp: Corpus, period: str = "date:year", *, min_count: int = 5, min_docs: int = 2,
+def term_lifespans(corp: Corpus, period: str | None = None, *, min_count: int = 5, min_docs: int = 2,
                    content: bool = True, phrases=True, **options) -> pd.DataFrame:
     """When each term appears, peaks and fades: its first and last use, its peak period and its status.
 
@@ -163,7 +163,7 @@ def term_lifespans(corp: Corpus, period: str = "date:year", *, min_count: int = 
     ----------
     corp : Corpus
     period : str
-        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:decade`` …).
+        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade`` …).
     min_count, min_docs : int
         Only terms used at least ``min_count`` times in at least ``min_docs`` dated documents (a term of one
         document has no life of its own: it is that document's).

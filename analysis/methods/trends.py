@@ -34,7 +34,7 @@ TREND_COLUMNS = ["term", "period", "start", "end", "group", "documents", "count"
                  "per_10k_low", "per_10k_high"]
 
 
-def dated_periods(corp: Corpus, period: str = "date:year", *, caller: str = "trends") -> pd.DataFrame:
+def dated_periods(corp: Corpus, period: str | None = None, *, caller: str = "trends") -> pd.DataFrame:
     """The dated documents' periods (``corp.periods(period)`` without the undated ones), in corpus order.
 
     Undated documents have no place on a time axis: they are left out with a warning that names them
@@ -95,7 +95,7 @@ def _cells(periods: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     return cells[["period", "start", "end", "group", "row"]]
 
 
-def trends(corp: Corpus, terms: str | Iterable[str], *, by: str | None = None, period: str = "date:year",
+def trends(corp: Corpus, terms: str | Iterable[str], *, by: str | None = None, period: str | None = None,
            n_boot: int = 2000, level: float = 0.95, seed: int = SEED) -> pd.DataFrame:
     """How often each term is used in each period (and group), per 10,000 characters, with intervals.
 
@@ -110,7 +110,7 @@ def trends(corp: Corpus, terms: str | Iterable[str], *, by: str | None = None, p
         group for the whole corpus, labelled ``"all"`` (:data:`ALL`) — unlike the other analyses, where None
         makes each document its own group.
     period : str
-        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:month``, ``date:decade``, ``date:20y`` …;
+        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:month``, ``date:decade``, ``date:20y`` …;
         :mod:`analysis.corpus.periods`).
     n_boot : int
         Bootstrap replicates (0: no intervals).
