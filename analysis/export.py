@@ -66,7 +66,8 @@ def terminal_table(df: pd.DataFrame, *, columns: list[str] | None = None, decima
         Decimals of float columns (a dict: per column, default 2).
     p_columns : columns written as p-values (``0.012``, ``<0.001``).
     intervals : dict, optional
-        ``{"95% CI": ("low", "high")}``: the two columns shown as one ``[low, high]``.
+        ``{"95% CI": ("low", "high")}``: the two columns shown as one ``[low, high]`` (``—`` where there is no
+        interval, NaN).
     max_cell : int
         Texts longer than this many terminal columns are shortened with ….
 
@@ -82,7 +83,8 @@ def terminal_table(df: pd.DataFrame, *, columns: list[str] | None = None, decima
         dec = decimals.get(c, 2) if isinstance(decimals, dict) else decimals
         if c in intervals:
             lo, hi = intervals[c]
-            shown[c] = [f"[{_cell(float(a), dec)}, {_cell(float(b), dec)}]" for a, b in zip(df[lo], df[hi])]
+            shown[c] = [f"[{_cell(float(a), dec)}, {_cell(float(b), dec)}]" if a == a and b == b else "—"
+                        for a, b in zip(df[lo].astype(float), df[hi].astype(float))]  # — : no interval (NaN)
         elif c in p_columns:
             shown[c] = [format_p(v) for v in df[c]]
         elif pd.api.types.is_float_dtype(df[c]):
