@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 # public name -> "module" (same name there) or "module:name" (another name there), loaded on first use
 _EXPORTS = {
     # configuration
+    "project_root": "config",
     "data_file": "config",
     "DEFAULT_BY": "config",
     "RATE_PER": "config",

@@ -35,10 +35,12 @@ from .corpus import Corpus, load_corpus
 from .errors import AnalysisError
 from .explorer import pair_keyness, term_frequencies
 from .methods.concordance import kwic
+from .methods.diffusion import adoption, diffusion
 from .methods.emphasis import (corpus_instrument, emphasis, emphasis_robustness, instrument_data, load_emphasis_lexicon,
                                robustness_summary,
                                term_table)
 from .methods.keyness import keyness, top_terms
+from .methods.shifts import adjacent_keyness
 from .methods.similarity import shared_passages
 from .methods.slogans import Settings, find_slogans, lexicon_candidates, slogan_occurrences
 from .tokenization import segment, tokens
@@ -432,6 +434,50 @@ def _05_2(ctx: Context, answer):
     return compare_sets(with_names - without, answer, "terms that disappear")
 
 
+# --------------------------------------------------------------------------- 06 · time and diffusion
+
+
+def _no_time_axis(ctx: Context):
+    """A NOT_YET verdict when the corpus's dates give no time axis, else None."""
+    if ctx.corp.default_period() is None:
+        return NOT_YET, "this corpus's dates do not span two periods: there is no time axis to work on", []
+    return None
+
+
+def _06_1(ctx: Context, answer):
+    if (none := _no_time_axis(ctx)) is not None:
+        return none
+    if not isinstance(answer, str):
+        return NOT_YET, "give the term as a string", []
+    shifts = ctx.memo("shifts", lambda: adjacent_keyness(ctx.corp, ctx.corp.default_period()))
+    last = shifts[(shifts["period"] == shifts["period"].iloc[-1]) & (shifts["g2"] > 0)] if len(shifts) else shifts
+    if last.empty:
+        return NOT_YET, "no term rose significantly in the last comparison of this corpus", []
+    top = last.sort_values(["g2", "term"], ascending=[False, True]).iloc[0]
+    return _verdict(answer.strip() == top["term"], f"{top['term']} rose most from {top['previous']} to {top['period']} "
+                    f"(G² {top['g2']:.1f})", f"the term with the largest positive G² in the last comparison is "
+                    f"not {answer!r}; sort the rows of the last period by g2")
+
+
+def _06_2(ctx: Context, answer):
+    if (none := _no_time_axis(ctx)) is not None:
+        return none
+    if not _pair(answer) or not isinstance(answer[0], str):
+        return NOT_YET, "give a pair (group, lag in days)", []
+    first = ctx.memo("diffusion", lambda: diffusion(ctx.corp, by=ctx.by, top=15))
+    first = first[first["n_docs"] > 0]
+    if first.empty:
+        return NOT_YET, "no formulation of this corpus is used in a dated document", []
+    widest = first.sort_values("n_docs", ascending=False, kind="stable").iloc[0]["formulation"]
+    groups = adoption(ctx.corp, [widest], by=ctx.by)
+    last = groups.sort_values(["lag_days", "group"], ascending=[False, True]).iloc[0]
+    group, lag = answer
+    right = str(group) == str(last["group"]) and _num(lag) == _num(last["lag_days"])
+    return _verdict(right, f"{widest}: {last['group']} took it up last, {int(last['lag_days'])} days after its first use",
+                    f"for {widest}, the last group to use it is {last['group']!r} after {int(last['lag_days'])} days, "
+                    f"not {group!r} after {lag}")
+
+
 # --------------------------------------------------------------------------- the register
 
 #: Every exercise of the notebooks: (notebook, number) → what the answer is, a hint, the check.
@@ -485,11 +531,18 @@ EXERCISES: dict[tuple[str, int], Exercise] = {
     ("05", 2): Exercise("a set of the terms that disappear when proper nouns are left out (first vs last group)",
                         "pair_keyness(corp, groups[0], groups[-1], BY, drop_proper=False) and drop_proper=True; "
                         "subtract the sets of terms", _05_2),
+    ("06", 1): Exercise("a string: the term that rose most (largest positive G²) in the last comparison of adjacent "
+                        "periods", "shifts = analysis.adjacent_keyness(corp, PERIOD); keep the last period's rows with "
+                        "g2 > 0; the largest g2", _06_1),
+    ("06", 2): Exercise("a pair (group, lag in days): for the formulation used by the most documents, the group that "
+                        "took it up last and its lag", "first = analysis.diffusion(corp, by=BY, top=15); the row with "
+                        "the largest n_docs; analysis.adoption(corp, [that formulation], by=BY); the largest lag_days",
+                        _06_2),
 }
 
 
 def check_exercise(notebook: str | int, number: int, answer, corp: Corpus | None = None, by=DEFAULT_BY) -> Verdict:
-    """Check a student's ``answer`` to exercise ``number`` of notebook ``notebook`` ("01" … "05").
+    """Check a student's ``answer`` to exercise ``number`` of notebook ``notebook`` ("01" … "06").
 
     The expected answer is computed by the package on ``corp`` (default: the
     corpus in use, ``$ANALYSIS_CORPUS`` else the seeds) grouped by ``by``

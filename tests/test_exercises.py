@@ -10,7 +10,7 @@ from analysis.exercises import EXERCISES, solution_code, write_class_notebooks
 from analysis.report import _execute
 from conftest import ROOT, SEEDS, make_corpus, run_cli, seed_text
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-5]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
 
 
 def _tagged(nb, tag):
@@ -29,7 +29,7 @@ def test_every_exercise_of_the_notebooks_has_a_check_and_a_folded_solution():
             assert "answer = " in solution_code(sol.source)
             call = ex.source.split("analysis.check_exercise(")[1]
             seen.add((call.split(",")[0].strip('"'), int(call.split(",")[1])))
-    assert seen == set(EXERCISES) and len(seen) == 18
+    assert seen == set(EXERCISES) and len(seen) == 20
 
 
 def test_a_placeholder_is_not_yet_with_a_hint(seeds_corpus):

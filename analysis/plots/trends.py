@@ -126,7 +126,8 @@ def lifespan_chart(lifespans: pd.DataFrame, n: int = 30, *, title: str | None = 
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(top) + 1.6))
     first = mdates.date2num(pd.to_datetime(top["first_date"]))
     last = mdates.date2num(pd.to_datetime(top["last_date"]))
-    width = np.maximum(last - first, 120.0)  # a term of one date still shows
+    span = max(float(last.max() - first.min()), 1.0)
+    width = np.maximum(last - first, span / 150)  # a term of one date still shows, as a sliver of the axis
     ax.barh(np.arange(len(top)), width, left=first, height=0.6,
             color=[STATUS_COLORS.get(s, "#999") for s in top["status"]])
     ax.set_yticks(np.arange(len(top)), [plain(t) for t in top["term"]], fontsize=9)
