@@ -168,6 +168,9 @@ def _font_css(font_url: str) -> str:
         f"{_font_face(font_url)}\n"
         f"body, .jp-RenderedHTMLCommon, .jp-RenderedHTMLCommon table, .jp-OutputArea-output {{ font-family: {FONT_STACK}; }}\n"
         f"pre, code, .jp-OutputArea-output pre, .highlight pre {{ font-family: {CODE_FONT_STACK}; }}\n"
+        # JupyterLab's own rules give code cells var(--jp-code-font-family), a stack without Chinese, and win on
+        # specificity: set the variable itself (on body, so it holds whatever order the style sheets come in)
+        f"body {{ --jp-code-font-family: {CODE_FONT_STACK}; --jp-code-font-family-default: {CODE_FONT_STACK}; }}\n"
         ".jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }\n"
         ".analysis-nav { display: flex; flex-wrap: wrap; gap: 0.4em 1.4em; align-items: baseline; padding: 0.6em 1em;"
         " margin: 0 0 1em 0; border-bottom: 1px solid #ddd; font-size: 0.95em; }\n"

@@ -228,3 +228,34 @@ def test_the_gallery_shows_this_runs_figures_only(tmp_path, monkeypatch):
     assert sorted(p.name for p in (site / "figures").iterdir()) == ["01_first-always.png"]
     html = index.read_text(encoding="utf-8")
     assert "sometimes" not in html and "99_other" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.notebooks
+def test_chinese_in_code_cells_is_drawn_with_the_shipped_font(tmp_path):
+    """JupyterLab's CSS gives code cells its own monospace stack (no Chinese), which won over the site's rule:
+    Chromium drew 、 in a code cell as a box. The page's code is now drawn with the shipped font."""
+    from pathlib import Path
+
+    if not Path("/usr/bin/chromium").is_file():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium; Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    nb = _notebook(tmp_path / "01_tiny.ipynb", "print('、'.join(['疫情', '防控']))  # 中文注释")
+    corpus = make_corpus(tmp_path / "c", {"a.txt": "坚持动态清零。", "b.txt": "外防输入。"}, region=["X", "Y"])
+    build_report(tmp_path / "site", corpus=corpus, notebooks=[nb], progress=lambda m: None)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto((tmp_path / "site" / "01_tiny.html").as_uri())
+            page.wait_for_load_state("load")
+            page.evaluate("document.fonts.ready")
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".jp-InputArea-editor pre"})["nodeId"]
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        finally:
+            browser.close()
+    assert any(f["isCustomFont"] and "Noto Sans SC" in f["familyName"] for f in fonts), fonts
