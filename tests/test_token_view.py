@@ -49,6 +49,35 @@ def test_place_names_go_whatever_their_tag():
     assert all(len(p) >= 2 for p in places())
 
 
+def test_compounds_of_province_abbreviations_are_places():
+    from analysis.lexicon import is_place_abbreviation
+
+    # three or more different abbreviations: a place whatever jieba's tag
+    for token, tag in [("京津冀", "n"), ("港澳台", "m"), ("苏浙皖", "nr"), ("湘鄂川黔", "nz"), ("沪苏浙", "x")]:
+        assert is_place_abbreviation(token, tag), token
+    # two: only when jieba tags the pair as an abbreviation
+    assert is_place_abbreviation("苏浙", "j") and is_place_abbreviation("川渝", "j")
+    for token, tag in [("新贵", "a"), ("秦晋", "t"), ("青云", "n"),   # words made of the same characters
+                       ("江淮", "j"), ("政协", "j"), ("国企", "j"),     # abbreviations of other things
+                       ("京京", "j"), ("沪", "j"), ("京津冀协同", "l")]:  # a repeated or a single character; other text
+        assert not is_place_abbreviation(token, tag), token
+    pairs = [("京津冀", "n"), ("协同", "vn"), ("苏浙", "j"), ("新贵", "a"), ("政协", "j")]
+    assert filter_tokens(pairs, TokenOptions(drop_proper=True)) == ["协同", "新贵", "政协"]
+    assert filter_tokens(pairs) == ["京津冀", "协同", "苏浙", "新贵", "政协"]  # kept without drop_proper
+
+
+def test_every_dictionary_word_taken_for_a_province_compound_is_one():
+    """A property over jieba's whole dictionary: what the rule takes is made of distinct abbreviations only,
+    and no two-character word it takes carries a tag other than j."""
+    from analysis.lexicon import is_place_abbreviation, jieba_dictionary, province_abbreviations
+
+    abbreviations = province_abbreviations()
+    words, _, tags, _ = jieba_dictionary()
+    taken = [(w, t) for w, t in zip(words, tags) if is_place_abbreviation(w, t)]
+    assert taken and all(set(w) <= abbreviations and len(set(w)) == len(w) for w, _ in taken)
+    assert all(t.startswith("j") for w, t in taken if len(w) == 2)
+
+
 def test_the_word_class_file_is_checked(tmp_path, monkeypatch):
     from analysis import config, lexicon
 
