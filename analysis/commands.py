@@ -8,6 +8,7 @@ raised as an :class:`~analysis.errors.AnalysisError` (with its fix), which
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 import sys
 import warnings
@@ -134,6 +135,8 @@ def plainly(fn, *args, **kwargs):
 
 def load(args):
     """The corpus of ``--corpus``; its warnings go to stderr, its errors raise :class:`CorpusError`."""
+    if getattr(args, "scheduler", None):  # --scheduler: this command's heavy steps on that Dask cluster
+        os.environ["ANALYSIS_SCHEDULER"] = args.scheduler
     return plainly(load_corpus, args.corpus, id_column=getattr(args, "id_column", None),
                    text_column=getattr(args, "text_column", None), metadata=getattr(args, "metadata", None))
 

@@ -16,6 +16,9 @@ Environment variables
 ``ANALYSIS_CACHE``
     The cache folder (default: the user's cache directory); ``off`` switches
     the disk caches off.
+``ANALYSIS_SCHEDULER``
+    A ``dask.distributed`` scheduler's address: cleaning and segmenting run on its workers
+    (:mod:`analysis.cluster`); default: worker processes on this machine.
 ``ANALYSIS_PERIOD``
     The periods of the analyses over time (``date:year``, ``date:decade`` …; default: suggested from the dates).
 ``ANALYSIS_METADATA``
@@ -46,7 +49,7 @@ __all__ = [
     "PACKAGE_DIR", "DATA_DIR", "SEED", "RATE_PER", "RATE_UNIT", "DEFAULT_BY", "DefaultBy",
     "package_version", "project_root", "data_file", "corpus_dir", "figures_dir", "cache_dir", "cache_enabled",
     "default_by", "resolve_by", "by_setting", "workers", "progress_setting", "id_column_setting", "text_column_setting",
-    "metadata_setting", "period_setting",
+    "metadata_setting", "period_setting", "scheduler_setting",
     "segmenter_setting", "memory_budget", "font_setting",
     "ConfigError",
 ]
@@ -200,6 +203,12 @@ def workers(n: int | None = None) -> int:
 def id_column_setting() -> str:
     """The id column of a corpus that comes as a table: ``$ANALYSIS_ID_COLUMN``, else ``id``."""
     return _env("ANALYSIS_ID_COLUMN") or "id"
+
+
+def scheduler_setting() -> str | None:
+    """The Dask scheduler the heavy steps run on: ``$ANALYSIS_SCHEDULER`` (``tcp://HOST:8786``), else None (worker
+    processes on this machine). See :mod:`analysis.cluster`."""
+    return _env("ANALYSIS_SCHEDULER") or None
 
 
 def period_setting() -> str | None:

@@ -4,6 +4,7 @@
   process runs a single thread (they share the loaded dictionaries at no
   cost), spawned otherwise (in a Jupyter kernel, on macOS and Windows).
 * :func:`min_parallel_chars`: below this much text a pool is not worth starting.
+* With ``$ANALYSIS_SCHEDULER``, :func:`process_pool` gives a pool on a Dask cluster (:mod:`analysis.cluster`).
 * :func:`progress_bar`: tqdm on stderr, shown only on a terminal unless
   ``$ANALYSIS_PROGRESS`` or the caller says otherwise.
 
@@ -30,6 +31,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from .cluster import DaskPool, scheduler_address
 from .config import progress_setting, workers
 
 __all__ = ["workers", "progress_bar", "single_threaded", "min_parallel_chars", "process_pool", "die_with_parent",
@@ -74,8 +76,16 @@ def min_parallel_chars() -> int:
     return PARALLEL_MIN_CHARS if _can_fork() else max(PARALLEL_MIN_CHARS, PARALLEL_MIN_CHARS_SPAWN)
 
 
-def process_pool(n: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
-    """A pool of ``n`` worker processes, forked when that is safe, else spawned; they die with this process."""
+def process_pool(n: int, initializer=None, initargs=(), needs: tuple[str, ...] = ()) -> ProcessPoolExecutor | DaskPool:
+    """A pool of ``n`` worker processes, forked when that is safe, else spawned; they die with this process.
+
+    With ``$ANALYSIS_SCHEDULER`` set, a :class:`~analysis.cluster.DaskPool` on that Dask cluster instead, whose
+    workers are checked first: same package and data files, and they can see ``needs`` (the paths the tasks
+    read).
+    """
+    address = scheduler_address()
+    if address:
+        return DaskPool(address, initializer, initargs, needs)
     # fork shares the loaded dictionaries with the workers at no cost; it is only
     # safe while this process runs a single thread (not in a Jupyter kernel)
     method = "fork" if _can_fork() else "spawn"

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "analysis"
 #: (or its own part). Keep in step with docs/architecture.md.
 LAYERS = {
     "errors": 0,
-    "config": 1, "pool": 1,
+    "config": 1, "pool": 1, "cluster": 1,
     "text": 2,
     "lexicon": 3,
     "cleaning": 4,

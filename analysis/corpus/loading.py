@@ -363,7 +363,7 @@ def load_corpus(
             batches = _batches(todo, sizes, 4 * n)
             if cache:
                 check_writable()  # the workers write the cache: a warning here if they cannot
-            with process_pool(n) as pool:
+            with process_pool(n, needs=(str(folder.resolve()), *(lexicon or ()))) as pool:
                 futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))) for b in batches]
                 if segment and forking:
                     get_segmenter(lexicon=lexicon)  # built while the workers clean, ready for the segmenting workers

@@ -177,7 +177,7 @@ def iter_segmented(
             check_writable()  # the workers write the cache: a warning here if they cannot
         if single_threaded():
             get_segmenter(name, lex)  # load once here; forked workers share it
-        with process_pool(n, _init_worker, (name, lex)) as pool:
+        with process_pool(n, _init_worker, (name, lex), needs=lex) as pool:
             futures = {
                 i: [pool.submit(_segment_piece, (name, lex, p, keys[i] if len(pieces[i]) == 1 else None))
                     for p in pieces[i]]

@@ -1,0 +1,144 @@
+"""The heavy steps on a Dask cluster (layer 1, beside the worker pool).
+
+With ``$ANALYSIS_SCHEDULER`` (or ``--scheduler ADDRESS``) set to a ``dask.distributed`` scheduler's address
+(``tcp://10.0.0.5:8786``), :func:`analysis.pool.process_pool` hands out a :class:`DaskPool` instead of local
+worker processes: cleaning and segmenting documents, the steps that take the time, run as tasks on the
+cluster's workers, and their results come back to this process, which counts and analyses them as always.
+The same functions run on the same inputs, so the results are the local path's, byte for byte.
+
+Before the first task, every worker is asked for its :func:`worker_fingerprint`: the package's version, hashes of
+its code and of its data files (lexicon, stoplists, cleaning rules, instruments) and which of the paths the tasks read (the
+corpus folder, a corpus's own lexicon) it can see. A worker that differs is refused with an error that names it
+and what differs, so no result ever mixes two versions of the rules.
+
+What the workers need: the package installed (the same version), and the corpus folder and its lexicon at the
+same paths (a shared file system, or a copy at the same place). Each worker keeps its own cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from pathlib import Path
+
+from .config import DATA_DIR, PACKAGE_DIR, package_version, scheduler_setting
+from .errors import AnalysisError
+
+__all__ = ["DaskPool", "worker_fingerprint", "run_task", "scheduler_address", "needs_of"]
+
+
+def scheduler_address(address: str | None = None) -> str | None:
+    """The Dask scheduler to run on: ``address``, else ``$ANALYSIS_SCHEDULER``, else None (local processes)."""
+    return address or scheduler_setting()
+
+
+def _tree_hash(folder: Path, pattern: str) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _data_hash() -> str:
+    return _tree_hash(DATA_DIR, "*")
+
+
+def _code_hash() -> str:
+    return _tree_hash(PACKAGE_DIR, "*.py")
+
+
+def worker_fingerprint(needs: tuple[str, ...] = ()) -> dict:
+    """What a process would compute with: the package's version, a hash of its data files, and which of the
+    paths in ``needs`` it cannot see (run on every worker, compared with this process's)."""
+    return {"version": package_version("analysis"), "code": _code_hash(), "data": _data_hash(),
+            "host": socket.gethostname(),
+            "missing": [p for p in needs if not os.path.exists(p)]}
+
+
+_INITIALISED: set = set()
+
+
+def run_task(initializer, initargs: tuple, fn, *args):
+    """A task on a worker: the pool's initializer once per worker process (as a local pool's workers run it),
+    then ``fn(*args)``."""
+    if initializer is not None:
+        key = (getattr(initializer, "__module__", ""), getattr(initializer, "__qualname__", ""), repr(initargs))
+        if key not in _INITIALISED:
+            initializer(*initargs)
+            _INITIALISED.add(key)
+    return fn(*args)
+
+
+class DaskPool:
+    """An executor on a ``dask.distributed`` cluster with the interface the suite uses of a process pool:
+    a context manager whose ``submit(fn, *args)`` returns a future with ``result()``.
+
+    Entering it connects to the scheduler and checks every worker (:func:`worker_fingerprint`); leaving it
+    closes the connection (the cluster keeps running).
+    """
+
+    def __init__(self, address: str, initializer=None, initargs: tuple = (), needs: tuple[str, ...] = (),
+                 timeout: str = "20s"):
+        self.address = address
+        self.timeout = timeout
+        self.initializer = initializer
+        self.initargs = tuple(initargs)
+        self.needs = tuple(str(p) for p in needs)
+        self.client = None
+
+    def __enter__(self) -> "DaskPool":
+        try:
+            from distributed import Client
+        except ImportError:
+            raise AnalysisError(f"ANALYSIS_SCHEDULER is set ({self.address}) but dask.distributed is not installed. "
+                                "Fix: pip install 'dask[distributed]', or unset ANALYSIS_SCHEDULER") from None
+        try:
+            self.client = Client(self.address, timeout=self.timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise AnalysisError(f"cannot reach the Dask scheduler at {self.address} ({exc}). Fix: start it "
+                                "(`dask scheduler`, then `dask worker ADDRESS` on each machine), or unset "
+                                "ANALYSIS_SCHEDULER to run on this machine") from None
+        try:
+            self._check_workers()
+        except BaseException:
+            self.client.close()
+            raise
+        return self
+
+    def _check_workers(self) -> None:
+        theirs = self.client.run(worker_fingerprint, self.needs)
+        if not theirs:
+            raise AnalysisError(f"the Dask scheduler at {self.address} has no workers. Fix: start some "
+                                f"(`dask worker {self.address}`)")
+        mine = worker_fingerprint(())
+        problems = []
+        for worker, fp in sorted(theirs.items()):
+            if fp["version"] != mine["version"]:
+                problems.append(f"{worker} ({fp['host']}) runs analysis {fp['version']}, this process "
+                                f"{mine['version']}")
+            elif fp["code"] != mine["code"]:
+                problems.append(f"{worker} ({fp['host']}) runs other code of analysis {fp['version']} than this "
+                                "process (a changed or differently installed copy)")
+            elif fp["data"] != mine["data"]:
+                problems.append(f"{worker} ({fp['host']}) has other data files (lexicon, stoplists, rules or "
+                                "instruments) than this process")
+            if fp["missing"]:
+                problems.append(f"{worker} ({fp['host']}) cannot see {', '.join(fp['missing'])}")
+        if problems:
+            raise AnalysisError("the Dask workers cannot compute what this process would: " + "; ".join(problems)
+                                + ". Fix: install the same version of the package, with the same data files, on "
+                                "every worker, and put the corpus (and its lexicon.tsv) at the same path on each "
+                                "(a shared file system)")
+
+    def submit(self, fn, *args):
+        return self.client.submit(run_task, self.initializer, self.initargs, fn, *args, pure=False)
+
+    def __exit__(self, *exc) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+
+def needs_of(*paths) -> tuple[str, ...]:
+    """The absolute paths of ``paths`` (files or folders; None and empty skipped), for :class:`DaskPool`."""
+    return tuple(str(Path(p).resolve()) for p in paths if p)
