@@ -32,28 +32,37 @@ def parallel(monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
 
 
-def _results(corp):
+def _results(corp, by):
     """What the analyses see: clean texts, audits, every token with its tag, a keyness table."""
     texts = {d.id: d.text for d in corp}
     tokens = analysis.token_table(corp)
-    kw = analysis.keyness(corp, "region", doc_test=False)
+    kw = analysis.keyness(corp, by, doc_test=False)
     return texts, corp.audit(), tokens, kw
 
 
-@pytest.mark.slow
-def test_the_cluster_gives_the_local_results(cluster, parallel, monkeypatch):
+def _compare_paths(folder, by, cluster, monkeypatch):
     from distributed import Client, get_task_stream
 
     monkeypatch.delenv("ANALYSIS_SCHEDULER", raising=False)
-    local = _results(analysis.load_corpus(SEEDS, n_workers=2))
+    local = _results(analysis.load_corpus(folder, n_workers=2), by)
     monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
     with Client(cluster) as watcher, get_task_stream(watcher) as stream:
-        remote = _results(analysis.load_corpus(SEEDS, n_workers=2))
+        remote = _results(analysis.load_corpus(folder, n_workers=2), by)
     names = {t["key"].split("-")[0] if isinstance(t["key"], str) else str(t["key"]) for t in stream.data}
     assert any("run_task" in n for n in names), names  # the documents were cleaned and segmented there
     assert local[0] == remote[0]
     for a, b in zip(local[1:], remote[1:]):
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.slow
+def test_the_cluster_gives_the_local_results(cluster, parallel, monkeypatch):
+    _compare_paths(SEEDS, "region", cluster, monkeypatch)
+
+
+@pytest.mark.slow
+def test_the_cluster_gives_the_local_results_on_city_reports(cluster, parallel, city_sample, monkeypatch):
+    _compare_paths(city_sample, "half", cluster, monkeypatch)
 
 
 @pytest.mark.slow
