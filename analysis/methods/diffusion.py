@@ -191,8 +191,9 @@ def diffusion_by_period(corp: Corpus, formulations, period: str | None = None, b
     corp : Corpus
     formulations : iterable of str, or a :func:`find_slogans` table
     period : str
-        ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade``, ``date:5y`` …); a document dated more coarsely than
-        the periods is an error that names it.
+        ``COLUMN:FREQ`` (``date:year``, ``date:decade``, ``date:5y`` …; default: the corpus's
+        :meth:`~analysis.corpus.Corpus.default_period`); a document dated more coarsely than the periods is an
+        error that names it.
     by : str or None
         Also split each period by this grouping (adds a ``group`` column after ``start``).
 

@@ -80,8 +80,9 @@ def adjacent_keyness(corp: Corpus, period: str | None = None, *, min_docs: int |
     ----------
     corp : Corpus
     period : str
-        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade``, ``date:20y`` …). Periods without
-        documents are skipped: each period with documents is compared with the previous one that has some.
+        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:decade``, ``date:20y`` …; default: the corpus's
+        :meth:`~analysis.corpus.Corpus.default_period`). Periods without documents are skipped: each period
+        with documents is compared with the previous one that has some.
     min_docs, content, phrases
         As in :func:`analysis.keyness`.
     **keyness_options
@@ -163,7 +164,8 @@ def term_lifespans(corp: Corpus, period: str | None = None, *, min_count: int = 
     ----------
     corp : Corpus
     period : str
-        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:decade`` …).
+        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:decade`` …; default: the corpus's
+        :meth:`~analysis.corpus.Corpus.default_period`).
     min_count, min_docs : int
         Only terms used at least ``min_count`` times in at least ``min_docs`` dated documents (a term of one
         document has no life of its own: it is that document's).

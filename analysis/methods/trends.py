@@ -110,8 +110,8 @@ def trends(corp: Corpus, terms: str | Iterable[str], *, by: str | None = None, p
         group for the whole corpus, labelled ``"all"`` (:data:`ALL`) — unlike the other analyses, where None
         makes each document its own group.
     period : str
-        The time axis, ``COLUMN:FREQ`` (default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`) (``date:year``, ``date:month``, ``date:decade``, ``date:20y`` …;
-        :mod:`analysis.corpus.periods`).
+        The time axis, ``COLUMN:FREQ`` (``date:year``, ``date:month``, ``date:decade``, ``date:20y`` …;
+        :mod:`analysis.corpus.periods`). Default: the corpus's :meth:`~analysis.corpus.Corpus.default_period`.
     n_boot : int
         Bootstrap replicates (0: no intervals).
     level : float
