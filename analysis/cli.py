@@ -228,6 +228,8 @@ def add_bench(p):
     p.add_argument("--workers", type=whole_number(1, 2, "1 or more"), metavar="N",
                    help="worker processes (default: all usable CPUs)")
     p.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
+    p.add_argument("--dask-only", action="store_true",
+                   help="only the local path against a two-worker local Dask cluster, cold, with identical results")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
 
 

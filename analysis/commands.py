@@ -335,7 +335,7 @@ def run_bench(args) -> int:
         print(f"{script} not found: the benchmark ships with the project checkout, not the installed package.",
               file=sys.stderr)
         return 1
-    argv = [f"--{k.replace('_', '-')}" for k in ("quick", "no_equivalence") if getattr(args, k)]
+    argv = [f"--{k.replace('_', '-')}" for k in ("quick", "no_equivalence", "dask_only") if getattr(args, k, False)]
     for k in ("corpus", "sizes", "workers", "json"):
         if getattr(args, k) is not None:
             argv += [f"--{k}", str(getattr(args, k))]

@@ -19,6 +19,20 @@ import time
 import warnings
 
 
+def _dfm_hash(d) -> str:
+    """A hash of the document-term matrix (documents, terms, counts): equal hashes, identical counts."""
+    import hashlib
+
+    m = d.matrix.tocsr()
+    m.sort_indices()
+    h = hashlib.sha256()
+    for part in (list(d.rows), list(d.terms)):
+        h.update("\x1f".join(map(str, part)).encode())
+    for arr in (m.indptr, m.indices, m.data):
+        h.update(arr.tobytes())
+    return h.hexdigest()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", required=True)
@@ -71,6 +85,7 @@ def main(argv=None) -> int:
         "chars": int(d.n_chars.sum()),
         "terms": len(d.terms),
         "tokens_counted": int(d.matrix.sum()),
+        "dfm_sha256": _dfm_hash(d),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kb / 2**20,
         "peak_rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kb / 2**20,
     }

@@ -35,7 +35,10 @@ In one run, on the same text, it measures
    fresh process with an empty cache (``benchmarks/repeated.py``), reported
    as time per MB and as a ratio to the same corpus with real text of the
    same number of characters in place of the run (``--runs-only`` runs just
-   this case; ``--no-runs`` skips it).
+   this case; ``--no-runs`` skips it);
+8. with ``--dask-only``: the cold pipeline on this machine's worker processes against the same pipeline on a
+   local Dask cluster of two worker processes (``ANALYSIS_SCHEDULER``), each on a fresh cache, with a hash of
+   the document-term matrix to show that the results are identical (at ``--sizes``, default 8 MB).
 
 The corpus is ``../shared/corpora/city-work-reports-2024`` (143 reports,
 6.7 MB, MIT licence) unless ``--corpus DIR`` names another folder of .txt
@@ -294,6 +297,32 @@ def equivalence(folders: list[Path], workers: int, limit: int | None = None) -> 
             "seconds": time.perf_counter() - t}
 
 
+def dask_case(files: list[Path], tmp: Path, sizes: list[float], repeat: int) -> list[dict]:
+    """Cold pipeline, local worker processes against a two-worker local Dask cluster, at each size."""
+    from distributed import LocalCluster
+
+    rows = []
+    for size in sizes:
+        base = make_corpus(files, tmp / f"dask-{size:g}mb", int(size * MB))
+        mb = corpus_bytes(base) / MB
+        local = median_run([pipeline(base, tmp / f"cache-local-{size:g}-{i}", 2) for i in range(repeat)])
+        remote_runs = []
+        for i in range(repeat):
+            worker_cache = tmp / f"cache-workers-{size:g}-{i}"  # the workers' own cache: fresh, so cold
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                              dashboard_address=None, env={"ANALYSIS_CACHE": str(worker_cache)}) as cluster:
+                os.environ["ANALYSIS_SCHEDULER"] = cluster.scheduler_address
+                try:
+                    remote_runs.append(pipeline(base, tmp / f"cache-dask-{size:g}-{i}", 2))
+                finally:
+                    del os.environ["ANALYSIS_SCHEDULER"]
+        remote = median_run(remote_runs)
+        rows.append({"mb": mb, "local_s": local["total_s"], "dask_s": remote["total_s"],
+                     "ratio": remote["total_s"] / local["total_s"],
+                     "identical": local["dfm_sha256"] == remote["dfm_sha256"], "terms": local["terms"]})
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", help=f"folder of .txt files (default {DEFAULT_CORPUS})")
@@ -304,6 +333,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     ap.add_argument("--no-runs", action="store_true", help="skip the runs of one repeated character")
     ap.add_argument("--runs-only", action="store_true", help="only the runs of one repeated character")
+    ap.add_argument("--dask-only", action="store_true",
+                    help="only the local path against a two-worker local Dask cluster, cold (sizes default 8 MB)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each pipeline measurement on the corpus; the median is reported (default 3)")
     args = ap.parse_args(argv)
@@ -320,6 +351,19 @@ def main(argv=None) -> int:
         "corpus": str(src),
     }
     tmp = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    if args.dask_only:
+        try:
+            print(f"load average {os.getloadavg()[0]:.2f}; local worker processes vs a two-worker local Dask cluster, "
+                  "cold", flush=True)
+            rows = dask_case(files, tmp, [float(x) for x in (args.sizes or "8").split(",")], args.repeat)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"{'MB':>6} {'local s':>8} {'Dask s':>8} {'Dask/local':>10}  identical dfm")
+        for r in rows:
+            print(f"{r['mb']:6.1f} {r['local_s']:8.2f} {r['dask_s']:8.2f} {r['ratio']:10.2f}  {r['identical']}")
+        if args.json:
+            Path(args.json).write_text(json.dumps({"dask": rows}, indent=2) + "\n", encoding="utf-8")
+        return 0 if all(r["identical"] for r in rows) else 1
     if args.runs_only:
         try:
             print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
