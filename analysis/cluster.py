@@ -24,7 +24,7 @@ from pathlib import Path
 from .config import DATA_DIR, PACKAGE_DIR, package_version, scheduler_setting
 from .errors import AnalysisError
 
-__all__ = ["DaskPool", "worker_fingerprint", "run_task", "scheduler_address", "needs_of"]
+__all__ = ["DaskPool", "worker_fingerprint", "run_task", "scheduler_address"]
 
 
 def scheduler_address(address: str | None = None) -> str | None:
@@ -138,7 +138,3 @@ class DaskPool:
             self.client.close()
             self.client = None
 
-
-def needs_of(*paths) -> tuple[str, ...]:
-    """The absolute paths of ``paths`` (files or folders; None and empty skipped), for :class:`DaskPool`."""
-    return tuple(str(Path(p).resolve()) for p in paths if p)

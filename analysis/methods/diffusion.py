@@ -24,6 +24,7 @@ import pandas as pd
 from ..config import DEFAULT_BY
 from ..corpus import Corpus
 from .slogans import find_slogans
+from .trends import dated_periods
 
 __all__ = ["dated_documents", "formulation_list", "formulation_uses", "first_users", "diffusion", "adoption", "diffusion_by_period",
            "DIFFUSION_COLUMNS", "ADOPTION_COLUMNS", "PERIOD_COLUMNS"]
@@ -205,7 +206,7 @@ def diffusion_by_period(corp: Corpus, formulations, period: str | None = None, b
         formulation (share 0), in time order. Undated documents are left out with a warning naming them.
     """
     terms = formulation_list(corp, formulations, top=0)
-    periods = _period_table(corp, period)
+    periods = dated_periods(corp, period, caller="diffusion_by_period")[["id", "period", "start"]].copy()
     keys = ["period", "start"] + (["group"] if by is not None else [])
     if by is not None:
         periods["group"] = periods["id"].map(corp.groups(by).astype(str))
@@ -219,12 +220,3 @@ def diffusion_by_period(corp: Corpus, formulations, period: str | None = None, b
     out["documents_using"] = out["documents_using"].astype(int)
     out["share"] = out["documents_using"] / out["documents"]
     return out[["formulation"] + keys + ["documents_using", "documents", "share"]]
-
-
-def _period_table(corp: Corpus, period: str) -> pd.DataFrame:
-    periods = corp.periods(period)
-    undated = periods.loc[periods["date"].isna(), "id"].tolist()
-    if undated:
-        warnings.warn(f"{len(undated)} document(s) without a date left out of the periods: "
-                      f"{', '.join(map(str, undated))}", stacklevel=3)
-    return periods.loc[periods["date"].notna(), ["id", "period", "start"]].copy()
