@@ -32,7 +32,7 @@ Environment variables
 ``ANALYSIS_SEGMENTER``
     ``jieba`` or ``rjieba`` (default: the fastest installed; same output).
 ``ANALYSIS_MEMORY_MB``
-    Budget of the in-memory memo of segmentations (default 128).
+    Budget of each in-memory memo: segmentations, and documents' texts read back from the cache (default 128).
 ``ANALYSIS_FONT``
     A font file to draw Chinese with instead of the shipped Noto Sans SC.
 
@@ -243,7 +243,7 @@ def segmenter_setting() -> str:
 
 
 def memory_budget() -> int:
-    """Bytes of the in-memory memo of segmentations: ``$ANALYSIS_MEMORY_MB`` (default 128) × 2²⁰."""
+    """Bytes of each in-memory memo (segmentations; documents' texts): ``$ANALYSIS_MEMORY_MB`` (default 128) × 2²⁰."""
     env = _env("ANALYSIS_MEMORY_MB")
     try:
         mb = float(env) if env else 128.0

@@ -37,7 +37,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .lexicon import jieba_dictionary, lexicon_fingerprint, number_matcher
-from .config import cache_enabled
+from .config import cache_enabled, memory_budget
 from .store import iter_segmented, key, read_table, write_table
 
 __all__ = ["collocations", "find_phrases", "save_phrases", "load_phrases", "phrase_set", "COLLOCATION_COLUMNS",
@@ -92,10 +92,14 @@ def _corpus_ids(corp: Corpus, lexicon):
             for i, s in enumerate(segs)]
     strings = uniq.tolist()
     word = np.fromiter((bool(_WORD_RE.match(t)) for t in strings), dtype=bool, count=len(strings))
+    return docs, word, strings, _grammatical(strings)
+
+
+def _grammatical(strings) -> frozenset:
+    """The grammatical words among ``strings``, by their tag in jieba's dictionary (:data:`GRAMMATICAL_TAGS`)."""
     words, _, tags, _ = jieba_dictionary()
     tag_of = dict(zip(words, tags))
-    grammatical = frozenset(t for t in strings if tag_of.get(t, "").startswith(GRAMMATICAL_TAGS))
-    return docs, word, strings, grammatical
+    return frozenset(t for t in strings if tag_of.get(t, "").startswith(GRAMMATICAL_TAGS))
 
 
 def collocations(corp: Corpus, *, size: int | Sequence[int] = (2, 3, 4), min_count: int = 2,
@@ -199,38 +203,140 @@ def _score(docs, word, strings, n, min_count, smoothing, unigram, n_words) -> pd
     })
 
 
-def _bigram_stats(docs, word, min_count: int, smoothing: float = 0.5) -> pd.DataFrame:
-    """Statistics of the adjacent pairs of word tokens (ids into the current vocabulary) seen ``min_count`` times."""
-    xs, ys, ds = [], [], []
-    for di, ids in enumerate(docs):
+#: pair keys are ``x * PAIR_BASE + y``: ids stay below it, and a key fits in 64 bits
+PAIR_BASE = 2**31
+
+
+class _PairCounts:
+    """Counts of adjacent pairs of word tokens, gathered a run of documents at a time (memory holds the distinct
+    pairs and per-id totals, never the documents): occurrences and documents of each pair, how often each id
+    starts and ends a pair, and each word's occurrences."""
+
+    #: pairs gathered before the distinct ones are merged
+    MERGE_AT = 4_000_000
+
+    def __init__(self):
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.held = 0
+        self.windows = 0
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.ends = np.zeros(0, dtype=np.int64)
+        self.uni = np.zeros(0, dtype=np.int64)
+        self._run: list[tuple[np.ndarray, np.ndarray]] = []
+        self._run_words: list[np.ndarray] = []
+        self._run_size = 0
+
+    @staticmethod
+    def _add(total: np.ndarray, values: np.ndarray) -> np.ndarray:
+        counts = np.bincount(values) if len(values) else np.zeros(0, dtype=np.int64)
+        if len(counts) > len(total):
+            total = np.concatenate([total, np.zeros(len(counts) - len(total), dtype=np.int64)])
+        total[:len(counts)] += counts
+        return total
+
+    def add(self, ids: np.ndarray, word: np.ndarray) -> None:
+        """One document's token ids (``word``: whether each id is a word token)."""
         starts = _windows(ids, word[ids], 2)
-        xs.append(ids[starts])
-        ys.append(ids[starts + 1])
-        ds.append(np.full(len(starts), di))
-    x, y, d = (np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for v in (xs, ys, ds))
-    if not len(x):
-        return pd.DataFrame(columns=["x", "y", "count", "docs", "z", "share"])
-    all_ids = np.concatenate(docs)
-    uni = np.bincount(all_ids[word[all_ids]], minlength=len(word))
-    V = len(word)
-    codes, uniq = pd.factorize(x * V + y)
-    count = np.bincount(codes)
-    keep = np.flatnonzero(count >= min_count)
-    # documents of each kept pair: distinct (pair, document) combinations
-    pair_doc = pd.unique(codes.astype(np.int64) * (len(docs) + 1) + d)
-    docs_with = np.bincount(pair_doc // (len(docs) + 1), minlength=len(count))[keep]
-    count, uniq = count[keep], uniq[keep]
-    ux, uy = uniq // V, uniq % V
-    starts_with = np.bincount(x, minlength=V)[ux]
-    ends_with = np.bincount(y, minlength=V)[uy]
-    n11 = count + smoothing
-    n12 = starts_with - count + smoothing
-    n21 = ends_with - count + smoothing
-    n22 = len(x) - starts_with - ends_with + count + smoothing
-    lam = np.log(n11) - np.log(n12) - np.log(n21) + np.log(n22)
-    z = lam / np.sqrt(1 / n11 + 1 / n12 + 1 / n21 + 1 / n22)
-    share = count / np.minimum(uni[ux], uni[uy])
-    return pd.DataFrame({"x": ux, "y": uy, "count": count, "docs": docs_with, "z": z, "share": share})
+        self._run.append((ids[starts], ids[starts + 1]))
+        self._run_words.append(ids[word[ids]])
+        self._run_size += len(starts)
+        if self._run_size >= self.MERGE_AT // 4:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._run:
+            return
+        x = np.concatenate([a for a, _ in self._run])
+        y = np.concatenate([b for _, b in self._run])
+        doc = np.repeat(np.arange(len(self._run), dtype=np.int64), [len(a) for a, _ in self._run])
+        self.uni = self._add(self.uni, np.concatenate(self._run_words))
+        self._run, self._run_words, self._run_size = [], [], 0
+        if not len(x):
+            return
+        self.windows += len(x)
+        self.starts = self._add(self.starts, x)
+        self.ends = self._add(self.ends, y)
+        inverse, keys = pd.factorize(x * PAIR_BASE + y)  # hashing: faster than sorting
+        inverse = inverse.astype(np.int64)
+        count = np.bincount(inverse, minlength=len(keys))
+        pair_doc = pd.unique(inverse * (int(doc[-1]) + 1) + doc)  # distinct (pair, document)
+        docs = np.bincount(pair_doc // (int(doc[-1]) + 1), minlength=len(keys))
+        self.parts.append((keys, count, docs))
+        self.held += len(keys)
+        if self.held >= self.MERGE_AT:
+            self.parts = [self._merged()]
+            self.held = len(self.parts[0][0])
+
+    def _merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        inverse, keys = pd.factorize(np.concatenate([k for k, _, _ in self.parts]))
+        count = np.zeros(len(keys), dtype=np.int64)
+        docs = np.zeros(len(keys), dtype=np.int64)
+        np.add.at(count, inverse, np.concatenate([c for _, c, _ in self.parts]))
+        np.add.at(docs, inverse, np.concatenate([d for _, _, d in self.parts]))  # runs hold different documents
+        return keys, count, docs
+
+    def stats(self, n_ids: int, min_count: int, smoothing: float = 0.5) -> pd.DataFrame:
+        """The statistics of every pair seen ``min_count`` times (see :func:`_bigram_stats`)."""
+        self._flush()
+        if not self.windows:
+            return pd.DataFrame(columns=["x", "y", "count", "docs", "z", "share"])
+        keys, count, docs_with = self._merged()
+        pad = lambda a: np.concatenate([a, np.zeros(max(0, n_ids - len(a)), dtype=np.int64)])  # noqa: E731
+        starts, ends, uni = pad(self.starts), pad(self.ends), pad(self.uni)
+        keep = np.flatnonzero(count >= min_count)
+        count, keys, docs_with = count[keep], keys[keep], docs_with[keep]
+        ux, uy = keys // PAIR_BASE, keys % PAIR_BASE
+        starts_with, ends_with = starts[ux], ends[uy]
+        n11 = count + smoothing
+        n12 = starts_with - count + smoothing
+        n21 = ends_with - count + smoothing
+        n22 = self.windows - starts_with - ends_with + count + smoothing
+        lam = np.log(n11) - np.log(n12) - np.log(n21) + np.log(n22)
+        z = lam / np.sqrt(1 / n11 + 1 / n12 + 1 / n21 + 1 / n22)
+        share = count / np.minimum(uni[ux], uni[uy])
+        return pd.DataFrame({"x": ux, "y": uy, "count": count, "docs": docs_with, "z": z, "share": share})
+
+
+def _bigram_stats(docs, word, min_count: int, smoothing: float = 0.5) -> pd.DataFrame:
+    """Statistics of the adjacent pairs of word tokens (ids into the current vocabulary) seen ``min_count`` times:
+    x, y, count, docs (documents it is in), z (quanteda's, of the 2×2 table of the two positions, cells
+    smoothed), share (its count over the rarer part's occurrences as a word); rows by pair."""
+    acc = _PairCounts()
+    for ids in docs:
+        acc.add(ids, word)
+    return acc.stats(len(word), min_count, smoothing)
+
+
+class _Vocabulary:
+    """Global ids of the token strings of a corpus in order of first appearance, built a document at a time,
+    with whether each is a word."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self._word = np.zeros(1024, dtype=bool)
+
+    def ids(self, seg) -> np.ndarray:
+        """A document's tokens (a :class:`~analysis.segmentation.Segmented`) as global ids; strings not seen
+        before get the next ids, in order of first appearance."""
+        index = self.index
+        got = list(map(index.get, seg.tokens))
+        new = [j for j, i in enumerate(got) if i is None]
+        if new:
+            n = len(index)
+            for j in new:  # a string may be two types of a document (two tags)
+                got[j] = index.setdefault(seg.tokens[j], len(index))
+            added = list(dict.fromkeys(seg.tokens[j] for j in new))
+            if len(index) > len(self._word):
+                self._word = np.concatenate([self._word, np.zeros(max(len(self._word), len(added)), dtype=bool)])
+            self._word[n:len(index)] = [bool(_WORD_RE.match(t)) for t in added]
+        local = np.asarray(got, dtype=np.int64)
+        return local[seg.seq] if len(seg.seq) else np.zeros(0, dtype=np.int64)
+
+    @property
+    def word(self) -> np.ndarray:
+        return self._word[:len(self.index)]
 
 
 def _join_pairs(ids: np.ndarray, pair_ids: dict, sorted_keys: np.ndarray, n_vocab: int) -> np.ndarray:
@@ -291,12 +397,39 @@ def find_phrases(corp: Corpus, *, min_count: int | None = None, min_docs: int | 
              "max_chars": max_chars, "passes": passes}
     rules.update({k: v for k, v in given.items() if v is not None})
     number = number_matcher()
-    docs, word, strings, grammatical = _corpus_ids(corp, corp.lexicon if lexicon is None else lexicon)
-    parts = [(s,) for s in strings]  # each id's tokens
+    lex = corp.lexicon if lexicon is None else lexicon
+    vocab = _Vocabulary()
+    joins: list[tuple[dict, np.ndarray, int]] = []  # each pass's joined pairs, applied in order
     need_docs = min(rules["min_docs"], len(corp))
-    rows = []
+    rows, parts, word, grammatical = [], [], None, frozenset()
+    # the documents' ids are kept between passes when they fit in the memory budget; else each pass streams
+    # the documents from the caches again and applies the earlier passes' joins
+    held: list[np.ndarray] | None = []
+    budget = memory_budget()
     for pass_no in range(1, rules["passes"] + 1):
-        stats = _bigram_stats(docs, word, rules["min_count"])
+        acc = _PairCounts()
+        if pass_no > 1 and held is not None:
+            pair_ids, sorted_keys, n_vocab = joins[-1]
+            for i, ids in enumerate(held):
+                held[i] = ids = _join_pairs(ids, pair_ids, sorted_keys, n_vocab)
+                acc.add(ids, word)
+        else:
+            for seg in iter_segmented(corp.texts(), lexicon=lex):
+                ids = vocab.ids(seg)
+                for pair_ids, sorted_keys, n_vocab in joins:
+                    ids = _join_pairs(ids, pair_ids, sorted_keys, n_vocab)
+                acc.add(ids, vocab.word if word is None else word)
+                if held is not None:
+                    held.append(ids)
+                    budget -= ids.nbytes
+                    if budget < 0:
+                        held = None
+        if word is None:  # after the first pass: the whole vocabulary
+            word = vocab.word.copy()
+            strings = list(vocab.index)
+            parts = [(t,) for t in strings]  # each id's tokens
+            grammatical = _grammatical(strings)
+        stats = acc.stats(len(word), rules["min_count"])
         stats = stats[(stats["docs"] >= need_docs) & (stats["z"] >= rules["min_z"])
                       & (stats["share"] >= rules["min_share"])]
         if stats.empty:
@@ -314,8 +447,7 @@ def find_phrases(corp: Corpus, *, min_count: int | None = None, min_docs: int | 
                          "pass": pass_no, "count": int(c), "docs": int(dd), "z": float(z), "share": float(sh)})
         n_vocab = len(word)
         word = np.concatenate([word, np.ones(len(parts) - len(word), dtype=bool)])
-        sorted_keys = np.sort(np.fromiter(pair_ids, dtype=np.int64, count=len(pair_ids)))
-        docs = [_join_pairs(ids, pair_ids, sorted_keys, n_vocab) for ids in docs]
+        joins.append((pair_ids, np.sort(np.fromiter(pair_ids, dtype=np.int64, count=len(pair_ids))), n_vocab))
     out = pd.DataFrame(rows, columns=PHRASE_COLUMNS)
     # a phrase that a later pass absorbed whole everywhere is still listed: joining is longest first anyway
     return out.reset_index(drop=True)
@@ -344,7 +476,7 @@ def cached_phrases(corp: Corpus) -> pd.DataFrame:
     k = None
     if cache_enabled():
         k = key("tables", "phrases", PHRASES_VERSION, repr(sorted(PHRASE_RULES.items())), lexicon_fingerprint(
-            corp.lexicon), *(d.text for d in corp))
+            corp.lexicon), *(d.digest for d in corp))  # digests: a cached table is found without reading a text
         hit = read_table(k)
         if hit is not None:
             return hit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -144,43 +145,57 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
                 shape=(len(chunk), len(vocab)), dtype=np.int64)
             part.sum_duplicates()
             indptr.append(part.indptr[1:] + indptr[-1][-1])
-            indices.append(part.indices)
+            indices.append(part.indices.astype(np.int32))  # vocabulary ids: 4 bytes each, half the memory
             data.append(part.data)
         else:
             indptr.append(np.full(len(chunk), indptr[-1][-1]))
     terms = sorted(vocab)
-    rank = np.empty(len(vocab), dtype=np.int64)
-    rank[[vocab[t] for t in terms]] = np.arange(len(terms))
-    empty = np.zeros(0, dtype=np.int64)
-    ind = rank[np.concatenate(indices)] if indices else empty
-    dat = np.concatenate(data) if data else empty
-    m = sparse.csr_matrix((dat, ind, np.concatenate(indptr)), shape=(n_docs, len(terms)))
+    rank = np.empty(len(vocab), dtype=np.int32)
+    rank[[vocab[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
+    # the matrix is assembled with as few copies as it can be: it is the largest thing counting holds
+    ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+    del indices
+    np.take(rank, ind, out=ind)
+    dat = np.concatenate(data) if data else np.zeros(0, dtype=np.int64)
+    del data
+    ptr = np.concatenate(indptr)
+    if len(ind) < 2**31 - 1:
+        ptr = ptr.astype(np.int32)
+    else:
+        ind = ind.astype(np.int64)
+    m = sparse.csr_matrix((dat, ind, ptr), shape=(n_docs, len(terms)), copy=False)
     m.sort_indices()
     return m, terms
 
 
-def document_counts(texts: list[str], options: TokenOptions, lexicon=None) -> tuple[sparse.csr_matrix, list[str]]:
+def document_counts(texts: Iterable[str], options: TokenOptions, lexicon=None, digests: Sequence[str] | None = None
+                    ) -> tuple[sparse.csr_matrix, list[str]]:
     """Document-term counts of ``texts`` (:func:`_count` of their segmentations), through the cache of counts.
 
-    The key covers every text, the lexicon, the segmenter, the options, the
-    stopword list itself and :data:`COUNT_VERSION`, so any change to them counts
-    again (from the cached segmentations). ``ANALYSIS_CACHE=off`` skips it.
+    The key covers every text (or its ``digests``, :attr:`analysis.corpus.Document.digest`, which spare
+    reading the texts when the counts are cached), the lexicon, the segmenter, the options, the stopword list
+    itself and :data:`COUNT_VERSION`, so any change to them counts again (from the cached segmentations).
+    ``ANALYSIS_CACHE=off`` skips it. ``texts`` are read one at a time (a generator streams a corpus from disk).
     """
-    k = _counts_key(texts, options, lexicon) if texts and cache_enabled() else None
+    if digests is None:
+        texts = digests = list(texts)
+    k = _counts_key(digests, options, lexicon) if len(digests) and cache_enabled() else None
     if k is not None:
-        hit = read_counts(k, len(texts))
+        hit = read_counts(k, len(digests))
         if hit is not None:
             return hit
     segs = iter_segmented(texts, lexicon=lexicon)
     m, terms = _count((compound(s, options.phrases) for s in segs) if options.phrases else segs, options)
+    if m.shape[0] != len(digests):
+        raise ValueError(f"{m.shape[0]} texts counted for {len(digests)} digests")
     if k is not None:
         write_counts(k, m, terms)
     return m, terms
 
 
-def _counts_key(texts: list[str], options: TokenOptions, lexicon=None) -> str:
+def _counts_key(texts: Sequence[str], options: TokenOptions, lexicon=None) -> str:
     """Key of a corpus's counts: the counting version, segmenter, lexicon, options (phrases included), the
-    stopwords, the data files of the token rules, and every text."""
+    stopwords, the data files of the token rules, and every text (or its digest)."""
     stop = sorted(stopwords()) if options.stopwords else []
     opts = [options.stopwords, options.punctuation, options.numbers, options.min_chars, options.drop_proper,
             sorted(options.keep), options.content, sorted(options.phrases)]
@@ -203,8 +218,9 @@ def dfm(corp: Corpus, by: str | None = None, **options) -> Dfm:
         Passed to :func:`analysis.tokenize`; ``phrases=True`` also joins the corpus's phrases
         (:func:`analysis.find_phrases`), or pass a phrase table, a TSV path or token sequences.
     """
-    m, terms = document_counts([d.text for d in corp], corpus_options(corp, options), corp.lexicon)
-    n_chars = np.array([len(d.text) for d in corp], dtype=np.int64)
+    m, terms = document_counts(corp.texts(), corpus_options(corp, options), corp.lexicon,
+                               digests=[d.digest for d in corp])
+    n_chars = np.array([d.n_chars for d in corp], dtype=np.int64)
     rows = corp.ids
     if by is not None:
         groups = corp.groups(by)

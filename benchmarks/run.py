@@ -1,6 +1,6 @@
-"""Benchmark the suite's pipeline against raw jieba, cold and warm, from 1 MB to 64 MB.
+"""Benchmark the suite's pipeline against raw jieba, cold and warm, from 1 MB to 512 MB.
 
-    .venv/bin/python benchmarks/run.py            # full run (about 3 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py            # full run (about 20 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # a smaller run (about 1 minute)
     .venv/bin/python -m analysis bench [--quick]  # the same, through the CLI
 
@@ -23,10 +23,12 @@ In one run, on the same text, it measures
    worker, and (Linux) the proportional set size of the whole process tree,
    sampled every 250 ms, which counts pages the workers share with the parent
    once;
-5. time per MB at 1, 8 and 64 MB (``--sizes``), on corpora made at run time
+5. time per MB and peak memory at 1, 8, 64 and 512 MB (``--sizes``), on corpora made at run time
    in a temporary folder from the real corpus: each synthetic document is a
    seeded random draw of lines of the real reports, so every document is new
-   text (no cache hits between copies) while the language stays real;
+   text (no cache hits between copies) while the language stays real; at 64 MB
+   (``--raw-sizes``) raw ``jieba.lcut`` also runs on the whole synthetic corpus,
+   so the cold and warm ratios there are measured, not extrapolated;
 6. that the fast segmenter gives exactly the tokens and tags of the plain
    jieba reference on every document of the corpus and of the seeds;
 7. runs of one repeated character (口口口…, 一一一…, aaa…) of 1k, 10k, 100k and
@@ -327,7 +329,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", help=f"folder of .txt files (default {DEFAULT_CORPUS})")
     ap.add_argument("--quick", action="store_true", help="sizes 1 and 8 MB, equivalence on the seeds and 10 reports")
-    ap.add_argument("--sizes", default=None, help="comma-separated corpus sizes in MB (default 1,8,64; quick: 1,8)")
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated corpus sizes in MB (default 1,8,64,512; quick: 1,8)")
+    ap.add_argument("--raw-sizes", default="64",
+                    help="sizes (of --sizes) at which raw jieba.lcut is also run on the whole synthetic corpus, for "
+                         "cold and warm ratios measured there, not extrapolated (default 64; empty: none)")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: all usable CPUs)")
     ap.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -341,7 +347,8 @@ def main(argv=None) -> int:
 
     src = find_corpus(args.corpus)
     files = _txt_files(src)
-    sizes = [float(x) for x in (args.sizes or ("1,8" if args.quick else "1,8,64")).split(",") if x.strip()]
+    sizes = [float(x) for x in (args.sizes or ("1,8" if args.quick else "1,8,64,512")).split(",") if x.strip()]
+    raw_sizes = {float(x) for x in args.raw_sizes.split(",") if x.strip()}
     from analysis.config import workers as n_workers
 
     n_cpu = n_workers(args.workers)
@@ -420,8 +427,17 @@ def main(argv=None) -> int:
             mb = corpus_bytes(folder) / MB
             c = pipeline(folder, tmp / f"cache-{size:g}", args.workers, preload=True)
             w = pipeline(folder, tmp / f"cache-{size:g}", args.workers)
-            scaling.append({"mb": mb, "docs": c["docs"], "cold": c, "warm": w, "cold_s_per_mb": c["total_s"] / mb,
-                            "cold_steady_s_per_mb": c["steady_s"] / mb, "warm_s_per_mb": w["total_s"] / mb})
+            row = {"mb": mb, "docs": c["docs"], "cold": c, "warm": w, "cold_s_per_mb": c["total_s"] / mb,
+                   "cold_steady_s_per_mb": c["steady_s"] / mb, "warm_s_per_mb": w["total_s"] / mb}
+            if size in raw_sizes:
+                print(f"  raw jieba.lcut on the {mb:.0f} MB …", flush=True)
+                raw = raw_jieba(_txt_files(folder))
+                row["raw_jieba"] = raw
+                # cold with the start-up (jieba's dictionary load counted on both sides), and without it on both
+                row["cold_ratio_with_init"] = (raw["seconds"] + raw["init_s"]) / c["total_s"]
+                row["cold_ratio"] = raw["seconds"] / c["steady_s"]
+                row["warm_ratio"] = raw["seconds"] / w["total_s"]
+            scaling.append(row)
             shutil.rmtree(folder, ignore_errors=True)
         results["scaling"] = scaling
         if not args.no_runs:
@@ -474,6 +490,14 @@ def report(r: dict) -> None:
               f"{s['cold_s_per_mb']:10.3f} {s['cold_steady_s_per_mb']:12.3f} {s['warm']['total_s']:8.2f} "
               f"{s['warm_s_per_mb']:10.3f} {s['cold']['peak_rss_mb']:8.0f} {s['cold']['peak_rss_workers_mb']:8.0f} "
               f"{_mb(s['cold'].get('peak_tree_pss_mb')):>8}")
+    for s in r["scaling"]:
+        if "raw_jieba" in s:
+            raw = s["raw_jieba"]
+            print(f"  at {s['mb']:.0f} MB raw jieba.lcut ran on the whole corpus: {raw['seconds']:.1f} s "
+                  f"({raw['mb_per_s']:.2f} MB/s; dictionary load {raw['init_s']:.1f} s). Cold without start-up "
+                  f"{s['cold']['steady_s']:.1f} s = {s['cold_ratio']:.1f}x; cold with start-up on both sides "
+                  f"{s['cold']['total_s']:.1f} s = {s['cold_ratio_with_init']:.1f}x; warm {s['warm']['total_s']:.2f} s "
+                  f"= {s['warm_ratio']:.0f}x")
     if len(r["scaling"]) > 1:
         for key, label in (("cold_s_per_mb", "cold"), ("cold_steady_s_per_mb", "cold without startup"),
                            ("warm_s_per_mb", "warm")):

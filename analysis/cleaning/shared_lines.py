@@ -29,30 +29,34 @@ Deterministic: nothing depends on the order of documents but the order of the ou
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
 from ..config import data_file
 from ..errors import Problem
-from .corpus_options import corpus_options
-from .edits import CleanResult, Edit, apply_edits
+from .edits import Edit, apply_edits
 
 __all__ = [
     "STEP", "RULE", "SharedLineSettings", "shared_line_settings", "line_key", "shared_lines",
-    "shared_line_edits", "remove_shared_lines", "shared_line_problems", "shared_line_documents",
+    "shared_line_edits", "remove_shared_lines", "shared_line_problems", "find_blocks", "block_edits", "BlockTable",
+    "SHARED_LINES_VERSION",
 ]
 
 #: The audit's step and rule of the removals.
 STEP, RULE = "shared_lines", "shared_line"
 _EDGES = ("head", "foot")
 _SPACE_RE = re.compile(r"\s+")
+_INLINE_SPACE_RE = re.compile(r"[^\S\n]+")  # spaces but the line break
+#: Bump when what this step removes changes: part of the key of its cached result.
+SHARED_LINES_VERSION = "1"
 _DIGIT_RE = re.compile(r"\d+")
 
 
@@ -127,32 +131,41 @@ def line_key(line: str) -> str:
 # --------------------------------------------------------------------------- finding
 
 
-def _zones(lines: list[str], zone: int) -> dict[str, list[str]]:
-    """The keys of a text's head and foot lines, each from the edge inwards."""
-    keys = [line_key(x) for x in lines]
-    return {"head": keys[:zone], "foot": keys[::-1][:zone]}
+def _copy_key(text: str) -> bytes:
+    """A digest of a text up to spaces and numbers: the line keys (:func:`line_key`) of its lines, joined."""
+    flat = _DIGIT_RE.sub("0", _INLINE_SPACE_RE.sub("", text))
+    return hashlib.blake2b(flat.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _edge_counts(all_lines: Sequence[list[str]], s: SharedLineSettings) -> dict[str, Counter]:
+def _edge_lines(text: str, zone: int) -> tuple[list[str], list[str], int]:
+    """A text's first and last ``zone`` lines (each from the edge inwards) and its number of lines, without
+    splitting the rest of it."""
+    if not text:
+        return [], [], 0
+    return text.split("\n", zone)[:zone], text.rsplit("\n", zone)[::-1][:zone], text.count("\n") + 1
+
+
+def _edge_counts(texts: Iterable[str], s: SharedLineSettings) -> dict[str, Counter]:
     """For each edge: in how many documents each line key is among the edge lines.
 
     Copies count once: documents whose lines are the same (but for spaces and numbers)
     are one document here, so a corpus that holds a text twice does not make its lines
-    look shared.
+    look shared. One pass over the texts, holding only the counts and a digest per distinct text.
     """
     counts = {edge: Counter() for edge in _EDGES}
-    seen: set[tuple[str, ...]] = set()
-    for lines in all_lines:
-        whole = tuple(line_key(x) for x in lines)
+    seen: set[bytes] = set()
+    for text in texts:
+        whole = _copy_key(text)
         if whole in seen:
             continue
         seen.add(whole)
-        for edge, keys in _zones(lines, s.zone_lines).items():
-            counts[edge].update({k for k in keys if k and len(k) <= s.max_line_chars})
+        head, foot, _ = _edge_lines(text, s.zone_lines)
+        for edge, lines in (("head", head), ("foot", foot)):
+            counts[edge].update({k for k in map(line_key, lines) if k and len(k) <= s.max_line_chars})
     return counts
 
 
-def _block(keys: list[str], counts: Counter, need: int, s: SharedLineSettings) -> int:
+def _block(keys: Iterable[str], counts: Counter, need: int, s: SharedLineSettings) -> int:
     """How many lines from the edge (``keys`` from the edge inwards) form the shared block."""
     n, anchored = 0, False
     for k in keys:
@@ -165,23 +178,70 @@ def _block(keys: list[str], counts: Counter, need: int, s: SharedLineSettings) -
     return n if anchored else 0
 
 
-def _blocks(texts: Sequence[str], s: SharedLineSettings) -> tuple[list[list[str]], list[tuple[int, int]], dict]:
-    """Each text's lines, the sizes of its head and foot blocks, and the edge counts."""
-    all_lines = [t.split("\n") if t else [] for t in texts]
-    if not s.enabled:
-        return all_lines, [(0, 0)] * len(texts), {}
-    counts = _edge_counts(all_lines, s)
-    need = s.needed(len(texts))
-    sizes = []
-    for lines in all_lines:
-        zones = _zones(lines, s.zone_lines)
-        head = _block(zones["head"], counts["head"], need, s)
-        foot = _block(zones["foot"], counts["foot"], need, s)
-        taken = sum(len(x) + 1 for x in lines[:head]) + sum(len(x) + 1 for x in lines[len(lines) - foot:])
-        if head + foot >= len(lines) or taken > s.max_block_share * (sum(len(x) + 1 for x in lines)):
-            head = foot = 0  # never empty a document, nor take most of it: shared text, not boilerplate
-        sizes.append((head, foot))
-    return all_lines, sizes, counts
+def _cuts(text: str, counts: dict, need: int, s: SharedLineSettings) -> tuple[list[str], list[str]]:
+    """The lines of a text's head block and foot block (the foot's from the edge inwards)."""
+    head_lines, foot_lines, n_lines = _edge_lines(text, s.zone_lines)
+    head = _block(map(line_key, head_lines), counts["head"], need, s)
+    foot = _block(map(line_key, foot_lines), counts["foot"], need, s)
+    taken = sum(len(x) + 1 for x in head_lines[:head]) + sum(len(x) + 1 for x in foot_lines[:foot])
+    if head + foot >= n_lines or taken > s.max_block_share * (len(text) + 1):
+        return [], []  # never empty a document, nor take most of it: shared text, not boilerplate
+    return head_lines[:head], foot_lines[:foot]
+
+
+def find_blocks(texts: Callable[[], Iterable[str]], s: SharedLineSettings, n: int
+           ) -> Iterator[tuple[list[str], list[str], dict]]:
+    """For each of the ``n`` texts of ``texts()`` (called twice: one pass counts, one cuts, so the texts can be
+    streamed from disk), the lines of its head block and of its foot block, and the edge counts."""
+    if not s.enabled or n < s.needed(n):
+        for _ in texts():
+            yield [], [], {}
+        return
+    counts = _edge_counts(texts(), s)
+    need = s.needed(n)
+    for text in texts():
+        yield (*_cuts(text, counts, need, s), counts)
+
+
+def block_edits(text: str, head: list[str], foot: list[str]) -> list[Edit]:
+    """The edits that remove a text's head block with the line break after it and its foot block with the one
+    before it."""
+    edits = []
+    if head:
+        end = sum(len(x) + 1 for x in head)
+        edits.append(Edit(STEP, RULE, 0, end, text[:end], ""))
+    if foot:
+        start = len(text) - sum(len(x) + 1 for x in foot)
+        edits.append(Edit(STEP, RULE, start, len(text), text[start:], ""))
+    return edits
+
+
+class BlockTable:
+    """The rows of :func:`shared_lines`, gathered one document at a time (``add``, then ``frame``)."""
+
+    def __init__(self):
+        self.seen: dict[tuple[str, str], dict] = {}
+
+    def add(self, head: list[str], foot: list[str], counts: dict) -> None:
+        taken = [("head", i + 1, line) for i, line in enumerate(head)]
+        taken += [("foot", i + 1, line) for i, line in enumerate(foot)]
+        first: dict[tuple[str, str], tuple[int, str]] = {}
+        for edge, pos, line in taken:  # each line once per document, at its outermost position
+            first.setdefault((edge, line_key(line)), (pos, line))
+        for (edge, key), (pos, line) in first.items():
+            row = self.seen.setdefault((edge, key), {"edge": edge, "line": line, "n_docs": 0,
+                                                     "n_edge_docs": counts[edge][key], "positions": []})
+            row["n_docs"] += 1
+            row["positions"].append(pos)
+
+    def frame(self) -> pd.DataFrame:
+        rows = [{**{k: v for k, v in r.items() if k != "positions"},
+                 "position": int(sorted(r["positions"])[len(r["positions"]) // 2])} for r in self.seen.values()]
+        df = pd.DataFrame(rows, columns=["edge", "line", "n_docs", "n_edge_docs", "position"])
+        if df.empty:
+            return df
+        df["order"] = df["edge"].map({e: i for i, e in enumerate(_EDGES)})
+        return df.sort_values(["order", "position", "line"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def shared_lines(texts: Sequence[str], settings: SharedLineSettings | None = None) -> pd.DataFrame:
@@ -192,27 +252,7 @@ def shared_lines(texts: Sequence[str], settings: SharedLineSettings | None = Non
     among their edge lines), ``position`` (its median distance from the edge, 1 = the
     outermost line); sorted by edge, then position, then line.
     """
-    s = settings or shared_line_settings()
-    all_lines, sizes, counts = _blocks(texts, s)
-    seen: dict[tuple[str, str], dict] = {}
-    for lines, (head, foot) in zip(all_lines, sizes):
-        taken = [("head", i + 1, lines[i]) for i in range(head)]
-        taken += [("foot", i + 1, lines[len(lines) - 1 - i]) for i in range(foot)]
-        first: dict[tuple[str, str], tuple[int, str]] = {}
-        for edge, pos, line in taken:  # each line once per document, at its outermost position
-            first.setdefault((edge, line_key(line)), (pos, line))
-        for (edge, key), (pos, line) in first.items():
-            row = seen.setdefault((edge, key), {"edge": edge, "line": line, "n_docs": 0,
-                                                "n_edge_docs": counts[edge][key], "positions": []})
-            row["n_docs"] += 1
-            row["positions"].append(pos)
-    rows = [{**{k: v for k, v in r.items() if k != "positions"}, "position": int(sorted(r["positions"])[len(r["positions"]) // 2])}
-            for r in seen.values()]
-    df = pd.DataFrame(rows, columns=["edge", "line", "n_docs", "n_edge_docs", "position"])
-    if df.empty:
-        return df
-    df["order"] = df["edge"].map({e: i for i, e in enumerate(_EDGES)})
-    return df.sort_values(["order", "position", "line"], kind="stable").drop(columns="order").reset_index(drop=True)
+    return remove_shared_lines(texts, settings)[2]
 
 
 def shared_line_edits(texts: Sequence[str], settings: SharedLineSettings | None = None) -> list[list[Edit]]:
@@ -221,28 +261,21 @@ def shared_line_edits(texts: Sequence[str], settings: SharedLineSettings | None 
     At most two edits a text: the head block with the line break after it, the foot
     block with the line break before it.
     """
-    s = settings or shared_line_settings()
-    all_lines, sizes, _ = _blocks(texts, s)
-    out = []
-    for text, lines, (head, foot) in zip(texts, all_lines, sizes):
-        edits = []
-        if head:
-            end = sum(len(x) + 1 for x in lines[:head])
-            edits.append(Edit(STEP, RULE, 0, end, text[:end], ""))
-        if foot:
-            start = len(text) - sum(len(x) + 1 for x in lines[len(lines) - foot:])
-            edits.append(Edit(STEP, RULE, start, len(text), text[start:], ""))
-        out.append(edits)
-    return out
+    return remove_shared_lines(texts, settings)[1]
 
 
 def remove_shared_lines(texts: Sequence[str], settings: SharedLineSettings | None = None
                         ) -> tuple[list[str], list[list[Edit]], pd.DataFrame]:
     """The texts without their shared blocks, the edits per text and the lines found (:func:`shared_lines`)."""
     s = settings or shared_line_settings()
-    edits = shared_line_edits(texts, s)
-    new = [apply_edits(t, e) if e else t for t, e in zip(texts, edits)]
-    return new, edits, shared_lines(texts, s)
+    new, edits, table = [], [], BlockTable()
+    for text, (head, foot, counts) in zip(texts, find_blocks(lambda: iter(texts), s, len(texts))):
+        e = block_edits(text, head, foot)
+        if e:
+            table.add(head, foot, counts)
+        edits.append(e)
+        new.append(apply_edits(text, e) if e else text)
+    return new, edits, table.frame()
 
 
 # --------------------------------------------------------------------------- on a loaded corpus
@@ -267,28 +300,3 @@ def shared_line_problems(found: pd.DataFrame, n_total: int, where: str) -> list[
             "raise min_docs or min_share in analysis/data/shared_lines.yaml, or write 'shared_lines: false' in the "
             "corpus folder's corpus.yaml"))
     return out
-
-
-def shared_line_documents(docs: list, folder) -> tuple[list, list[Problem]]:
-    """The loaded documents without their shared blocks, and a warning per edge that lost one.
-
-    ``docs`` are :class:`analysis.corpus.Document` objects (anything with ``text`` and a
-    ``result`` of :class:`~analysis.cleaning.CleanResult`): a document with a shared block
-    gets a new ``result`` whose edits end with this step's, so its audit and ``replay``
-    account for every character. The settings are ``data/shared_lines.yaml`` with the
-    ``shared_lines`` key of the folder's ``corpus.yaml``.
-    """
-    try:
-        s = shared_line_settings(overrides=corpus_options(folder).get("shared_lines"))
-    except ValueError as exc:
-        return docs, [Problem("error", str(folder), str(exc), "correct the corpus folder's corpus.yaml "
-                              "(see analysis.cleaning.corpus_options), or remove it")]
-    if not s.enabled or len(docs) < s.needed(len(docs)) or not docs:
-        return docs, []
-    texts = [d.text for d in docs]
-    edits = shared_line_edits(texts, s)
-    if not any(edits):
-        return docs, []
-    out = [d if not e else replace(d, result=CleanResult(apply_edits(d.text, e), [*d.result.edits, *e]))
-           for d, e in zip(docs, edits)]
-    return out, shared_line_problems(shared_lines(texts, s), len(docs), str(folder))

@@ -1,19 +1,21 @@
 """The corpus's data model: :class:`Document` and :class:`Corpus`, and how documents form groups."""
 from __future__ import annotations
 
+import hashlib
 import warnings
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
 
-from ..cleaning import CleanResult
-from ..config import DEFAULT_BY, period_setting, resolve_by
+from ..cleaning import CleanResult, Edit, apply_edits
+from ..config import DEFAULT_BY, cache_dir, memory_budget, period_setting, resolve_by
 from ..errors import CorpusError, Problem
+from ..store import MemoryCache, read_document
 from .periods import document_periods, is_period_spec, suggest_period
 
-__all__ = ["Document", "Corpus", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label", "REPORT_MARKER"]
+__all__ = ["Document", "Corpus", "text_memo", "MANIFEST", "FRAME_COLUMNS", "NO_GROUP", "empty_label", "REPORT_MARKER"]
 
 #: The manifest's file name inside a corpus folder.
 MANIFEST = "manifest.csv"
@@ -25,27 +27,150 @@ NO_GROUP = "(none)"
 FRAME_COLUMNS = ("encoding", "n_chars_raw", "n_chars", "text", "raw")
 
 
-@dataclass
 class Document:
-    """One document: its manifest row (``meta``), raw and clean text, and audit."""
+    """One document: its manifest row (``meta``), raw and clean text, and audit.
 
-    id: str
-    file: str
-    meta: dict
-    raw: str
-    encoding: str
-    result: CleanResult = field(repr=False)
+    The texts of a document loaded through the document cache (``key`` set) are
+    not held: they are read back from the cache when asked, through a memo of the
+    recent ones bounded by ``$ANALYSIS_MEMORY_MB`` (:func:`text_memo`), so a loaded
+    corpus holds its metadata in memory, not its text. ``extra`` are the
+    corpus-level edits made after the document's own cleaning (shared
+    boilerplate: one layer, positions in the document's own clean text), applied to the cached text when it is read. A document built
+    from texts (``Document(id, file, meta, raw, encoding, result)``) holds them.
+    """
+
+    def __init__(self, id: str, file: str, meta: dict, raw: str | None, encoding: str,
+                 result: CleanResult | None = None, *, key: str | None = None, n_chars: int | None = None,
+                 extra: tuple = ()):
+        if result is None and key is None:
+            raise ValueError("a Document needs its texts or the cache key they are stored under")
+        self.id = id
+        self.file = file
+        self.meta = meta
+        self.encoding = encoding
+        #: the key of the document cache's entry its texts are read from (None: held in memory), and the folder of
+        #: that cache (the one in use when the document was loaded, wherever ``$ANALYSIS_CACHE`` points later)
+        self.key = key if result is None else None
+        self.root = store_root() if self.key is not None else None
+        self.extra = tuple(extra)
+        self._raw, self._result = (raw, result) if result is not None else (None, None)
+        #: characters of clean text (known without reading the text)
+        self.n_chars = len(result.text) if result is not None else int(n_chars)
+
+    @classmethod
+    def stored(cls, doc: "Document", key: str) -> "Document":
+        """``doc`` with its texts left in the document cache under ``key`` (they are kept in the memo for now)."""
+        out = cls(doc.id, doc.file, doc.meta, None, doc.encoding, key=key, n_chars=doc.n_chars, extra=doc.extra)
+        text_memo().put((key, _spans(doc.extra)), (doc.raw, doc.result))
+        return out
+
+    def with_edits(self, edits) -> "Document":
+        """The document after further corpus-level ``edits`` (positions in its clean text), recorded in its audit."""
+        if not edits:
+            return self
+        base = self.text
+        edits = [e if e.old is not None else e._replace(old=base[e.start:e.end]) for e in edits]
+        text = apply_edits(base, edits)
+        if self.key is None:
+            return Document(self.id, self.file, self.meta, self.raw, self.encoding,
+                            CleanResult(text, [*self.result.edits, *edits]), extra=(*self.extra, *edits))
+        out = Document(self.id, self.file, self.meta, None, self.encoding, key=self.key, n_chars=len(text),
+                       extra=(*self.extra, *edits))
+        out.root = self.root
+        text_memo().put((self.key, _spans(out.extra)), (self.raw, CleanResult(text, [*self.result.edits, *edits])))
+        return out
+
+    def _texts(self) -> tuple[str, CleanResult]:
+        if self._result is not None:
+            return self._raw, self._result
+        mkey = (self.key, _spans(self.extra))
+        hit = text_memo().get(mkey)
+        if hit is not None:
+            return hit
+        entry = read_document(self.key, self.root)
+        if entry is None or not entry[0].get("ok"):
+            raise CorpusError([Problem("error", self.file, "its cleaned text is no longer in the cache (the cache "
+                                       "was cleared, or the entry was damaged) since the corpus was loaded",
+                                       "load the corpus again (analysis.load_corpus)")], self.file)
+        header, raw, text = entry
+        edits = [Edit(*e) for e in header["edits"]]
+        if self.extra:
+            text = apply_edits(text, self.extra)
+            edits += self.extra
+        if len(text) != self.n_chars:
+            raise CorpusError([Problem("error", self.file, "its cached text is not the text loaded (the cache "
+                                       "folder was changed since the corpus was loaded)",
+                                       "load the corpus again (analysis.load_corpus)")], self.file)
+        out = (raw, CleanResult(text, edits))
+        text_memo().put(mkey, out)
+        return out
+
+    @property
+    def raw(self) -> str:
+        """The text as read from its file (decoded), before cleaning."""
+        return self._texts()[0]
+
+    @property
+    def result(self) -> CleanResult:
+        """The clean text with the edits that made it."""
+        return self._texts()[1]
 
     @property
     def text(self) -> str:
         """The clean text."""
-        return self.result.text
+        return self._texts()[1].text
+
+    @property
+    def digest(self) -> str:
+        """The identity of the clean text, for cache keys: equal digests, equal texts. Without reading the text
+        when it is stored (its cache key and the corpus-level edits), else a hash of the text."""
+        if self.key is not None:
+            return "stored:" + self.key + ":" + ",".join("%d-%d-%d" % span for span in _spans(self.extra))
+        return "text:" + hashlib.blake2b(self.text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
     def audit(self) -> pd.DataFrame:
         """Every edit cleaning made, with the document id."""
         df = self.result.audit()
         df.insert(0, "doc_id", self.id)
         return df
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return ((self.id, self.file, self.meta, self.encoding, self.raw, self.result)
+                == (other.id, other.file, other.meta, other.encoding, other.raw, other.result))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        where = f"cached {self.key[:12]}" if self.key else "in memory"
+        return f"Document(id={self.id!r}, file={self.file!r}, {self.n_chars:,} characters, {where})"
+
+
+@lru_cache(maxsize=8)
+def _root(folder: str) -> Path:
+    return Path(folder) / "documents"
+
+
+def store_root() -> Path:
+    """The folder of the document cache in use now (one shared object per folder)."""
+    return _root(str(cache_dir()))
+
+
+def _spans(edits) -> tuple:
+    return tuple((e.start, e.end, len(e.new)) for e in edits)
+
+
+_TEXT_MEMO: MemoryCache | None = None
+
+
+def text_memo() -> MemoryCache:
+    """The memo of documents' texts read from the document cache, bounded by ``$ANALYSIS_MEMORY_MB``."""
+    global _TEXT_MEMO
+    if _TEXT_MEMO is None:
+        _TEXT_MEMO = MemoryCache(memory_budget(), sizeof=lambda v: 2 * (len(v[0]) + len(v[1].text))
+                                 + 120 * len(v[1].edits))
+    return _TEXT_MEMO
 
 
 def empty_label(values: set[str], by: str) -> str:
@@ -98,12 +223,16 @@ class Corpus:
 
     def __repr__(self) -> str:
         own = f" · its own lexicon {self.lexicon[-1]}" if self.lexicon else ""
-        return f"<Corpus {self.path} · {len(self)} documents · {sum(len(d.text) for d in self.docs):,} characters{own}>"
+        return f"<Corpus {self.path} · {len(self)} documents · {sum(d.n_chars for d in self.docs):,} characters{own}>"
 
     @property
     def source(self) -> str:
         """Where the documents' metadata is read from, for messages: the manifest, or the table itself."""
         return str(self.path if self.path.is_file() else self.path / MANIFEST)
+
+    def texts(self) -> Iterator[str]:
+        """The clean texts, in corpus order, one at a time (read from the cache as they are asked for)."""
+        return (d.text for d in self.docs)
 
     @property
     def ids(self) -> list[str]:

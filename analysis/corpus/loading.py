@@ -17,25 +17,29 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections import deque
 from functools import lru_cache
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
-from ..cleaning.shared_lines import shared_line_documents
 from ..config import cache_enabled, corpus_dir, data_file, metadata_setting, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import get_segmenter
-from ..store import check_writable, file_digest, iter_segmented, key, read_document, write_document
+from ..store import check_writable, entry_path, file_digest, iter_segmented, key, read_document, write_document
 from .documents import Corpus, Document
 from .manifest import check_rows, read_manifest
 from .reading import READING_VERSION, document_from_text, load_document
 from .metadata import join_metadata
+from .shared_lines import shared_line_documents
 from .tables import is_table, read_table_corpus
 
 __all__ = ["load_corpus", "scan", "validate", "load_serial", "document_key", "corpus_lexicon"]
 
+#: Characters of text a worker cleans per task at most (roughly): the documents of a task come back to this
+#: process together, so this bounds the texts in flight.
+BATCH_CHARS = 2_000_000
 #: The data files cleaning reads: their bytes are part of the key of cached documents.
 _CLEANING_DATA = ("boilerplate.yaml", "document_types.txt")
 
@@ -152,9 +156,7 @@ def _table_corpus(table: Path, problems: list[Problem], cache: bool, id_column: 
             if not raw.strip():
                 own.append(Problem("error", where, "has no text (only whitespace)", "add the document's text or "
                                    "remove the row"))
-            hit = (doc, own)
-            if k is not None:
-                write_document(k, *_pack(doc, own, where))
+            hit = _kept(doc, own, k, where)
         results.append(hit)
     return _corpus(table, df, results, problems, lexicon)
 
@@ -215,8 +217,25 @@ def _unpack(entry: tuple[dict, str, str], row: dict, fpath: str) -> tuple[Docume
     return Document(row["id"], row["file"], dict(row), raw, header["encoding"], CleanResult(text, edits)), problems
 
 
-def _load_one(folder: str, row: dict, cache: bool) -> tuple[Document | None, list[Problem]]:
-    """Load one document like :func:`~analysis.corpus.reading.load_document`, through the document cache."""
+def _kept(doc: Document | None, problems: list[Problem], k: str | None, fpath: str, written: bool = False
+          ) -> tuple[Document | None, list[Problem]]:
+    """A freshly loaded document, left in the document cache under ``k`` (written here unless ``written``, as a
+    worker of this machine has) so that memory holds its metadata, not its text; held in memory when there is no
+    cache or it cannot be written."""
+    if k is None:
+        return doc, problems
+    if not written:
+        written = write_document(k, *_pack(doc, problems, fpath))
+    elif not entry_path("documents", k).is_file():  # written by a worker that does not share this cache folder
+        written = write_document(k, *_pack(doc, problems, fpath))
+    return (Document.stored(doc, k) if doc is not None and written else doc), problems
+
+
+def _load_one(folder: str, row: dict, cache: bool, keep: bool = True) -> tuple[Document | None, list[Problem]]:
+    """Load one document like :func:`~analysis.corpus.reading.load_document`, through the document cache.
+
+    ``keep=False`` (in a worker process) writes the cache and returns the document with its texts, for the
+    parent to keep (:func:`_kept`); its key is its ``key`` attribute."""
     fpath = Path(folder) / row["file"]
     k = None
     if cache:
@@ -231,25 +250,29 @@ def _load_one(folder: str, row: dict, cache: bool) -> tuple[Document | None, lis
                 return hit
     problems: list[Problem] = []
     doc = load_document(Path(folder), row, problems)
+    if keep:
+        return _kept(doc, problems, k, str(fpath))
     if k is not None:
         write_document(k, *_pack(doc, problems, str(fpath)))
-    return doc, problems
+    return (doc, k), problems
 
 
 def _cached(k: str, row: dict, fpath: str):
-    """The cached document for key ``k``, or None (missing or damaged)."""
+    """The cached document for key ``k`` (its texts left in the cache), or None (missing or damaged)."""
     entry = read_document(k)
     if entry is None:
         return None
     try:
-        return _unpack(entry, row, fpath)
+        doc, problems = _unpack(entry, row, fpath)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
+    return (Document.stored(doc, k) if doc is not None else None), problems
 
 
 def _load_rows(args):
+    """A worker's batch: each document with its texts and cache key, and its problems."""
     folder, rows, cache = args
-    return [_load_one(folder, row, cache) for row in rows]
+    return [_load_one(folder, row, cache, keep=False) for row in rows]
 
 
 def _size(path: Path) -> int:
@@ -360,16 +383,18 @@ def load_corpus(
             forking = single_threaded()
             if forking:
                 is_word("中")  # cleaning's dictionary, loaded once here: forked workers share it
-            batches = _batches(todo, sizes, 4 * n)
+            batches = _batches(todo, sizes, max(4 * n, sum(sizes.values()) // BATCH_CHARS))
             if cache:
                 check_writable()  # the workers write the cache: a warning here if they cannot
             with process_pool(n, needs=(str(folder.resolve()), *(lexicon or ()))) as pool:
-                futs = [(b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))) for b in batches]
+                futs = deque((b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache)))
+                             for b in batches)
                 if segment and forking:
                     get_segmenter(lexicon=lexicon)  # built while the workers clean, ready for the segmenting workers
-                for b, fut in futs:
-                    for i, res in zip(b, fut.result()):
-                        results[i] = res
+                while futs:
+                    b, fut = futs.popleft()  # a future holds its documents' texts: let it go once they are kept
+                    for i, ((doc, k), probs) in zip(b, fut.result()):
+                        results[i] = _kept(doc, probs, k, str(folder / rows[i]["file"]), written=True)
                     bar.update(len(b))
             segment_new = segment
     finally:
@@ -379,7 +404,7 @@ def load_corpus(
         # segment what was just cleaned (after the corpus-level cleaning step), on all cores, into the caches
         # (disk, and memory for what comes next in this process): nearly every analysis needs it
         fresh = {rows[i]["id"] for i in todo}
-        new = [d.text for d in corp if d.id in fresh]
+        new = (d.text for d in corp if d.id in fresh)  # one at a time: the texts stay in the cache
         for _ in iter_segmented(new, lexicon=lexicon, n_workers=n_workers, progress=progress, cache=cache):
             pass
     return corp

@@ -29,13 +29,13 @@ from pathlib import Path
 from ..config import cache_dir, cache_enabled
 from .entries import (read_counts, read_document, read_segmentation, read_table, write_counts, write_document,
                       write_segmentation, write_table)
-from .files import FORMATS, check_writable, file_digest, key
+from .files import FORMATS, check_writable, entry_path, file_digest, key
 from .memory import MemoryCache
 from .segmentations import (DISK_MIN_CHARS, iter_segmented, memory_memo, segment_many, segmentation_key, segmented,
                             split_text)
 
 __all__ = [
-    "cache_info", "clear_cache", "cache_enabled", "segment_cache_dir", "key", "file_digest", "FORMATS",
+    "cache_info", "clear_cache", "cache_enabled", "segment_cache_dir", "key", "entry_path", "file_digest", "FORMATS",
     "read_segmentation", "write_segmentation", "read_counts", "write_counts", "read_document", "write_document",
     "read_table", "write_table",
     "MemoryCache", "memory_memo", "segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text",

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..segmentation import Segmented
-from .files import DAMAGED, atomic_write, discard, entry_path, pack_framed, read_entry, unpack_framed
+from .files import DAMAGED, atomic_write, discard, entry_path, framed_parts, pack_framed, read_entry, unpack_framed
 
 __all__ = ["segmentation_to_bytes", "segmentation_from_bytes", "read_segmentation", "write_segmentation",
            "read_counts", "write_counts", "read_document", "write_document", "read_table", "write_table"]
@@ -126,10 +126,11 @@ def write_counts(key: str, matrix, terms: Sequence[str]) -> bool:
     text = sep.join(terms).encode("utf-8", "surrogatepass")
     header = {"n_rows": int(matrix.shape[0]), "n_terms": len(terms), "nnz": int(matrix.nnz), "sep": sep,
               "n_bytes": len(text)}
-    data = pack_framed("counts", header, np.asarray(matrix.indptr, dtype="<i8").tobytes(),
-                       np.asarray(matrix.indices, dtype="<i4").tobytes(), np.asarray(matrix.data, dtype="<i8").tobytes(),
-                       text)
-    return atomic_write(entry_path("counts", key), data)
+    # the arrays are written as they are (a copy only where the type differs): a large corpus's matrix is big
+    parts = framed_parts("counts", header, *(np.ascontiguousarray(a, dtype=t) for a, t in
+                                             ((matrix.indptr, "<i8"), (matrix.indices, "<i4"), (matrix.data, "<i8"))),
+                         text)
+    return atomic_write(entry_path("counts", key), parts)
 
 
 def read_counts(key: str, n_rows: int):
@@ -144,7 +145,7 @@ def _counts(data: bytes, header: dict, at: int, end: int, n_rows: int):
         raise ValueError("truncated or not this corpus")
     indptr = np.frombuffer(data, dtype="<i8", count=nr + 1, offset=at).astype(np.int64)
     at += 8 * (nr + 1)
-    indices = np.frombuffer(data, dtype="<i4", count=nnz, offset=at).astype(np.int64)
+    indices = np.frombuffer(data, dtype="<i4", count=nnz, offset=at).astype(np.int32)
     at += 4 * nnz
     counts = np.frombuffer(data, dtype="<i8", count=nnz, offset=at).astype(np.int64)
     at += 8 * nnz
@@ -166,9 +167,10 @@ def write_document(key: str, header: dict, raw: str, text: str) -> bool:
     return atomic_write(entry_path("documents", key), pack_framed("documents", header, raw_b, text_b))
 
 
-def read_document(key: str) -> tuple[dict, str, str] | None:
-    """``(header, raw, text)`` cached for ``key``, or None (missing; damaged: the file is removed)."""
-    return _read("documents", key, _document)
+def read_document(key: str, root: Path | None = None) -> tuple[dict, str, str] | None:
+    """``(header, raw, text)`` cached for ``key`` (in the folder ``root`` of documents, default the cache's), or
+    None (missing; damaged: the file is removed)."""
+    return _read("documents", key, _document, root)
 
 
 def _document(data: bytes, header: dict, at: int, end: int) -> tuple[dict, str, str]:

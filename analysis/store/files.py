@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..config import cache_dir
 
-__all__ = ["FORMATS", "DAMAGED", "key", "entry_path", "pack_framed", "unpack_framed", "atomic_write", "discard",
+__all__ = ["FORMATS", "DAMAGED", "key", "entry_path", "framed_parts", "pack_framed", "unpack_framed", "atomic_write", "discard",
            "read_entry", "file_digest", "warn_unwritable", "check_writable"]
 
 #: Format number of each kind of entry, in the key and in the file's magic: bump it when the file layout changes.
@@ -61,11 +61,20 @@ def _magic(kind: str) -> bytes:
     return f"A{kind[:3].upper()}{FORMATS[kind]}\n".encode()
 
 
-def pack_framed(kind: str, header: dict, *payload: bytes) -> bytes:
-    """The bytes of a cache file of ``kind``: magic, JSON header, payload and checksum."""
+def framed_parts(kind: str, header: dict, *payload) -> list:
+    """The parts of a cache file of ``kind``, in order: magic, JSON header, payload (bytes, or any buffer such as a
+    contiguous little-endian numpy array: nothing is copied) and checksum. :func:`atomic_write` writes them."""
     h = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    body = b"".join([_magic(kind), struct.pack("<I", len(h)), h, *payload])
-    return body + struct.pack("<I", zlib.crc32(body))
+    parts = [_magic(kind), struct.pack("<I", len(h)), h, *payload]
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return [*parts, struct.pack("<I", crc)]
+
+
+def pack_framed(kind: str, header: dict, *payload) -> bytes:
+    """The bytes of a cache file of ``kind``: magic, JSON header, payload and checksum."""
+    return b"".join(framed_parts(kind, header, *payload))
 
 
 def unpack_framed(blob: bytes, kind: str) -> tuple[dict, int, int]:
@@ -91,8 +100,9 @@ def unpack_framed(blob: bytes, kind: str) -> tuple[dict, int, int]:
     return header, at + hlen, end
 
 
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename; False if it failed.
+def atomic_write(path: Path, data) -> bool:
+    """Write ``data`` (bytes, or a list of parts: :func:`framed_parts`) to ``path`` through a temporary file and a
+    rename; False if it failed.
 
     A failure (an unwritable or full cache folder) costs time, never a result;
     it is announced once per cache folder by :func:`warn_unwritable`.
@@ -102,7 +112,8 @@ def atomic_write(path: Path, data: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                for part in ([data] if isinstance(data, (bytes, bytearray, memoryview)) else data):
+                    f.write(part)
             os.replace(tmp, path)
         except BaseException:
             try:

@@ -12,6 +12,7 @@ backend and version)`` (:func:`segmentation_key`); texts shorter than
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -25,7 +26,7 @@ from .files import check_writable, key
 from .memory import MemoryCache
 
 __all__ = ["segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text", "memory_memo",
-           "DISK_MIN_CHARS", "PIECE_CHARS"]
+           "DISK_MIN_CHARS", "PIECE_CHARS", "WINDOW_CHARS"]
 
 #: texts shorter than this are only memoised in memory (they are fast to segment)
 DISK_MIN_CHARS = 500
@@ -121,6 +122,11 @@ def _segment_piece(args: tuple) -> tuple[tuple[str, ...], tuple[str, ...], bytes
     return seg.tokens, seg.pos, seg.seq.tobytes()
 
 
+#: characters of text segmenting in the workers (or waiting for them) at any time: texts are read from the
+#: iterable no further ahead than this, so memory holds a window of the corpus, never all of it
+WINDOW_CHARS = 4_000_000
+
+
 def iter_segmented(
     texts: Iterable[str],
     *,
@@ -131,6 +137,10 @@ def iter_segmented(
     cache: bool = True,
 ) -> Iterator[Segmented]:
     """Segmentation of each text (:class:`~analysis.segmentation.Segmented`), in order.
+
+    The texts are read from ``texts`` as they are needed (it may be a generator reading them from disk): at most
+    :data:`WINDOW_CHARS` characters ahead of the segmentation last yielded are held, so a corpus larger than
+    memory streams through.
 
     Parameters
     ----------
@@ -145,56 +155,87 @@ def iter_segmented(
         :func:`analysis.pool.min_parallel_chars` characters to segment are
         done in this process.
     progress : bool, optional
-        Progress bar (see :func:`analysis.pool.progress_bar`).
+        Progress bar (see :func:`analysis.pool.progress_bar`); its total is known when ``texts`` has a length.
     cache : bool
         Use the on-disk cache (read and write).
     """
-    texts = list(texts)
     name = backend_name(backend)
     lex = resolved_lexicon(lexicon)
-    found, keys, todo = [], [], []
-    for i, text in enumerate(texts):
-        hit, k = _lookup(text, lex, name, cache)
-        found.append(hit)
-        keys.append(k)
-        if hit is None:
-            todo.append(i)
-    n_todo = sum(len(texts[i]) for i in todo)
-    n = min(workers(n_workers), max(1, n_todo // PIECE_CHARS))
-    bar = progress_bar(total=sum(len(t) for t in texts), desc="segmenting", unit="char", progress=progress)
+    total = sum(map(len, texts)) if isinstance(texts, (list, tuple)) else None
+    source = iter(texts)
+    bar = progress_bar(total=total, desc="segmenting", unit="char", progress=progress)
+    # look ahead: a pool is started only for enough text to segment (never for a few texts the caches miss)
     try:
-        if n <= 1 or n_todo < min_parallel_chars():
-            for i, text in enumerate(texts):
-                if found[i] is None:
-                    found[i] = get_segmenter(name, lex).segment(text)
-                    _remember(text, lex, name, keys[i], found[i])
+        more = True
+        while more:
+            ahead: list[tuple[str, Segmented | None, str | None]] = []
+            n_todo = n_ahead = 0
+            more = False
+            for text in source:
+                hit, k = _lookup(text, lex, name, cache)
+                if hit is not None and not ahead:
+                    bar.update(len(text))
+                    yield hit  # nothing waits before it
+                    continue
+                ahead.append((text, hit, k))
+                n_ahead += len(text)
+                n_todo += 0 if hit is not None else len(text)
+                if n_todo >= WINDOW_CHARS or n_ahead >= 2 * WINDOW_CHARS:
+                    more = True
+                    break
+            n = min(workers(n_workers), max(1, n_todo // PIECE_CHARS))
+            if n > 1 and n_todo >= min_parallel_chars():
+                break
+            for text, hit, k in ahead:  # little to segment: here, then look ahead again
+                if hit is None:
+                    hit = get_segmenter(name, lex).segment(text)
+                    _remember(text, lex, name, k, hit)
                 bar.update(len(text))
-                yield found[i]
-                found[i] = None
+                yield hit
+            ahead = []
+        if not ahead:
             return
-        pieces = {i: split_text(texts[i], PIECE_CHARS) for i in todo}
         if cache and cache_enabled():
             check_writable()  # the workers write the cache: a warning here if they cannot
         if single_threaded():
             get_segmenter(name, lex)  # load once here; forked workers share it
         with process_pool(n, _init_worker, (name, lex), needs=lex) as pool:
-            futures = {
-                i: [pool.submit(_segment_piece, (name, lex, p, keys[i] if len(pieces[i]) == 1 else None))
-                    for p in pieces[i]]
-                for i in todo
-            }
-            for i, text in enumerate(texts):
-                if found[i] is None:
+            window: deque = deque()  # (text, cached Segmented or None, key, futures), in order
+            busy = held = 0  # characters in the window being segmented, and in all
+
+            def put(text, hit, k):
+                nonlocal busy, held
+                futures = None
+                held += len(text)
+                if hit is None:
+                    pieces = split_text(text, PIECE_CHARS)
+                    futures = [pool.submit(_segment_piece, (name, lex, p, k if len(pieces) == 1 else None))
+                               for p in pieces]
+                    busy += len(text)
+                window.append((text, hit, k, futures))
+
+            for item in ahead:
+                put(*item)
+            ahead = []
+            while window:
+                while busy < WINDOW_CHARS and held < 2 * WINDOW_CHARS:
+                    text = next(source, None)
+                    if text is None:
+                        break
+                    put(text, *_lookup(text, lex, name, cache))
+                text, hit, k, futures = window.popleft()
+                held -= len(text)
+                if hit is None:
                     parts = []
-                    for fut in futures.pop(i):
+                    for fut in futures:
                         toks, pos, seq = fut.result()
                         parts.append(Segmented(toks, pos, np.frombuffer(seq, dtype=np.uint32)))
-                    found[i] = concat(parts)
+                    hit = concat(parts)
+                    busy -= len(text)
                     # a document in one piece was written to the disk cache by its worker
-                    _remember(text, lex, name, keys[i] if len(parts) > 1 else None, found[i])
+                    _remember(text, lex, name, k if len(parts) > 1 else None, hit)
                 bar.update(len(text))
-                yield found[i]
-                found[i] = None
+                yield hit
     finally:
         bar.close()
 

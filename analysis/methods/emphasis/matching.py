@@ -226,9 +226,39 @@ def _match(text: str, lex: EmphasisLexicon) -> DocMatch:
     return match_texts((text,), lex)[0]
 
 
+#: characters of text matched together at most: a corpus is matched in runs of documents this long, so its
+#: texts are never all in memory (no match spans two documents, so the runs give what one run would)
+MATCH_CHUNK_CHARS = 20_000_000
+#: the matches of the corpora matched last (keyed by their documents' digests, the lexicon and the segmenter's)
+_CORPUS_MATCHES: dict = {}
+
+
 def match_corpus(corp: Corpus, lex: EmphasisLexicon) -> tuple[DocMatch, ...]:
-    """:func:`match_texts` of the corpus's clean texts: one :class:`DocMatch` per document, in corpus order."""
-    return match_texts(tuple(d.text for d in corp), lex, corp.lexicon)
+    """:func:`match_texts` of the corpus's clean texts: one :class:`DocMatch` per document, in corpus order.
+
+    The texts are read and matched in runs of :data:`MATCH_CHUNK_CHARS` characters; the result is memoised for
+    the last few corpora (by the documents' digests, so without reading a text)."""
+    k = (tuple(d.digest for d in corp), lex, corp.lexicon)
+    hit = _CORPUS_MATCHES.get(k)
+    if hit is not None:
+        return hit
+    if sum(d.n_chars for d in corp) <= MATCH_CHUNK_CHARS:
+        out = match_texts(tuple(corp.texts()), lex, corp.lexicon)
+    else:
+        parts, run, n = [], [], 0
+        for d in corp:
+            run.append(d.text)
+            n += d.n_chars
+            if n >= MATCH_CHUNK_CHARS:
+                parts.extend(match_texts.__wrapped__(tuple(run), lex, corp.lexicon))
+                run, n = [], 0
+        if run:
+            parts.extend(match_texts.__wrapped__(tuple(run), lex, corp.lexicon))
+        out = tuple(parts)
+    while len(_CORPUS_MATCHES) >= 4:
+        _CORPUS_MATCHES.pop(next(iter(_CORPUS_MATCHES)))
+    _CORPUS_MATCHES[k] = out
+    return out
 
 
 def status_label(m: DocMatch, i: int, lex: EmphasisLexicon) -> str:

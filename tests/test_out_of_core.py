@@ -1,0 +1,219 @@
+"""Out of core (issue 18, item 2): a loaded corpus holds its metadata, not its texts; texts, segmentations and
+counts stream through bounded windows and memos, with the same results as holding everything."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import pool, store
+from analysis.cleaning import replay
+from analysis.cleaning import shared_lines as rules
+from analysis.corpus import documents, load_serial
+from analysis.corpus import shared_lines as corpus_shared
+from analysis.errors import CorpusError
+from analysis.store import segmentations
+from analysis.vectors import dfm
+
+from conftest import SEEDS, make_corpus
+from test_shared_lines import BODIES, NAMES
+from test_shared_lines import _texts as shared_texts
+
+
+@pytest.fixture(autouse=True)
+def fresh_memos(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    store.memory_memo().clear()
+    documents.text_memo().clear()
+    yield
+    store.memory_memo().clear()
+    documents.text_memo().clear()
+
+
+def _footer_corpus(folder, n=8):
+    """``n`` documents with their own bodies and a shared two-line footer (the shared-lines step removes it)."""
+    docs = {f"d{i}.txt": f"{BODIES[i]}\n第二段，具体内容各不相同，编为{NAMES[i]}。\n"
+            "以上内容由市政府信息公开专栏统一整理发布。\n专栏编号：2024-0771。\n" for i in range(n)}
+    return make_corpus(folder, docs, group=["甲", "乙"] * (n // 2))
+
+
+def test_a_loaded_corpus_holds_no_text(monkeypatch):
+    corp = analysis.load_corpus(SEEDS)
+    assert all(d.key is not None and d._result is None for d in corp)
+    ref = load_serial(SEEDS)  # the reference holds its texts
+    assert all(d.key is None for d in ref)
+    documents.text_memo().clear()  # nothing in memory: every text comes back from the cache on disk
+    assert [d.text for d in corp] == [d.text for d in ref]
+    assert [d.raw for d in corp] == [d.raw for d in ref]
+    assert [d.result.edits for d in corp] == [d.result.edits for d in ref]
+    assert [d.n_chars for d in corp] == [len(d.text) for d in ref]
+
+
+def test_texts_come_back_through_a_bounded_memo(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_MEMORY_MB", "0.01")  # about one short document
+    monkeypatch.setattr(documents, "_TEXT_MEMO", None)
+    corp = analysis.load_corpus(SEEDS)
+    memo = documents.text_memo()
+    assert memo.max_size == int(0.01 * 2**20)
+    for d in corp:
+        _ = d.text
+        assert memo.size <= memo.max_size
+    ref = load_serial(SEEDS)
+    assert corp.to_frame().equals(ref.to_frame())
+    assert corp.audit().equals(ref.audit())
+
+
+def test_a_text_removed_from_the_cache_is_a_clear_error(tmp_path):
+    corp = analysis.load_corpus(SEEDS)
+    store.clear_cache()
+    documents.text_memo().clear()
+    with pytest.raises(CorpusError) as err:
+        corp.docs[0].text
+    assert corp.docs[0].file in str(err.value) and "load the corpus again" in str(err.value)
+
+
+def test_texts_are_read_from_the_cache_the_document_was_loaded_with(monkeypatch, tmp_path):
+    corp = analysis.load_corpus(SEEDS)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "elsewhere"))
+    documents.text_memo().clear()
+    assert [d.text for d in corp] == [d.text for d in load_serial(SEEDS)]
+
+
+def test_shared_line_removals_survive_the_round_trip_through_the_cache(tmp_path):
+    folder = _footer_corpus(tmp_path / "c")
+    ref = load_serial(folder)
+    assert all("专栏" not in d.text for d in ref)  # the step removed the footer
+    assert all(d.result.edits[-1].rule == "shared_line" for d in ref)
+    corp = analysis.load_corpus(folder)
+    documents.text_memo().clear()
+    assert [d.text for d in corp] == [d.text for d in ref]
+    assert corp.audit().equals(ref.audit())
+    assert all(replay(d.raw, d.result.edits) == d.text for d in corp)  # the audit accounts for every character
+
+
+def test_the_shared_line_step_is_cached(tmp_path, monkeypatch):
+    folder = _footer_corpus(tmp_path / "c")
+    first = analysis.load_corpus(folder)
+
+    def boom(*a, **k):
+        raise AssertionError("should come from the cache")
+
+    monkeypatch.setattr(corpus_shared, "find_blocks", boom)
+    documents.text_memo().clear()
+    with pytest.warns(UserWarning, match="shared boilerplate"):
+        again = analysis.load_corpus(folder)
+    assert [d.text for d in again] == [d.text for d in first]
+    assert again.audit().equals(first.audit())
+
+
+def test_the_shared_line_step_reads_each_text_twice_at_most():
+    texts = shared_texts()
+    reads = [0] * len(texts)
+
+    def feed():
+        for i, t in enumerate(texts):
+            reads[i] += 1
+            yield t
+
+    new, edits, found = rules.remove_shared_lines(texts)
+    blocks = list(rules.find_blocks(feed, rules.shared_line_settings(), len(texts)))
+    assert reads == [2] * len(texts)  # one pass counts, one cuts
+    assert [rules.block_edits(t, h, f) for t, (h, f, _) in zip(texts, blocks)] == edits
+    assert len(found) == 3 and all(edits)
+
+
+class _Feed:
+    """Texts handed out one at a time, recording how many have been taken."""
+
+    def __init__(self, texts):
+        self.texts, self.taken = texts, 0
+
+    def __iter__(self):
+        for t in self.texts:
+            self.taken += 1
+            yield t
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_segmenting_reads_texts_no_further_ahead_than_its_window(monkeypatch, parallel):
+    texts = [f"第{i}段：推进高质量发展，坚持以人民为中心。\n" * 40 for i in range(30)]
+    size = len(texts[0])
+    monkeypatch.setattr(segmentations, "WINDOW_CHARS", 3 * size)
+    if parallel:
+        monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS", 0)
+        monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS_SPAWN", 0)
+        monkeypatch.setattr(segmentations, "PIECE_CHARS", size // 2)
+    feed = _Feed(texts)
+    got = []
+    for seg in store.iter_segmented(feed, n_workers=2 if parallel else 1, cache=False):
+        got.append(seg.pairs())
+        assert feed.taken - len(got) <= 6  # the window: 3 texts segmenting, 6 held at most
+    store.memory_memo().clear()
+    assert got == [store.segmented(t, cache=False).pairs() for t in texts]
+
+
+def test_cached_counts_are_found_without_reading_a_text(monkeypatch):
+    corp = analysis.load_corpus(SEEDS)
+    first = dfm(corp)
+    lengths = [len(d) for d in load_serial(SEEDS).texts()]
+
+    def boom(self):
+        raise AssertionError("the counts are cached: no text needs reading")
+
+    monkeypatch.setattr(documents.Document, "_texts", boom)
+    again = dfm(corp)
+    assert again.terms == first.terms and (again.matrix != first.matrix).nnz == 0
+    assert list(again.n_chars) == lengths
+
+
+def test_streamed_counts_equal_counts_held_in_memory(monkeypatch, tmp_path):
+    folder = _footer_corpus(tmp_path / "c")
+    monkeypatch.setenv("ANALYSIS_MEMORY_MB", "0.001")  # nearly nothing stays in memory
+    monkeypatch.setattr(documents, "_TEXT_MEMO", None)
+    monkeypatch.setattr(segmentations, "_MEMORY", None)
+    streamed = dfm(analysis.load_corpus(folder), by="group")
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    held = dfm(load_serial(folder), by="group")
+    assert streamed.terms == held.terms and streamed.rows == held.rows
+    assert np.array_equal(streamed.matrix.toarray(), held.matrix.toarray())
+    assert list(streamed.n_chars) == list(held.n_chars)
+
+
+def test_without_a_cache_documents_hold_their_texts(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    corp = analysis.load_corpus(SEEDS)
+    assert all(d.key is None and d._result is not None for d in corp)
+    assert all(d.digest.startswith("text:") for d in corp)
+
+
+def test_emphasis_matched_in_runs_of_documents_equals_one_run(monkeypatch):
+    from analysis.methods.emphasis import matching
+
+    corp = analysis.load_corpus(SEEDS)
+    lex = matching.load_emphasis_lexicon()
+    whole = matching.match_corpus(corp, lex)
+    matching._CORPUS_MATCHES.clear()
+    monkeypatch.setattr(matching, "MATCH_CHUNK_CHARS", 3000)  # the seeds in several runs
+    runs = matching.match_corpus(corp, lex)
+    assert runs is not whole and len(runs) == len(whole) == len(corp)
+    for a, b in zip(runs, whole):
+        assert a.n_chars == b.n_chars and a.detail == b.detail
+        for f in ("sentences", "start", "end", "term", "status"):
+            assert np.array_equal(getattr(a, f), getattr(b, f)), f
+    matching._CORPUS_MATCHES.clear()
+    table = analysis.emphasis(corp)
+    matching._CORPUS_MATCHES.clear()
+    monkeypatch.setattr(matching, "MATCH_CHUNK_CHARS", 10**9)
+    assert table.equals(analysis.emphasis(corp))
+
+
+def test_phrases_found_streaming_equal_phrases_found_in_memory(monkeypatch):
+    from analysis.phrases import find_phrases
+
+    corp = analysis.load_corpus(SEEDS)
+    held = find_phrases(corp, min_count=3)
+    assert len(held) > 5
+    monkeypatch.setenv("ANALYSIS_MEMORY_MB", "0.001")  # no document's ids kept between passes
+    streamed = find_phrases(corp, min_count=3)
+    pd.testing.assert_frame_equal(streamed, held)
