@@ -87,3 +87,19 @@ def test_an_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(AnalysisError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9.*Fix"):
         with DaskPool("tcp://127.0.0.1:9", timeout="2s"):
             pass
+
+
+@pytest.mark.slow
+def test_the_client_keeps_what_the_workers_computed(cluster, monkeypatch, tmp_path):
+    from analysis.store import DISK_MIN_CHARS, segmentations
+
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS_SPAWN", 0)
+    monkeypatch.setattr(segmentations, "PIECE_CHARS", 5000)  # a pool for the seeds; short ones in one piece
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "client"))  # not the workers' cache folder
+    monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
+    corp = analysis.load_corpus(SEEDS, n_workers=2)
+    documents = list((tmp_path / "client" / "documents").rglob("*.doc"))
+    segments = list((tmp_path / "client" / "segments").rglob("*.seg"))
+    assert len(documents) == len(corp)
+    assert len(segments) == sum(1 for d in corp if d.n_chars >= DISK_MIN_CHARS) > 0

@@ -217,3 +217,17 @@ def test_phrases_found_streaming_equal_phrases_found_in_memory(monkeypatch):
     monkeypatch.setenv("ANALYSIS_MEMORY_MB", "0.001")  # no document's ids kept between passes
     streamed = find_phrases(corp, min_count=3)
     pd.testing.assert_frame_equal(streamed, held)
+
+
+def test_a_worker_that_finds_a_document_in_the_cache_hands_back_its_texts(tmp_path, monkeypatch):
+    from analysis.corpus import loading
+
+    twin = "今年以来，全市经济运行稳中向好，工业生产平稳增长。\n" * 30
+    folder = make_corpus(tmp_path / "c", {"a.txt": twin, "b.txt": twin, "c.txt": BODIES[0] * 3})
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_CHARS_SPAWN", 0)
+    monkeypatch.setattr(loading, "_batches", lambda todo, sizes, n: [todo])  # one worker: b is a's cache hit
+    corp = analysis.load_corpus(folder, n_workers=2)
+    documents.text_memo().clear()
+    ref = load_serial(folder)
+    assert [d.text for d in corp] == [d.text for d in ref] and all(d.key for d in corp)

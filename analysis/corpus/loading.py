@@ -245,9 +245,9 @@ def _load_one(folder: str, row: dict, cache: bool, keep: bool = True) -> tuple[D
             data = None
         if data is not None:
             k = document_key(data)
-            hit = _cached(k, row, str(fpath))
+            hit = _cached(k, row, str(fpath), keep)
             if hit is not None:
-                return hit
+                return hit if keep else ((hit[0], k), hit[1])
     problems: list[Problem] = []
     doc = load_document(Path(folder), row, problems)
     if keep:
@@ -257,8 +257,9 @@ def _load_one(folder: str, row: dict, cache: bool, keep: bool = True) -> tuple[D
     return (doc, k), problems
 
 
-def _cached(k: str, row: dict, fpath: str):
-    """The cached document for key ``k`` (its texts left in the cache), or None (missing or damaged)."""
+def _cached(k: str, row: dict, fpath: str, keep: bool = True):
+    """The cached document for key ``k`` (its texts left in the cache; with ``keep=False``, with its texts), or
+    None (missing or damaged)."""
     entry = read_document(k)
     if entry is None:
         return None
@@ -266,7 +267,7 @@ def _cached(k: str, row: dict, fpath: str):
         doc, problems = _unpack(entry, row, fpath)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
-    return (Document.stored(doc, k) if doc is not None else None), problems
+    return (Document.stored(doc, k) if doc is not None and keep else doc), problems
 
 
 def _load_rows(args):

@@ -22,7 +22,7 @@ from ..lexicon import file_stamp, lexicon_fingerprint, resolved_lexicon
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import Segmented, backend_name, backend_version, concat, get_segmenter
 from .entries import read_segmentation, write_segmentation
-from .files import check_writable, key
+from .files import check_writable, entry_path, key
 from .memory import MemoryCache
 
 __all__ = ["segmented", "iter_segmented", "segment_many", "segmentation_key", "split_text", "memory_memo",
@@ -232,8 +232,10 @@ def iter_segmented(
                         parts.append(Segmented(toks, pos, np.frombuffer(seq, dtype=np.uint32)))
                     hit = concat(parts)
                     busy -= len(text)
-                    # a document in one piece was written to the disk cache by its worker
-                    _remember(text, lex, name, k if len(parts) > 1 else None, hit)
+                    # a document in one piece was written to the disk cache by its worker, unless the worker
+                    # has a cache of its own (a Dask worker on another machine, or with its own ANALYSIS_CACHE)
+                    written = len(parts) == 1 and k is not None and entry_path("segments", k).is_file()
+                    _remember(text, lex, name, None if written else k, hit)
                 bar.update(len(text))
                 yield hit
     finally:
