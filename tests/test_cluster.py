@@ -98,6 +98,7 @@ def test_the_client_keeps_what_the_workers_computed(cluster, monkeypatch, tmp_pa
     monkeypatch.setattr(segmentations, "PIECE_CHARS", 5000)  # a pool for the seeds; short ones in one piece
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "client"))  # not the workers' cache folder
     monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
+    segmentations.memory_memo().clear()  # nothing segmented earlier in this process
     corp = analysis.load_corpus(SEEDS, n_workers=2)
     documents = list((tmp_path / "client" / "documents").rglob("*.doc"))
     segments = list((tmp_path / "client" / "segments").rglob("*.seg"))
