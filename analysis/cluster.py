@@ -3,8 +3,11 @@
 With ``$ANALYSIS_SCHEDULER`` (or ``--scheduler ADDRESS``) set to a ``dask.distributed`` scheduler's address
 (``tcp://10.0.0.5:8786``), :func:`analysis.pool.process_pool` hands out a :class:`DaskPool` instead of local
 worker processes: cleaning and segmenting documents, the steps that take the time, run as tasks on the
-cluster's workers, and their results come back to this process, which counts and analyses them as always.
-The same functions run on the same inputs, so the results are the local path's, byte for byte.
+cluster's workers, and their results come back to this process. Counting (:func:`analysis.vectors.dfm`, and so
+keyness and TF-IDF) goes to the cluster as a whole: the documents in partitions, each segmented and counted by a
+worker, the partitions' sparse counts reduced on the cluster into one matrix, and only that matrix comes back
+(:func:`analysis.vectors.count_partition`, :func:`analysis.vectors.merge_counts`). The same functions run on the
+same inputs, so the results are the local path's, byte for byte.
 
 Before the first task, every worker is asked for its :func:`worker_fingerprint`: the package's version, hashes of
 its code and of its data files (lexicon, stoplists, cleaning rules, instruments) and which of the paths the tasks read (the

@@ -7,6 +7,7 @@ matrices from one corpus segments each document once.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from itertools import chain
 from typing import Iterable, Sequence
@@ -15,14 +16,17 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .cluster import scheduler_address
 from .config import cache_enabled, data_file
 from .corpus import Corpus
 from .lexicon import TokenOptions, gazetteer_version, lexicon_fingerprint, pair_filter, stopwords
 from .segmentation import backend_name, backend_version
-from .store import file_digest, iter_segmented, key, read_counts, write_counts
+from .pool import process_pool
+from .store import file_digest, iter_segmented, key, read_counts, segmented, write_counts
 from .tokenization import compound, corpus_options
 
-__all__ = ["Dfm", "dfm", "tfidf", "document_counts", "COUNT_VERSION"]
+__all__ = ["Dfm", "dfm", "tfidf", "document_counts", "count_partition", "merge_counts", "COUNT_VERSION",
+           "PARTITION_CHARS"]
 
 #: Bump when counting (this module, or the token filter of :mod:`analysis.lexicon`) changes its
 #: output: part of the key of cached counts.
@@ -158,14 +162,74 @@ def _count(segs, options: TokenOptions) -> tuple[sparse.csr_matrix, list[str]]:
     np.take(rank, ind, out=ind)
     dat = np.concatenate(data) if data else np.zeros(0, dtype=np.int64)
     del data
-    ptr = np.concatenate(indptr)
-    if len(ind) < 2**31 - 1:
-        ptr = ptr.astype(np.int32)
+    return _assemble(dat, ind, np.concatenate(indptr), (n_docs, len(terms))), terms
+
+
+def _assemble(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape) -> sparse.csr_matrix:
+    """The count matrix in the one form counting gives: int64 counts, 32-bit indices when they fit, sorted."""
+    if len(indices) < 2**31 - 1:
+        indices, indptr = indices.astype(np.int32, copy=False), indptr.astype(np.int32, copy=False)
     else:
-        ind = ind.astype(np.int64)
-    m = sparse.csr_matrix((dat, ind, ptr), shape=(n_docs, len(terms)), copy=False)
+        indices, indptr = indices.astype(np.int64, copy=False), indptr.astype(np.int64, copy=False)
+    m = sparse.csr_matrix((data.astype(np.int64, copy=False), indices, indptr), shape=shape, copy=False)
     m.sort_indices()
-    return m, terms
+    return m
+
+
+# --------------------------------------------------------------------------- on a Dask cluster
+
+#: characters of text a Dask task segments and counts (a partition of the corpus's documents)
+PARTITION_CHARS = 4_000_000
+
+
+def count_partition(texts: list[str], options: TokenOptions, lexicon=None) -> tuple[sparse.csr_matrix, list[str]]:
+    """One partition's counts, on a worker: its documents segmented (through the worker's caches) and counted
+    (:func:`_count`) on the partition's own vocabulary."""
+    segs = (segmented(t, lexicon) for t in texts)
+    return _count((compound(s, options.phrases) for s in segs) if options.phrases else segs, options)
+
+
+def merge_counts(parts: Sequence[tuple[sparse.csr_matrix, list[str]]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Partitions' counts stacked in order on the union of their vocabularies: what counting them together
+    gives (:func:`_count`), since a document's counts never depend on another's."""
+    terms = sorted(set().union(*(t for _, t in parts)))
+    col = {t: i for i, t in enumerate(terms)}
+    data, indices, indptr, rows = [], [], [np.zeros(1, dtype=np.int64)], 0
+    for m, t in parts:
+        remap = np.fromiter(map(col.__getitem__, t), dtype=np.int64, count=len(t))
+        data.append(m.data)
+        indices.append(remap[m.indices])
+        indptr.append(m.indptr[1:].astype(np.int64) + indptr[-1][-1])
+        rows += m.shape[0]
+    empty = np.zeros(0, dtype=np.int64)
+    return _assemble(np.concatenate(data) if data else empty, np.concatenate(indices) if indices else empty,
+                     np.concatenate(indptr), (rows, len(terms))), terms
+
+
+def _counts_on_cluster(texts: Iterable[str], options: TokenOptions, lexicon=None
+                       ) -> tuple[sparse.csr_matrix, list[str]]:
+    """Counts made on the Dask cluster (``$ANALYSIS_SCHEDULER``): the documents go in partitions of about
+    :data:`PARTITION_CHARS` characters, read here one partition at a time (at most two per worker wait), each
+    segmented and counted by a worker (:func:`count_partition`), and the partitions' counts are reduced into one
+    matrix on the cluster (:func:`merge_counts`); only the matrix comes back."""
+    with process_pool(2, needs=tuple(lexicon or ())) as pool:
+        in_flight = 2 * max(1, len(pool.client.scheduler_info().get("workers", {})))
+        parts, run, n = [], [], 0
+
+        def send():
+            parts.append(pool.submit(count_partition, run, options, lexicon))
+            while sum(not f.done() for f in parts) > in_flight:  # the texts of the waiting ones are held here
+                time.sleep(0.01)
+
+        for text in texts:
+            run.append(text)
+            n += len(text)
+            if n >= PARTITION_CHARS:
+                send()
+                run, n = [], 0
+        if run or not parts:
+            send()
+        return (parts[0] if len(parts) == 1 else pool.submit(merge_counts, parts)).result()
 
 
 def document_counts(texts: Iterable[str], options: TokenOptions, lexicon=None, digests: Sequence[str] | None = None
@@ -184,8 +248,11 @@ def document_counts(texts: Iterable[str], options: TokenOptions, lexicon=None, d
         hit = read_counts(k, len(digests))
         if hit is not None:
             return hit
-    segs = iter_segmented(texts, lexicon=lexicon)
-    m, terms = _count((compound(s, options.phrases) for s in segs) if options.phrases else segs, options)
+    if scheduler_address():
+        m, terms = _counts_on_cluster(texts, options, lexicon)
+    else:
+        segs = iter_segmented(texts, lexicon=lexicon)
+        m, terms = _count((compound(s, options.phrases) for s in segs) if options.phrases else segs, options)
     if m.shape[0] != len(digests):
         raise ValueError(f"{m.shape[0]} texts counted for {len(digests)} digests")
     if k is not None:

@@ -3,6 +3,7 @@ loopback only, stopped at the end. The results must be the local path's, and a w
 something else is refused."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,6 +11,7 @@ import analysis
 from analysis import pool
 from analysis.cluster import DaskPool
 from analysis.errors import AnalysisError
+from analysis.store import segment_many
 from conftest import SEEDS
 
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
@@ -99,8 +101,53 @@ def test_the_client_keeps_what_the_workers_computed(cluster, monkeypatch, tmp_pa
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "client"))  # not the workers' cache folder
     monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
     segmentations.memory_memo().clear()  # nothing segmented earlier in this process
-    corp = analysis.load_corpus(SEEDS, n_workers=2)
+    corp = analysis.load_corpus(SEEDS, n_workers=2)  # cleaned there; segmented there when asked for:
+    segment_many(list(corp.texts()), n_workers=2)
     documents = list((tmp_path / "client" / "documents").rglob("*.doc"))
     segments = list((tmp_path / "client" / "segments").rglob("*.seg"))
     assert len(documents) == len(corp)
     assert len(segments) == sum(1 for d in corp if d.n_chars >= DISK_MIN_CHARS) > 0
+
+
+@pytest.mark.slow
+def test_counts_made_on_the_cluster_are_the_local_counts(cluster, monkeypatch, tmp_path):
+    """Partitions segmented and counted on the workers, reduced there into one matrix: identical to counting
+    here, matrix, terms and types (several partitions, and one)."""
+    from distributed import Client, get_task_stream
+
+    from analysis import vectors
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "client"))
+    corp = analysis.load_corpus(SEEDS)
+    options = vectors.corpus_options(corp, {})
+    local = vectors._count(segment_many(list(corp.texts())), options)
+    monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
+    for size in (3000, 10**9):
+        monkeypatch.setattr(vectors, "PARTITION_CHARS", size)
+        with Client(cluster, set_as_default=False) as watcher, get_task_stream(watcher) as stream:
+            m, terms = vectors._counts_on_cluster(corp.texts(), options)  # with no default client
+        names = " ".join(str(t["key"]) for t in stream.data)
+        assert "run_task" in names
+        assert terms == local[1]
+        assert (m.indptr.dtype, m.indices.dtype, m.data.dtype) == (local[0].indptr.dtype, local[0].indices.dtype,
+                                                                  local[0].data.dtype)
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(m, part), getattr(local[0], part)), (size, part)
+    d = analysis.dfm(corp, by="region")  # the command-line path: dfm on the cluster, grouped here
+    monkeypatch.delenv("ANALYSIS_SCHEDULER")
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    here = analysis.dfm(corp, by="region")
+    assert d.terms == here.terms and d.rows == here.rows and (d.matrix != here.matrix).nnz == 0
+
+
+def test_merged_partitions_equal_one_count(tmp_path):
+    from analysis import vectors
+
+    corp = analysis.load_corpus(SEEDS)
+    options = vectors.corpus_options(corp, {})
+    segs = segment_many(list(corp.texts()))
+    whole = vectors._count(segs, options)
+    parts = [vectors._count(segs[:2], options), vectors._count(segs[2:3], options), vectors._count(segs[3:], options)]
+    m, terms = vectors.merge_counts(parts)
+    assert terms == whole[1] and (m != whole[0]).nnz == 0 and m.dtype == whole[0].dtype
+    assert np.array_equal(m.indices, whole[0].indices) and np.array_equal(m.indptr, whole[0].indptr)

@@ -25,6 +25,7 @@ from ..cleaning import CLEANING_VERSION, CleanResult, Edit
 from ..config import cache_enabled, corpus_dir, data_file, metadata_setting, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
+from ..cluster import scheduler_address
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import get_segmenter
 from ..store import check_writable, entry_path, file_digest, iter_segmented, key, read_document, write_document
@@ -381,7 +382,8 @@ def load_corpus(
                 results[i] = _load_one(str(folder), rows[i], cache)
                 bar.update(1)
         else:
-            forking = single_threaded()
+            remote = scheduler_address() is not None
+            forking = single_threaded() and not remote  # nothing to share with workers on a cluster
             if forking:
                 is_word("中")  # cleaning's dictionary, loaded once here: forked workers share it
             batches = _batches(todo, sizes, max(4 * n, sum(sizes.values()) // BATCH_CHARS))
@@ -397,7 +399,9 @@ def load_corpus(
                     for i, ((doc, k), probs) in zip(b, fut.result()):
                         results[i] = _kept(doc, probs, k, str(folder / rows[i]["file"]), written=True)
                     bar.update(len(b))
-            segment_new = segment
+            # on a Dask cluster the segmentations stay there: counting happens there too (analysis.vectors), and
+            # another analysis asks the cluster for what it needs
+            segment_new = segment and not remote
     finally:
         bar.close()
     corp = _checked(_corpus(folder, df, results, problems, lexicon), folder, problems)
