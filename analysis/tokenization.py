@@ -165,12 +165,12 @@ def token_table(corp: Corpus) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=8)
-def _phrase_index(phrases: frozenset) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First token → the phrases starting with it, longest first (ties in code-point order)."""
-    index: dict[str, list] = {}
+def _phrase_lengths(phrases: frozenset) -> dict[str, tuple[int, ...]]:
+    """First token → the lengths (in tokens) of the phrases starting with it, longest first."""
+    index: dict[str, set] = {}
     for p in phrases:
-        index.setdefault(p[0], []).append(p)
-    return {k: tuple(sorted(v, key=lambda p: (-len(p), p))) for k, v in index.items()}
+        index.setdefault(p[0], set()).add(len(p))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in index.items()}
 
 
 def compound(seg: Segmented, phrases: frozenset) -> Segmented:
@@ -179,11 +179,14 @@ def compound(seg: Segmented, phrases: frozenset) -> Segmented:
 
     A joined token keeps the tag of its parts when they all have the same one, else ``l`` (a fixed
     expression: 营商环境 from 营商/n + 环境/n stays n; 专精特新 from 专精/n + 特新/d is l).
+    At each position where a phrase may start, one lookup per length of the phrases starting with its
+    token, longest first (at most one phrase of a length can match the tokens there): the cost does not
+    grow with the number of phrases.
     """
     if not phrases or not len(seg.seq):
         return seg
-    index = _phrase_index(phrases)
-    starts = np.fromiter((t in index for t in seg.tokens), dtype=bool, count=len(seg.tokens))
+    lengths = _phrase_lengths(phrases)
+    starts = np.fromiter((t in lengths for t in seg.tokens), dtype=bool, count=len(seg.tokens))
     seq = seg.seq.tolist()
     candidates = np.flatnonzero(starts[seg.seq]).tolist()
     if not candidates:
@@ -194,11 +197,13 @@ def compound(seg: Segmented, phrases: frozenset) -> Segmented:
     for p in candidates:
         if p < at:
             continue
-        for phrase in index[tokens[seq[p]]]:
-            n = len(phrase)
-            if p + n <= len(seq) and all(tokens[seq[p + k]] == phrase[k] for k in range(1, n)):
+        for n in lengths[tokens[seq[p]]]:
+            if p + n > len(seq):
+                continue
+            phrase = tuple(tokens[i] for i in seq[p:p + n])
+            if phrase in phrases:
                 pairs.extend(zip(map(tokens.__getitem__, seq[at:p]), map(pos.__getitem__, seq[at:p])))
-                tags = {pos[seq[p + k]] for k in range(n)}
+                tags = {pos[i] for i in seq[p:p + n]}
                 pairs.append(("".join(phrase), tags.pop() if len(tags) == 1 else "l"))
                 at = p + n
                 break

@@ -145,6 +145,36 @@ def test_compound_joins_longest_first_left_to_right():
     assert compound(seg, frozenset()) is seg
 
 
+def _compound_by_hand(pairs, phrases):
+    """The definition: at each position, the longest phrase that matches there (ties: code-point order), then on
+    after it; every phrase tried at every position."""
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    out, i = [], 0
+    while i < len(pairs):
+        for ph in ordered:
+            if tuple(t for t, _ in pairs[i:i + len(ph)]) == ph:
+                tags = {tag for _, tag in pairs[i:i + len(ph)]}
+                out.append(("".join(ph), tags.pop() if len(tags) == 1 else "l"))
+                i += len(ph)
+                break
+        else:
+            out.append(pairs[i])
+            i += 1
+    return tuple(out)
+
+
+def test_compound_equals_trying_every_phrase_at_every_position():
+    rng = np.random.default_rng(7)
+    words = ["甲", "乙", "丙", "丁", "，"]
+    tags = ["n", "v"]
+    for _ in range(200):
+        pairs = [(words[i], tags[j]) for i, j in zip(rng.integers(0, 5, 30), rng.integers(0, 2, 30))]
+        phrases = frozenset(tuple(words[i] for i in rng.integers(0, 4, rng.integers(2, 5)))
+                            for _ in range(rng.integers(1, 12)))
+        seg = Segmented.from_pairs(pairs)
+        assert compound(seg, phrases).pairs() == _compound_by_hand(seg.pairs(), phrases)
+
+
 def test_dfm_counts_a_phrase_as_one_token(phrase_corpus):
     plain = analysis.dfm(phrase_corpus)
     joined = analysis.dfm(phrase_corpus, phrases=[("营商", "环境")])
