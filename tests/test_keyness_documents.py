@@ -363,3 +363,16 @@ def test_city_keyness_documents(city, tmp_path_factory):
     top = analysis.top_terms(kw, 25)
     assert (top["docs_using"] >= 2).all()
     assert (kw["doc_p"] >= 1 / 10_000 - 1e-15).all()
+
+
+def test_dp_in_blocks_of_columns_equals_dp_in_one(monkeypatch):
+    from analysis.methods import dispersion
+
+    rng = np.random.default_rng(3)
+    counts = sparse.random(40, 300, density=0.2, random_state=rng, data_rvs=lambda n: rng.integers(1, 9, n)).tocsr()
+    sizes = np.asarray(counts.sum(axis=1)).ravel() + 5
+    whole = gries_dp(counts, sizes)
+    monkeypatch.setattr(dispersion, "BLOCK_CELLS", 7)  # many blocks, some of a single column
+    blocks = gries_dp(counts, sizes)
+    for a, b in zip(whole, blocks):
+        assert np.array_equal(a, b, equal_nan=True)

@@ -38,6 +38,10 @@ from ..vectors import dfm
 __all__ = ["gries_dp", "term_dispersion"]
 
 
+#: non-zero cells of the count matrix :func:`gries_dp` works on at a time
+BLOCK_CELLS = 2_000_000
+
+
 def gries_dp(counts, sizes=None) -> tuple[np.ndarray, np.ndarray]:
     """Gries' DP and Lijffijt & Gries' DP_norm of every column of a documents × terms count matrix.
 
@@ -71,12 +75,21 @@ def gries_dp(counts, sizes=None) -> tuple[np.ndarray, np.ndarray]:
     share = s / s.sum()
     total = np.asarray(m.sum(axis=0)).ravel()
     m.sum_duplicates()
-    col = np.repeat(np.arange(n_terms), np.diff(m.indptr))
-    nz = m.data > 0
-    rows, col, x = m.indices[nz], col[nz], m.data[nz]
-    v = x / total[col]
-    part = np.abs(v - share[rows]) - share[rows]
-    dp = 0.5 * (1.0 + np.bincount(col, weights=part, minlength=n_terms))
+    sums = np.zeros(n_terms)
+    # in blocks of columns of about BLOCK_CELLS non-zero cells: the temporaries of a large corpus's matrix stay small
+    start = 0
+    while start < n_terms:
+        end = max(start + 1, int(np.searchsorted(m.indptr, m.indptr[start] + BLOCK_CELLS, side="right")) - 1)
+        end = min(end, n_terms)
+        a, b = m.indptr[start], m.indptr[end]
+        col = np.repeat(np.arange(start, end), np.diff(m.indptr[start:end + 1]))
+        x = m.data[a:b]
+        nz = x > 0
+        rows, col, x = m.indices[a:b][nz], col[nz], x[nz]
+        part = np.abs(x / total[col] - share[rows]) - share[rows]
+        sums[start:end] = np.bincount(col - start, weights=part, minlength=end - start)
+        start = end
+    dp = 0.5 * (1.0 + sums)
     dp = np.where(total > 0, np.clip(dp, 0.0, 1.0), np.nan)
     span = 1.0 - share.min()
     dp_norm = dp / span if span > 1e-15 else np.full(n_terms, np.nan)

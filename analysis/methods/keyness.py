@@ -619,13 +619,12 @@ def document_columns(table: pd.DataFrame, docs: Dfm, labels, *, correction: str 
     term_index = pd.Index(docs.terms)
     columns = {col: np.empty(len(table), dtype=dtype) for col, dtype in DOCUMENT_DTYPES.items()}
     term_cols = term_index.get_indexer(table["term"])
-    csc = m.tocsc()
     untestable = []
     for (target, reference), rows in table.groupby(["group", "reference"], sort=True).indices.items():
         cols = term_cols[rows]
         in_t = labels == target
         in_r = ~in_t if reference == REST else labels == reference
-        sub = csc[:, cols].tocsr()
+        sub = m[:, cols]  # one copy of the matrix at a time besides the corpus's (a large corpus's is big)
         used, dp, dp_norm = _side_columns(sub[in_t].tocsc(), sizes[in_t])
         ref_used, ref_dp, _ = _side_columns(sub[in_r].tocsc(), sizes[in_r])
         both = in_t | in_r
