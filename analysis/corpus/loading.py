@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cleaning import CLEANING_VERSION, CleanResult, Edit
+from ..cluster import scheduler_address
 from ..config import cache_enabled, corpus_dir, data_file, metadata_setting, package_version, workers
 from ..errors import CorpusError, Problem
 from ..lexicon import CORPUS_LEXICON, is_word, lexicon_fingerprint, lexicon_path, load_lexicon
-from ..cluster import scheduler_address
 from ..pool import min_parallel_chars, process_pool, progress_bar, single_threaded
 from ..segmentation import get_segmenter
 from ..store import check_writable, entry_path, file_digest, iter_segmented, key, read_document, write_document
@@ -235,8 +235,8 @@ def _kept(doc: Document | None, problems: list[Problem], k: str | None, fpath: s
 def _load_one(folder: str, row: dict, cache: bool, keep: bool = True) -> tuple[Document | None, list[Problem]]:
     """Load one document like :func:`~analysis.corpus.reading.load_document`, through the document cache.
 
-    ``keep=False`` (in a worker process) writes the cache and returns the document with its texts, for the
-    parent to keep (:func:`_kept`); its key is its ``key`` attribute."""
+    ``keep=False`` (in a worker process) writes the cache and returns ``((document with its texts, cache key or
+    None), problems)``, for the parent to keep (:func:`_kept`)."""
     fpath = Path(folder) / row["file"]
     k = None
     if cache:
