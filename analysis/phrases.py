@@ -84,14 +84,10 @@ GRAMMATICAL_TAGS = ("r", "c", "p", "u", "y", "e", "o")
 def _corpus_ids(corp: Corpus, lexicon):
     """Per document, the global id of each token's string; whether each string is a word; the grammatical
     words (by their tag in jieba's dictionary, :data:`GRAMMATICAL_TAGS`); the strings."""
-    segs = list(iter_segmented((d.text for d in corp), lexicon=lexicon))
-    n_types = [len(s.tokens) for s in segs]
-    codes, uniq = pd.factorize(np.fromiter((t for s in segs for t in s.tokens), dtype=object, count=sum(n_types)))
-    bounds = np.cumsum([0] + n_types)
-    docs = [codes[bounds[i]:bounds[i + 1]].astype(np.int64)[s.seq] if len(s.seq) else np.zeros(0, dtype=np.int64)
-            for i, s in enumerate(segs)]
-    strings = uniq.tolist()
-    word = np.fromiter((bool(_WORD_RE.match(t)) for t in strings), dtype=bool, count=len(strings))
+    vocab = _Vocabulary()
+    docs = [vocab.ids(seg) for seg in iter_segmented(corp.texts(), lexicon=lexicon)]
+    strings = list(vocab.index)
+    word = vocab.word.copy()
     return docs, word, strings, _grammatical(strings)
 
 

@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .cluster import scheduler_address
+from .cluster import DaskPool, scheduler_address
 from .config import cache_enabled, data_file
 from .corpus import Corpus
 from .lexicon import TokenOptions, gazetteer_version, lexicon_fingerprint, pair_filter, stopwords
 from .segmentation import backend_name, backend_version
-from .pool import process_pool
 from .store import file_digest, iter_segmented, key, read_counts, segmented, write_counts
 from .tokenization import compound, corpus_options
 
@@ -212,7 +211,7 @@ def _counts_on_cluster(texts: Iterable[str], options: TokenOptions, lexicon=None
     :data:`PARTITION_CHARS` characters, read here one partition at a time (at most two per worker wait), each
     segmented and counted by a worker (:func:`count_partition`), and the partitions' counts are reduced into one
     matrix on the cluster (:func:`merge_counts`); only the matrix comes back."""
-    with process_pool(2, needs=tuple(lexicon or ())) as pool:
+    with DaskPool(scheduler_address(), needs=tuple(lexicon or ())) as pool:
         in_flight = 2 * max(1, len(pool.client.scheduler_info().get("workers", {})))
         parts, run, n = [], [], 0
 

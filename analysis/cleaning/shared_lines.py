@@ -7,7 +7,9 @@ loaded. Pure functions on lists of clean texts:
 * :func:`line_key` — a line as compared: spaces dropped, every number 0 ("nearly verbatim");
 * :func:`shared_lines` — the lines found, with the documents that carry them at an edge;
 * :func:`shared_line_edits` — per text, the edit that removes its head block and its foot block;
-* :func:`remove_shared_lines` — both at once: the new texts, their edits and the lines found.
+* :func:`remove_shared_lines` — both at once: the new texts, their edits and the lines found;
+* :func:`find_blocks`, :func:`block_edits`, :class:`BlockTable` — the same over texts streamed twice (one pass
+  counts, one cuts), which :mod:`analysis.corpus.shared_lines` runs over a loaded corpus and caches.
 
 How a block is found (thresholds and their reasons in ``data/shared_lines.yaml``):
 a line is *common* at an edge (head or foot) when it is among the first (last)

@@ -333,7 +333,9 @@ def load_corpus(
         When the documents were cleaned in worker processes (a large corpus),
         also segment the newly cleaned ones on all cores into the caches, as
         nearly every analysis needs it (``False`` only cleans). The segmenter
-        is built in this process while the workers clean.
+        is built in this process while the workers clean. On a Dask cluster
+        (``$ANALYSIS_SCHEDULER``) the segmentations stay there: counting runs
+        there too, and other analyses ask the cluster for what they need.
     id_column, text_column : str, optional
         For a table: the columns of the documents' ids and texts (default ``$ANALYSIS_ID_COLUMN`` and
         ``$ANALYSIS_TEXT_COLUMN``, else ``id`` and ``text``).
