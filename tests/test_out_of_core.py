@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import analysis
 from analysis import pool, store
@@ -231,3 +233,70 @@ def test_a_worker_that_finds_a_document_in_the_cache_hands_back_its_texts(tmp_pa
     documents.text_memo().clear()
     ref = load_serial(folder)
     assert [d.text for d in corp] == [d.text for d in ref] and all(d.key for d in corp)
+
+
+# --------------------------------------------------------------------------- slogans' n-gram index, run by run
+
+def test_text_batches_keep_texts_whole_and_in_order(monkeypatch):
+    from analysis.methods.slogans import ngrams
+
+    monkeypatch.setattr(ngrams, "INDEX_CHARS", 10)
+    texts = ["一二三四", "五六七", "八九十甲乙丙丁戊己庚辛", "", "壬癸"]
+    batches = list(ngrams.text_batches(texts))
+    assert batches == [(0, ["一二三四", "五六七"]), (2, ["八九十甲乙丙丁戊己庚辛"]), (3, ["", "壬癸"])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙丁戊，。", max_size=40), min_size=1, max_size=8),
+       st.integers(min_value=1, max_value=60), st.integers(min_value=1, max_value=3))
+def test_recurring_ngrams_run_by_run_equal_one_index(texts, index_chars, min_docs):
+    """Property: the n-grams of texts indexed a few characters at a time are those of one index."""
+    from analysis.methods.slogans import ngrams
+
+    whole = ngrams.recurring_ngrams(texts, min_docs=min_docs, min_len=2, max_len=6)
+    original = ngrams.INDEX_CHARS
+    try:
+        ngrams.INDEX_CHARS = index_chars
+        runs = ngrams.recurring_ngrams(texts, min_docs=min_docs, min_len=2, max_len=6)
+    finally:
+        ngrams.INDEX_CHARS = original
+    pd.testing.assert_frame_equal(runs, whole)
+
+
+def test_recurring_ngrams_run_by_run_known_answer(monkeypatch, tmp_path):
+    """Crafted: 动态清零 in three documents, each its own run; its varieties are counted across the runs."""
+    from analysis.methods.slogans import ngrams
+
+    texts = ["坚持动态清零不动摇", "必须动态清零。", "推进动态清零方针", "无关的文字"]
+    monkeypatch.setattr(ngrams, "INDEX_CHARS", 1)  # every document a run of its own
+    monkeypatch.setattr(ngrams.tempfile, "tempdir", str(tmp_path))
+    df = ngrams.recurring_ngrams(texts, min_docs=3, min_len=4).set_index("ngram")
+    assert list(df.index) == ["动态清零"]
+    assert df.loc["动态清零"].tolist() == [4, 3, 3, 3, 3]  # length, count, n_docs, left (持, 须, 进), right (不, 。, 方)
+    assert list(tmp_path.iterdir()) == []  # the runs' positions were written to a folder, then removed
+
+
+def test_slogans_mined_run_by_run_equal_one_index(monkeypatch):
+    from analysis.methods.slogans import ngrams
+
+    corp = analysis.load_corpus(SEEDS)
+    slogans = analysis.find_slogans(corp)
+    occ = analysis.slogan_occurrences(corp, slogans, top=100)
+    assert len(slogans) > 100 and len(occ) > 300
+    monkeypatch.setattr(ngrams, "INDEX_CHARS", 2000)  # every seed document a run of its own
+    documents.text_memo().clear()
+    pd.testing.assert_frame_equal(analysis.find_slogans(corp), slogans)
+    pd.testing.assert_frame_equal(analysis.slogan_occurrences(corp, slogans, top=100), occ)
+
+
+def test_document_texts_read_only_when_asked(monkeypatch):
+    from analysis.methods.slogans.ngrams import DocumentTexts, subset, text_lengths
+
+    corp = analysis.load_corpus(SEEDS)
+    read = []
+    real = documents.Document.text
+    monkeypatch.setattr(documents.Document, "text", property(lambda d: read.append(d.id) or real.fget(d)))
+    texts = DocumentTexts(corp)
+    two = subset(texts, [3, 1])
+    assert list(text_lengths(two)) == [corp.docs[3].n_chars, corp.docs[1].n_chars] and read == []
+    assert two[0] == corp.docs[3].text[:] and read[0] == corp.docs[3].id

@@ -17,7 +17,7 @@ from .candidates import KINDS, Candidate, add_match
 from .enumerations import enumerations
 from .families import families
 from .match import Match
-from .ngrams import TextIndex, positions, recurring_ngrams
+from .ngrams import DocumentTexts, occurrences, recurring_ngrams, subset, text_lengths
 from .numbered import numbered_formulations, numbered_shape
 from .quoted import quoted_phrases
 from .scoring import dispersion, score
@@ -134,7 +134,7 @@ def find_slogans(
     groups = corp.groups(by)
     group_of = {d.id: str(groups[d.id]) for d in docs}
     wanted = _wanted_kinds(kinds, include_titles)
-    texts = [d.text for d in docs]
+    texts = DocumentTexts(docs)  # read from the document cache as needed: a corpus larger than memory works
     labels = [group_of[d.id] for d in docs]
     periods = _periods(labels, s)
     corpus_min = _corpus_min_docs(len(texts), min_docs, s)
@@ -277,7 +277,7 @@ def _add_ngrams(cands: dict[str, Candidate], texts: Sequence[str], labels: Seque
             continue  # nothing the corpus-wide pass has not found
         if len(idx) < need:
             continue
-        ng = recurring_ngrams([texts[i] for i in idx], min_docs=need, min_len=s.ngram_min_chars,
+        ng = recurring_ngrams(subset(texts, idx), min_docs=need, min_len=s.ngram_min_chars,
                               max_len=s.ngram_max_chars)
         for g in ng["ngram"]:
             if g in seen:
@@ -339,32 +339,30 @@ def _count_and_score(cands: Mapping[str, Candidate], texts: Sequence[str], ids: 
     found by no other generator when it cuts words (:func:`_aligned`) or recurs in too few
     documents for its spread (:class:`_Spread`).
     """
-    idx = TextIndex(texts)
-    found = positions(idx, cands, s)
+    found = occurrences(texts, cands, s)
     g_total = len(set(group_of.values()))
-    doc_len = np.array([len(t) for t in texts], dtype=np.float64)
+    doc_len = text_lengths(texts).astype(np.float64)
     rows = []
     for t, c in cands.items():
-        pos = found[t]
-        if not len(pos) or _is_number(t):
+        dix, offs = found[t]
+        if not len(dix) or _is_number(t):
             continue
         bare = c.kinds <= _BARE
-        if bare and not _aligned(idx, pos, len(t)):
+        if bare and not _aligned(texts, dix, offs, len(t)):
             continue
-        if c.kinds <= _BARE | {"quoted", "title"} and _generic_word(t, c, len(pos), s):
+        if c.kinds <= _BARE | {"quoted", "title"} and _generic_word(t, c, len(dix), s):
             continue
-        dix = idx.doc_of[pos]
         doc_idx = sorted(set(int(x) for x in dix))
         where, enough = spread.label(doc_idx)
         if bare and not enough:
             continue
         doc_ids = [ids[i] for i in doc_idx]
         grp = sorted({group_of[i] for i in doc_ids})
-        d0, off = idx.local(int(pos[0]))
+        d0, off = int(dix[0]), int(offs[0])
         dp = dispersion(np.bincount(dix, minlength=len(texts)), doc_len)
-        value = score(c, len(pos), len(doc_ids), len(grp), len(texts), g_total, s, dp=dp)
+        value = score(c, len(dix), len(doc_ids), len(grp), len(texts), g_total, s, dp=dp)
         rows.append({
-            "slogan": t, "kind": c.kind(), "core": c.core(), "count": int(len(pos)), "n_docs": len(doc_ids),
+            "slogan": t, "kind": c.kind(), "core": c.core(), "count": int(len(dix)), "n_docs": len(doc_ids),
             "documents": ", ".join(doc_ids), "n_groups": len(grp), "groups": ", ".join(grp), "spread": where,
             "score": round(value, 4), "evidence": "+".join(k for k in KINDS if k in c.kinds),
             "length": len(t), "context": _context(texts[d0], off, off + len(t)),
@@ -442,17 +440,17 @@ def _drop_subsumed(rows: list[dict], share: float, max_chars: int = 16) -> list[
     return [r for r in rows if r["slogan"] not in drop]
 
 
-def _aligned(idx: TextIndex, pos: np.ndarray, n: int, sample: int = 3) -> bool:
+def _aligned(texts: Sequence[str], docs: np.ndarray, offs: np.ndarray, n: int, sample: int = 3) -> bool:
     """Does the n-gram start and end on word boundaries in most of its first occurrences?
 
+    ``docs`` and ``offs`` are its occurrences (:func:`~analysis.methods.slogans.ngrams.occurrences`).
     阻断疫情传播 and 切断疫情传播 both contain 断疫情传播, a closed n-gram that cuts a word
     in two: it is dropped here.
     """
     ok = 0
-    picks = pos[:: max(1, len(pos) // sample)][:sample]
-    for p in picks:
-        d, off = idx.local(int(p))
-        text = idx.texts[d]
+    picks = range(len(docs))[:: max(1, len(docs) // sample)][:sample]
+    for k in picks:
+        text, off = texts[int(docs[k])], int(offs[k])
         ok += is_boundary(text, off) and is_boundary(text, off + n)
     return 2 * ok >= len(picks)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
-from typing import Iterable, Sequence
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,7 @@ import pandas as pd
 from ...text import CJK_CLASS, codepoints
 from .settings import Settings
 
-__all__ = ["TextIndex", "recurring_ngrams", "positions"]
+__all__ = ["TextIndex", "recurring_ngrams", "positions", "occurrences", "DocumentTexts", "text_batches", "INDEX_CHARS"]
 
 _DIGITS = "0123456789"
 
@@ -45,10 +47,9 @@ class TextIndex:
         n = len(self.codes)
         starts = np.cumsum([0] + [len(t) + 1 for t in self.texts[:-1]]) if self.texts else np.array([0])
         self.starts = np.asarray(starts, dtype=np.int64)
-        self.doc_of = np.zeros(n, dtype=np.int64)
-        if len(self.texts) > 1:
-            self.doc_of[self.starts[1:]] = 1
-            self.doc_of = np.cumsum(self.doc_of)
+        # each character's document (the NUL after a document counts as its own): an empty last text included
+        sizes = np.array([len(t) + 1 for t in self.texts], dtype=np.int64)
+        self.doc_of = np.repeat(np.arange(len(self.texts), dtype=np.int64), sizes)[:n]
         pw = np.empty(n + 1, dtype=np.uint64)
         ipw = np.empty(n + 1, dtype=np.uint64)
         pw[0] = ipw[0] = 1
@@ -142,6 +143,13 @@ def recurring_ngrams(texts: Sequence[str], *, min_docs: int = 2, min_len: int = 
     a new neighbour each time (Feng et al.'s *accessor variety*). A fragment such
     as 态清零 (always preceded by 动) is therefore not reported beside 动态清零.
 
+    Out of core: the texts are indexed in runs of about :data:`INDEX_CHARS` characters
+    (:func:`text_batches`). With one run, as for most corpora, everything stays in memory;
+    with several, each level reads the texts again (``texts`` is then best a lazy sequence
+    such as :class:`DocumentTexts`), the candidate positions of each run wait in a
+    temporary folder, and memory holds the n-gram tables (which grow with the corpus'
+    vocabulary of n-grams, not with its text). The result is the same either way.
+
     Returns
     -------
     DataFrame
@@ -149,56 +157,266 @@ def recurring_ngrams(texts: Sequence[str], *, min_docs: int = 2, min_len: int = 
         count (descending), then n-gram.
     """
     cols = ["ngram", "length", "count", "n_docs", "left_variety", "right_variety"]
-    idx = TextIndex(texts)
-    N = len(idx.codes)
-    if N == 0:
-        return pd.DataFrame(columns=cols)
-    chars = idx.joined
-    is_cjk = _cjk_mask(idx.codes)
-    # run end for each position (exclusive), run start
-    pos_all = np.arange(N, dtype=np.int64)
-    breaks = np.flatnonzero(~is_cjk)
-    nxt = np.searchsorted(breaks, pos_all, side="left")
-    run_end = np.where(nxt < len(breaks), breaks[np.minimum(nxt, len(breaks) - 1)], N)
-    prv = np.searchsorted(breaks, pos_all, side="right") - 1
-    run_start = np.where(prv >= 0, breaks[np.maximum(prv, 0)] + 1, 0)
-    rows = []
-    n = 2
-    pos = pos_all[is_cjk & (pos_all + n <= run_end)]
-    while len(pos) and n <= max_len:
-        h = idx.window(pos, n)
-        docs = idx.doc_of[pos]
-        uh, cnt, ndoc = _group_stats(h, docs)
-        freq_mask = ndoc >= min_docs
-        fh = uh[freq_mask]  # sorted
-        keep = _member(h, fh)
-        pos, h = pos[keep], h[keep]
-        if not len(pos):
-            break
-        if n >= min_len:
-            left = np.where(pos > run_start[pos], idx.codes[np.maximum(pos - 1, 0)].astype(np.int64), -(pos + 1))
-            right_pos = pos + n
-            right = np.where(right_pos < run_end[pos], idx.codes[np.minimum(right_pos, N - 1)].astype(np.int64),
-                             -(pos + 1))
-            _, _, lv = _group_stats(h, left)
-            uh2, c2, rv = _group_stats(h, right)
-            _, _, dv = _group_stats(h, idx.doc_of[pos])
-            order = np.lexsort((pos, h))
-            first_pos = pos[order][np.r_[True, h[order][1:] != h[order][:-1]]]
-            closed = (lv >= 2) & (rv >= 2)
-            for hv, c, d, l_, r_, fp in zip(uh2[closed], c2[closed], dv[closed], lv[closed], rv[closed], first_pos[closed]):
-                rows.append((chars[fp : fp + n], n, int(c), int(d), int(l_), int(r_)))
-        # next level: windows of n+1 whose two n-gram parts are both frequent
-        fset = np.unique(h)
-        cand = pos[pos + n + 1 <= run_end[pos]]
-        if not len(cand):
-            break
-        nh = idx.window(cand + 1, n)
-        cand = cand[_member(nh, fset)]
-        pos = cand
-        n += 1
+    with _Runs(texts) as runs:
+        rows = []
+        level, frequent, stats = 2, None, None
+        while True:
+            parts, variety = [], []
+            for r, run in runs:
+                if level == 2:
+                    pos = run.starts_of(2)
+                else:
+                    prev = runs.load(r)
+                    pos_prev = prev[_member(run.idx.window(prev, level - 1), frequent)]
+                    if level - 1 >= min_len:
+                        variety.append(run.variety(pos_prev, level - 1))
+                    if level > max_len:
+                        continue
+                    pos = pos_prev[pos_prev + level <= run.run_end[pos_prev]]
+                    pos = pos[_member(run.idx.window(pos + 1, level - 1), frequent)]
+                parts.append(_group_stats(run.idx.window(pos, level), run.idx.doc_of[pos]))
+                runs.save(r, pos)
+            if variety:
+                rows += _closed(variety, stats, level - 1, texts)
+            if level > max_len or not parts:
+                break
+            stats = _sum_stats(parts)
+            frequent = stats[0][stats[2] >= min_docs]
+            if not len(frequent):
+                break
+            level += 1
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["count", "ngram"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+#: Characters of text indexed at once by :func:`recurring_ngrams`, :func:`occurrences` and the miner (about
+#: 40 bytes of index per character: 4 million characters take about 160 MB).
+INDEX_CHARS = 4_000_000
+
+
+def text_batches(texts: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Consecutive runs of ``texts`` of about :data:`INDEX_CHARS` characters: (index of the first text, texts).
+
+    A text is never split; a text longer than :data:`INDEX_CHARS` is a run of its own.
+    """
+    batch: list[str] = []
+    first = n = 0
+    for i, t in enumerate(texts):
+        if batch and n + len(t) > INDEX_CHARS:
+            yield first, batch
+            batch, first, n = [], i, 0
+        batch.append(t)
+        n += len(t)
+    if batch:
+        yield first, batch
+
+
+class DocumentTexts(Sequence):
+    """The clean texts of documents as a sequence, each read (from the document cache) when asked for.
+
+    ``DocumentTexts(corp)`` is a sequence of strings that does not hold the texts: the slogan
+    miner reads a large corpus through it run by run (:func:`text_batches`). ``lengths`` are the
+    texts' lengths, known without reading them.
+    """
+
+    def __init__(self, docs: Iterable, index: Sequence[int] | None = None):
+        self.docs = list(docs)
+        self.index = list(range(len(self.docs))) if index is None else list(index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return DocumentTexts(self.docs, self.index[i])
+        return self.docs[self.index[i]].text
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.docs[k].text for k in self.index)
+
+    def subset(self, index: Sequence[int]) -> "DocumentTexts":
+        """The texts at ``index`` (positions in this sequence)."""
+        return DocumentTexts(self.docs, [self.index[i] for i in index])
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.array([self.docs[k].n_chars for k in self.index], dtype=np.int64)
+
+
+def subset(texts: Sequence[str], index: Sequence[int]) -> Sequence[str]:
+    """The texts at ``index``: a list, or a :class:`DocumentTexts` that still reads lazily."""
+    if isinstance(texts, DocumentTexts):
+        return texts.subset(index)
+    return [texts[i] for i in index]
+
+
+def text_lengths(texts: Sequence[str]) -> np.ndarray:
+    """The lengths of ``texts`` (without reading a :class:`DocumentTexts`)."""
+    if isinstance(texts, DocumentTexts):
+        return texts.lengths
+    return np.array([len(t) for t in texts], dtype=np.int64)
+
+
+class _Run:
+    """One run of texts indexed (:class:`TextIndex`) with the bounds of its runs of Chinese characters."""
+
+    def __init__(self, first: int, texts: list[str]):
+        self.first = first
+        self.idx = idx = TextIndex(texts)
+        N = len(idx.codes)
+        self.is_cjk = _cjk_mask(idx.codes)
+        pos_all = np.arange(N, dtype=np.int64)
+        # a sentinel break at each end, so a text of Chinese characters only has bounds too
+        breaks = np.r_[-1, np.flatnonzero(~self.is_cjk), N]
+        nxt = np.searchsorted(breaks, pos_all, side="left")
+        self.run_end = breaks[nxt]
+        self.run_start = breaks[np.searchsorted(breaks, pos_all, side="right") - 1] + 1
+
+    def starts_of(self, n: int) -> np.ndarray:
+        """Positions where a window of ``n`` Chinese characters starts."""
+        pos = np.arange(len(self.idx.codes), dtype=np.int64)
+        return pos[self.is_cjk & (pos + n <= self.run_end)]
+
+    def variety(self, pos: np.ndarray, n: int):
+        """For the n-grams at ``pos``: left and right neighbours, and the first occurrence of each."""
+        idx = self.idx
+        N = len(idx.codes)
+        h = idx.window(pos, n)
+        inner_left = pos > self.run_start[pos]
+        left = idx.codes[np.maximum(pos - 1, 0)].astype(np.int64)
+        right_pos = pos + n
+        inner_right = right_pos < self.run_end[pos]
+        right = idx.codes[np.minimum(right_pos, N - 1)].astype(np.int64)
+        order = np.lexsort((pos, h))
+        hs = h[order]
+        new = np.r_[True, hs[1:] != hs[:-1]] if len(hs) else np.zeros(0, dtype=bool)
+        first = pos[order][new]
+        doc = idx.doc_of[first]
+        return (hs[new], (self.first + doc).astype(np.int64), first - idx.starts[doc],
+                _pairs(h[inner_left], left[inner_left]), _tally(h[~inner_left]),
+                _pairs(h[inner_right], right[inner_right]), _tally(h[~inner_right]))
+
+
+class _Runs:
+    """The runs of :func:`text_batches` over ``texts``, read again for each pass; with one run, kept in memory.
+
+    ``save``/``load`` keep an array per run between passes: in memory with one run, else in a
+    temporary folder removed at the end.
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        self.texts = texts
+        self.single: _Run | None = None
+        batches = text_batches(texts)
+        first = next(batches, None)
+        second = next(batches, None)
+        if first is not None and second is None:
+            self.single = _Run(*first)
+        self.n_runs = 0 if first is None else (1 if second is None else 2)
+        self.held: dict[int, np.ndarray] = {}
+        self.folder: tempfile.TemporaryDirectory | None = None
+
+    def __enter__(self) -> "_Runs":
+        if self.n_runs > 1:
+            self.folder = tempfile.TemporaryDirectory(prefix="analysis-ngrams-")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+
+    def __iter__(self) -> Iterator[tuple[int, _Run]]:
+        if self.single is not None:
+            if len(self.single.idx.codes):
+                yield 0, self.single
+            return
+        for r, (first, batch) in enumerate(text_batches(self.texts)):
+            run = _Run(first, batch)
+            if len(run.idx.codes):
+                yield r, run
+
+    def save(self, r: int, arr: np.ndarray) -> None:
+        if self.folder is None:
+            self.held[r] = arr
+        else:
+            np.save(Path(self.folder.name) / f"{r}.npy", arr)
+
+    def load(self, r: int) -> np.ndarray:
+        if self.folder is None:
+            return self.held[r]
+        return np.load(Path(self.folder.name) / f"{r}.npy")
+
+
+def _pairs(h: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (hash, value) pairs."""
+    if not len(h):
+        return h, other
+    order = np.lexsort((other, h))
+    hs, os_ = h[order], other[order]
+    new = np.r_[True, (hs[1:] != hs[:-1]) | (os_[1:] != os_[:-1])]
+    return hs[new], os_[new]
+
+
+def _tally(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hashes and how often each occurs."""
+    u, c = np.unique(h, return_counts=True)
+    return u, c.astype(np.int64)
+
+
+def _sum_stats(parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge :func:`_group_stats` of runs with disjoint documents: counts and distinct documents add up."""
+    if len(parts) == 1:
+        return parts[0]
+    h = np.concatenate([p[0] for p in parts])
+    cnt = np.concatenate([p[1] for p in parts])
+    ndoc = np.concatenate([p[2] for p in parts])
+    return _reduce(h, cnt, ndoc)
+
+
+def _reduce(h: np.ndarray, *values: np.ndarray):
+    """Distinct hashes (sorted) with each value summed over equal hashes."""
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    if not len(hs):
+        return (hs, *(v[order] for v in values))
+    idx = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]])
+    return (hs[idx], *(np.add.reduceat(v[order], idx) for v in values))
+
+
+def _variety_of(keys: np.ndarray, pair_parts, tally_parts) -> np.ndarray:
+    """Distinct neighbours of each of ``keys`` (sorted): distinct neighbour characters over all runs, plus
+    every run boundary (each counts as a new neighbour)."""
+    h = np.concatenate([p[0] for p in pair_parts])
+    v = np.concatenate([p[1] for p in pair_parts])
+    h, _ = _pairs(h, v)
+    out = np.zeros(len(keys), dtype=np.int64)
+    u, c = np.unique(h, return_counts=True)
+    out[np.searchsorted(keys, u)] += c
+    th = np.concatenate([p[0] for p in tally_parts])
+    tc = np.concatenate([p[1] for p in tally_parts])
+    np.add.at(out, np.searchsorted(keys, th), tc)
+    return out
+
+
+def _closed(parts, stats, n: int, texts: Sequence[str]) -> list[tuple]:
+    """Rows of the closed n-grams of length ``n`` from the runs' :meth:`_Run.variety`."""
+    uh, cnt, ndoc = stats
+    keys = np.concatenate([p[0] for p in parts])
+    docs = np.concatenate([p[1] for p in parts])
+    offs = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((offs, docs, keys))  # the first occurrence: the earliest document, then offset
+    keys, docs, offs = keys[order], docs[order], offs[order]
+    new = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, dtype=bool)
+    keys, docs, offs = keys[new], docs[new], offs[new]
+    lv = _variety_of(keys, [p[3] for p in parts], [p[4] for p in parts])
+    rv = _variety_of(keys, [p[5] for p in parts], [p[6] for p in parts])
+    at = np.searchsorted(uh, keys)
+    closed = np.flatnonzero((lv >= 2) & (rv >= 2))
+    rows = []
+    for k in closed:
+        d, o = int(docs[k]), int(offs[k])
+        rows.append((texts[d][o : o + n], n, int(cnt[at[k]]), int(ndoc[at[k]]), int(lv[k]), int(rv[k])))
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -231,3 +449,25 @@ def positions(idx: TextIndex, strings: Iterable[str], s: Settings) -> dict[str, 
             keep = np.array([p == 0 or idx.joined[p - 1] not in context for p in pos], dtype=bool)
             found[t] = pos[keep]
     return found
+
+
+def occurrences(texts: Sequence[str], strings: Iterable[str], s: Settings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every occurrence of each string in ``texts``, as (document indices, offsets), in corpus order.
+
+    The texts are indexed run by run (:func:`text_batches`), so a corpus larger than memory is
+    searched with :data:`INDEX_CHARS` characters indexed at a time; what is held is the
+    occurrences found. Numerals are treated as in :func:`positions`.
+    """
+    strings = list(dict.fromkeys(strings))
+    docs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
+    offs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
+    for first, batch in text_batches(texts):
+        idx = TextIndex(batch)
+        for t, pos in positions(idx, strings, s).items():
+            if len(pos):
+                d = idx.doc_of[pos]
+                docs[t].append((first + d).astype(np.int64))
+                offs[t].append(pos - idx.starts[d])
+    empty = np.zeros(0, dtype=np.int64)
+    return {t: (np.concatenate(docs[t]) if docs[t] else empty, np.concatenate(offs[t]) if offs[t] else empty)
+            for t in strings}

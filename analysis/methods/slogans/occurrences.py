@@ -8,7 +8,7 @@ import pandas as pd
 
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
-from .ngrams import TextIndex, positions
+from .ngrams import DocumentTexts, occurrences, text_lengths
 from .settings import load_settings
 
 __all__ = ["OCCURRENCE_COLUMNS", "slogan_occurrences", "slogan_matrix", "sharing", "family_table", "position_profile"]
@@ -43,16 +43,16 @@ def slogan_occurrences(corp: Corpus, slogans: pd.DataFrame, by: str | None = DEF
     docs = list(corp)
     ids = [d.id for d in docs]
     groups = corp.groups(by)
-    idx = TextIndex([d.text for d in docs])
-    found = positions(idx, sl["slogan"], s)
+    texts = DocumentTexts(docs)  # searched run by run: a corpus larger than memory works
+    found = occurrences(texts, sl["slogan"], s)
+    length = np.maximum(1, text_lengths(texts))
     rows = []
     for i, r in enumerate(sl.itertuples(index=False)):
         text = r.slogan
-        for p in found.get(text, ()):
-            d, off = idx.local(int(p))
-            n = max(1, len(docs[d].text))
+        dix, offs = found[text]
+        for d, off in zip(dix.tolist(), offs.tolist()):
             rows.append((getattr(r, "rank", i + 1), text, getattr(r, "kind", ""), getattr(r, "family", text),
-                         ids[d], str(groups[ids[d]]), off, off + len(text), round(off / n, 4)))
+                         ids[d], str(groups[ids[d]]), off, off + len(text), round(off / int(length[d]), 4)))
     return pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
 
 
