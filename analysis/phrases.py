@@ -81,16 +81,6 @@ def _combine(cols: list[np.ndarray]) -> np.ndarray:
 GRAMMATICAL_TAGS = ("r", "c", "p", "u", "y", "e", "o")
 
 
-def _corpus_ids(corp: Corpus, lexicon):
-    """Per document, the global id of each token's string; whether each string is a word; the grammatical
-    words (by their tag in jieba's dictionary, :data:`GRAMMATICAL_TAGS`); the strings."""
-    vocab = _Vocabulary()
-    docs = [vocab.ids(seg) for seg in iter_segmented(corp.texts(), lexicon=lexicon)]
-    strings = list(vocab.index)
-    word = vocab.word.copy()
-    return docs, word, strings, _grammatical(strings)
-
-
 def _grammatical(strings) -> frozenset:
     """The grammatical words among ``strings``, by their tag in jieba's dictionary (:data:`GRAMMATICAL_TAGS`)."""
     words, _, tags, _ = jieba_dictionary()
@@ -125,78 +115,182 @@ def collocations(corp: Corpus, *, size: int | Sequence[int] = (2, 3, 4), min_cou
         raise ValueError(f"size must be between 2 and 6 tokens, not {size!r}")
     if smoothing < 0:
         raise ValueError("smoothing must not be negative")
-    docs, word, strings, _ = _corpus_ids(corp, corp.lexicon if lexicon is None else lexicon)
-    all_ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    unigram = np.bincount(all_ids[word[all_ids]], minlength=len(strings)).astype(float)
+    # one pass over the segmentations: each size counts its windows a run of documents at a time, so memory
+    # holds the distinct sequences and their sub-patterns, never the documents
+    vocab = _Vocabulary()
+    counters = [_WindowCounts(n) for n in sizes]
+    unigram = np.zeros(0, dtype=np.int64)
+    for seg in iter_segmented(corp.texts(), lexicon=corp.lexicon if lexicon is None else lexicon):
+        ids = vocab.ids(seg)
+        word = vocab.word
+        unigram = _PairCounts._add(unigram, ids[word[ids]])
+        for c in counters:
+            c.add(ids, word)
+    strings = list(vocab.index)
+    unigram = np.concatenate([unigram, np.zeros(len(strings) - len(unigram), dtype=np.int64)]).astype(float)
     n_words = unigram.sum()
-    frames = [_score(docs, word, strings, n, min_count, smoothing, unigram, n_words) for n in sizes]
+    frames = [c.score(strings, min_count, smoothing, unigram, n_words) for c in counters]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLLOCATION_COLUMNS)
     out = out.sort_values(["z", "collocation"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)[COLLOCATION_COLUMNS]
 
 
 def _score(docs, word, strings, n, min_count, smoothing, unigram, n_words) -> pd.DataFrame:
-    """The statistics of every sequence of ``n`` tokens (see :func:`collocations`)."""
-    rows, doc_of = [], []
-    for di, ids in enumerate(docs):
-        starts = _windows(ids, word[ids], n)
-        rows.append(np.stack([ids[starts + k] for k in range(n)], axis=1) if len(starts) else
-                    np.zeros((0, n), dtype=np.int64))
-        doc_of.append(np.full(len(starts), di))
-    W = np.concatenate(rows) if rows else np.zeros((0, n), dtype=np.int64)
-    if not len(W):
-        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
-    doc_of = np.concatenate(doc_of)
-    key = _combine([W[:, k] for k in range(n)])
-    counts = np.bincount(key)
-    first = np.full(len(counts), -1, dtype=np.int64)
-    first[key[::-1]] = np.arange(len(key))[::-1]  # a representative window of each sequence
-    cand = np.flatnonzero(counts >= max(1, min_count))
-    rep = first[cand]
-    # M(S): windows agreeing with the candidate on the positions of S, for every subset S (bit k: position k)
-    marg = np.zeros((len(cand), 1 << n))
-    marg[:, 0] = len(W)
-    for S in range(1, 1 << n):
-        cols = [k for k in range(n) if S >> k & 1]
-        kS = _combine([W[:, k] for k in cols])
-        marg[:, S] = np.bincount(kS)[kS[rep]]
-    # exact agreement by inclusion-exclusion over supersets
-    exact = np.zeros_like(marg)
-    full = (1 << n) - 1
-    for b in range(1 << n):
-        rest = full & ~b
-        sub = rest
-        while True:
-            S = b | sub
-            exact[:, b] += (-1) ** bin(sub).count("1") * marg[:, S]
-            if sub == 0:
-                break
-            sub = (sub - 1) & rest
-    cells = exact + smoothing
-    signs = np.array([(-1) ** (n - bin(b).count("1")) for b in range(1 << n)], dtype=float)
-    with np.errstate(divide="ignore"):
-        lam = np.log(cells) @ signs
-    sigma = np.sqrt((1.0 / cells).sum(axis=1))
-    f = counts[cand].astype(float)
-    parts = W[rep]
-    pw = unigram[parts] / n_words
-    p_seq = f / len(W)
-    expected = len(W) * pw.prod(axis=1)
-    n_docs = pd.Series(doc_of).groupby(key).nunique().to_numpy()[cand]
-    toks = [[strings[i] for i in row] for row in parts.tolist()]
-    return pd.DataFrame({
-        "collocation": ["".join(t) for t in toks],
-        "tokens": [" ".join(t) for t in toks],
-        "length": n,
-        "count": f.astype(np.int64),
-        "docs": n_docs.astype(np.int64),
-        "lambda": lam,
-        "sigma": sigma,
-        "z": lam / sigma,
-        "pmi": np.log2(p_seq / pw.prod(axis=1)),
-        "logdice": 14 + np.log2(n * f / unigram[parts].sum(axis=1)),
-        "t": (f - expected) / np.sqrt(f),
-    })
+    """The statistics of every sequence of ``n`` tokens in ``docs`` (arrays of ids; see :func:`collocations`)."""
+    counter = _WindowCounts(n)
+    for ids in docs:
+        counter.add(ids, word)
+    return counter.score(strings, min_count, smoothing, unigram, n_words)
+
+
+class _Codes:
+    """Dense codes for int64 keys, the same in every run of documents, in order of first appearance.
+
+    The keys are kept (a hash index), so a code gives its key back: ``keys[code]``.
+    """
+
+    def __init__(self):
+        self.keys = pd.Index(np.zeros(0, dtype=np.int64))
+
+    def __call__(self, keys: np.ndarray) -> np.ndarray:
+        codes = self.keys.get_indexer(keys)
+        new = codes < 0
+        if new.any():
+            fresh = pd.unique(keys[new])
+            start = len(self.keys)
+            self.keys = self.keys.append(pd.Index(fresh))
+            codes[new] = start + pd.Index(fresh).get_indexer(keys[new])
+        return codes.astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The codes of keys seen before."""
+        return self.keys.get_indexer(keys).astype(np.int64)
+
+
+class _WindowCounts:
+    """The windows of ``n`` adjacent word tokens of a corpus, counted a run of documents at a time.
+
+    For every pattern ``S`` (a non-empty subset of the ``n`` positions, bit ``k`` for position ``k``), the
+    number of windows showing each combination of tokens at those positions: the ``M(S)`` of quanteda's
+    statistic. A pattern's combinations get dense codes chained position by position (the code of ``S``
+    comes from the code of ``S`` without its last position and the token there, :class:`_Codes`), so the
+    counts of every run add up, and the full pattern's codes give each sequence's tokens back. The
+    sequences come in order of first appearance, as if every window were held at once.
+    """
+
+    #: windows gathered before they are counted
+    RUN = 2_000_000
+
+    def __init__(self, n: int):
+        self.n = n
+        self.codes = {S: _Codes() for S in range(1, 1 << n) if S & (S - 1)}  # patterns of two positions or more
+        self.counts = {S: np.zeros(0, dtype=np.int64) for S in range(1, 1 << n)}
+        self.docs = np.zeros(0, dtype=np.int64)  # documents of each full sequence
+        self.windows = 0
+        self._run: list[np.ndarray] = []
+        self._run_size = 0
+
+    def add(self, ids: np.ndarray, word: np.ndarray) -> None:
+        """One document's token ids (``word``: whether each id is a word token)."""
+        starts = _windows(ids, word[ids], self.n)
+        self._run.append(np.stack([ids[starts + k] for k in range(self.n)], axis=1) if len(starts) else
+                         np.zeros((0, self.n), dtype=np.int64))
+        self._run_size += len(starts)
+        if self._run_size >= self.RUN:
+            self._flush()
+
+    def _pattern_codes(self, W: np.ndarray, record: bool) -> dict[int, np.ndarray]:
+        """The code of each window (rows of ``W``) under every pattern; ``record``: give new combinations codes."""
+        out = {}
+        for S in range(1, 1 << self.n):
+            last = S.bit_length() - 1
+            rest = S & ~(1 << last)
+            if not rest:
+                out[S] = W[:, last]
+            else:
+                keys = out[rest] * PAIR_BASE + W[:, last]
+                out[S] = self.codes[S](keys) if record else self.codes[S].get(keys)
+        return out
+
+    def _flush(self) -> None:
+        if not self._run:
+            return
+        W = np.concatenate(self._run)
+        doc = np.repeat(np.arange(len(self._run), dtype=np.int64), [len(r) for r in self._run])
+        self._run, self._run_size = [], 0
+        if not len(W):
+            return
+        self.windows += len(W)
+        codes = self._pattern_codes(W, record=True)
+        for S, c in codes.items():
+            self.counts[S] = _PairCounts._add(self.counts[S], c)
+        full = codes[(1 << self.n) - 1]
+        pair_doc = pd.unique(full * (int(doc[-1]) + 1) + doc)  # distinct (sequence, document): runs hold different documents
+        self.docs = _PairCounts._add(self.docs, pair_doc // (int(doc[-1]) + 1))
+
+    def tokens(self, full: np.ndarray) -> np.ndarray:
+        """The token ids (rows, one column per position) of sequences given by their full pattern's codes."""
+        n = self.n
+        out = np.zeros((len(full), n), dtype=np.int64)
+        code = full
+        for k in range(n - 1, 0, -1):
+            key = self.codes[(1 << (k + 1)) - 1].keys.to_numpy()[code]
+            out[:, k] = key % PAIR_BASE
+            code = key // PAIR_BASE
+        out[:, 0] = code
+        return out
+
+    def score(self, strings, min_count, smoothing, unigram, n_words) -> pd.DataFrame:
+        """The statistics of every sequence seen ``min_count`` times (see :func:`collocations`)."""
+        self._flush()
+        n = self.n
+        if not self.windows:
+            return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+        full_S = (1 << n) - 1
+        counts = self.counts[full_S]
+        cand = np.flatnonzero(counts >= max(1, min_count))
+        parts = self.tokens(cand)
+        # M(S): windows agreeing with the candidate on the positions of S, for every subset S (bit k: position k)
+        marg = np.zeros((len(cand), 1 << n))
+        marg[:, 0] = self.windows
+        for S, c in self._pattern_codes(parts, record=False).items():
+            marg[:, S] = self.counts[S][c]
+        # exact agreement by inclusion-exclusion over supersets
+        exact = np.zeros_like(marg)
+        full = (1 << n) - 1
+        for b in range(1 << n):
+            rest = full & ~b
+            sub = rest
+            while True:
+                S = b | sub
+                exact[:, b] += (-1) ** bin(sub).count("1") * marg[:, S]
+                if sub == 0:
+                    break
+                sub = (sub - 1) & rest
+        cells = exact + smoothing
+        signs = np.array([(-1) ** (n - bin(b).count("1")) for b in range(1 << n)], dtype=float)
+        with np.errstate(divide="ignore"):
+            lam = np.log(cells) @ signs
+        sigma = np.sqrt((1.0 / cells).sum(axis=1))
+        f = counts[cand].astype(float)
+        pw = unigram[parts] / n_words
+        p_seq = f / self.windows
+        expected = self.windows * pw.prod(axis=1)
+        n_docs = self.docs[cand]
+        toks = [[strings[i] for i in row] for row in parts.tolist()]
+        return pd.DataFrame({
+            "collocation": ["".join(t) for t in toks],
+            "tokens": [" ".join(t) for t in toks],
+            "length": n,
+            "count": f.astype(np.int64),
+            "docs": n_docs.astype(np.int64),
+            "lambda": lam,
+            "sigma": sigma,
+            "z": lam / sigma,
+            "pmi": np.log2(p_seq / pw.prod(axis=1)),
+            "logdice": 14 + np.log2(n * f / unigram[parts].sum(axis=1)),
+            "t": (f - expected) / np.sqrt(f),
+        })
 
 
 #: pair keys are ``x * PAIR_BASE + y``: ids stay below it, and a key fits in 64 bits

@@ -300,3 +300,30 @@ def test_document_texts_read_only_when_asked(monkeypatch):
     two = subset(texts, [3, 1])
     assert list(text_lengths(two)) == [corp.docs[3].n_chars, corp.docs[1].n_chars] and read == []
     assert two[0] == corp.docs[3].text[:] and read[0] == corp.docs[3].id
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_collocations_counted_run_by_run_equal_one_run(n, monkeypatch):
+    """Property: windows counted a few at a time (codes chained across runs) give the table of one run."""
+    from analysis import phrases as P
+
+    rng = np.random.default_rng(n)
+    docs = [rng.integers(0, 7, size=int(rng.integers(0, 50))) for _ in range(12)]
+    word = np.ones(7, dtype=bool)
+    word[6] = False
+    strings = [f"w{i}" for i in range(7)]
+    unigram = np.bincount(np.concatenate(docs), minlength=7).astype(float) * word
+    whole = P._score(docs, word, strings, n, 1, 0.5, unigram, unigram.sum())
+    monkeypatch.setattr(P._WindowCounts, "RUN", 5)
+    runs = P._score(docs, word, strings, n, 1, 0.5, unigram, unigram.sum())
+    pd.testing.assert_frame_equal(runs, whole)
+    assert len(whole) > 10
+
+
+def test_collocations_of_a_corpus_streamed_equal_one_run(monkeypatch):
+    from analysis import phrases as P
+
+    corp = analysis.load_corpus(SEEDS)
+    whole = P.collocations(corp, size=(2, 3))
+    monkeypatch.setattr(P._WindowCounts, "RUN", 100)
+    pd.testing.assert_frame_equal(P.collocations(corp, size=(2, 3)), whole)
