@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import time
 from pathlib import Path
+from typing import Iterable
 
 from .config import DATA_DIR, PACKAGE_DIR, package_version, scheduler_setting
 from .errors import AnalysisError
@@ -135,6 +137,30 @@ class DaskPool:
 
     def submit(self, fn, *args):
         return self.client.submit(run_task, self.initializer, self.initargs, fn, *args, pure=False)
+
+    def map_runs(self, fn, texts: Iterable[str], chars: int, *args) -> list:
+        """``fn(run, *args)`` as a task for each run of consecutive ``texts`` of about ``chars`` characters (one
+        run at least, empty when there are no texts): the futures, in the order of the texts.
+
+        The texts are read here one run at a time, and at most two runs per worker wait on the cluster, so a
+        corpus larger than memory goes through."""
+        in_flight = 2 * max(1, len(self.client.scheduler_info().get("workers", {})))
+        futures, run, n = [], [], 0
+
+        def send():
+            futures.append(self.submit(fn, run, *args))
+            while sum(not f.done() for f in futures) > in_flight:  # the texts of the waiting ones are held here
+                time.sleep(0.01)
+
+        for text in texts:
+            run.append(text)
+            n += len(text)
+            if n >= chars:
+                send()
+                run, n = [], 0
+        if run or not futures:
+            send()
+        return futures
 
     def __exit__(self, *exc) -> None:
         if self.client is not None:

@@ -7,7 +7,6 @@ matrices from one corpus segments each document once.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from itertools import chain
 from typing import Iterable, Sequence
@@ -212,22 +211,7 @@ def _counts_on_cluster(texts: Iterable[str], options: TokenOptions, lexicon=None
     segmented and counted by a worker (:func:`count_partition`), and the partitions' counts are reduced into one
     matrix on the cluster (:func:`merge_counts`); only the matrix comes back."""
     with DaskPool(scheduler_address(), needs=tuple(lexicon or ())) as pool:
-        in_flight = 2 * max(1, len(pool.client.scheduler_info().get("workers", {})))
-        parts, run, n = [], [], 0
-
-        def send():
-            parts.append(pool.submit(count_partition, run, options, lexicon))
-            while sum(not f.done() for f in parts) > in_flight:  # the texts of the waiting ones are held here
-                time.sleep(0.01)
-
-        for text in texts:
-            run.append(text)
-            n += len(text)
-            if n >= PARTITION_CHARS:
-                send()
-                run, n = [], 0
-        if run or not parts:
-            send()
+        parts = pool.map_runs(count_partition, texts, PARTITION_CHARS, options, lexicon)
         return (parts[0] if len(parts) == 1 else pool.submit(merge_counts, parts)).result()
 
 

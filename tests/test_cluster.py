@@ -151,3 +151,34 @@ def test_merged_partitions_equal_one_count(tmp_path):
     m, terms = vectors.merge_counts(parts)
     assert terms == whole[1] and (m != whole[0]).nnz == 0 and m.dtype == whole[0].dtype
     assert np.array_equal(m.indices, whole[0].indices) and np.array_equal(m.indptr, whole[0].indptr)
+
+
+@pytest.mark.slow
+def test_slogans_and_emphasis_on_the_cluster_are_the_local_results(cluster, monkeypatch, tmp_path):
+    """The per-document parts of the slogan miner (generators, counting) and of emphasis (matching) run as tasks
+    on the workers, with the settings and the instrument travelling with them: the same tables."""
+    from distributed import Client, get_task_stream
+
+    from analysis.methods.emphasis import matching
+    from analysis.methods.slogans import miner, ngrams
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "client"))
+    corp = analysis.load_corpus(SEEDS)
+    slogans = analysis.find_slogans(corp)
+    occ = analysis.slogan_occurrences(corp, slogans, top=50)
+    matching._CORPUS_MATCHES.clear()
+    emph = analysis.emphasis(corp)
+    monkeypatch.setenv("ANALYSIS_SCHEDULER", cluster.scheduler_address)
+    monkeypatch.setattr(miner, "CLUSTER_CHARS", 4000)  # several tasks each
+    monkeypatch.setattr(ngrams, "INDEX_CHARS", 4000)
+    monkeypatch.setattr(matching, "CLUSTER_CHUNK_CHARS", 4000)
+    matching._CORPUS_MATCHES.clear()
+    with Client(cluster, set_as_default=False) as watcher, get_task_stream(watcher) as stream:
+        remote_slogans = analysis.find_slogans(corp)
+        remote_occ = analysis.slogan_occurrences(corp, remote_slogans, top=50)
+        remote_emph = analysis.emphasis(corp)
+    tasks = [t for t in stream.data if "run_task" in str(t["key"])]
+    assert len(tasks) >= 3 * 3  # generators, counting, occurrences and matching, in runs of about 4,000 characters
+    pd.testing.assert_frame_equal(remote_slogans, slogans)
+    pd.testing.assert_frame_equal(remote_occ, occ)
+    pd.testing.assert_frame_equal(remote_emph, emph)

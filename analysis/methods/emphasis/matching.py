@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ...cluster import DaskPool, scheduler_address
 from ...corpus import Corpus
 from ...tokenization import segment_pairs
 from ...text import codepoints, sentence_spans
@@ -233,16 +234,32 @@ MATCH_CHUNK_CHARS = 20_000_000
 _CORPUS_MATCHES: dict = {}
 
 
+#: characters of text in each task on a Dask cluster
+CLUSTER_CHUNK_CHARS = 4_000_000
+
+
+def match_run(texts: list[str], lex: EmphasisLexicon, segmentation=None) -> tuple[DocMatch, ...]:
+    """:func:`match_texts` of a run of texts, not memoised: a task on a Dask cluster."""
+    return match_texts.__wrapped__(tuple(texts), lex, segmentation)
+
+
 def match_corpus(corp: Corpus, lex: EmphasisLexicon) -> tuple[DocMatch, ...]:
     """:func:`match_texts` of the corpus's clean texts: one :class:`DocMatch` per document, in corpus order.
 
     The texts are read and matched in runs of :data:`MATCH_CHUNK_CHARS` characters; the result is memoised for
-    the last few corpora (by the documents' digests, so without reading a text)."""
+    the last few corpora (by the documents' digests, so without reading a text). With a Dask scheduler
+    (``$ANALYSIS_SCHEDULER``, :mod:`analysis.cluster`) the runs, of :data:`CLUSTER_CHUNK_CHARS` characters, are
+    matched by the cluster's workers, the lexicon travelling with each task; no match spans two documents, so
+    the result is the same."""
     k = (tuple(d.digest for d in corp), lex, corp.lexicon)
     hit = _CORPUS_MATCHES.get(k)
     if hit is not None:
         return hit
-    if sum(d.n_chars for d in corp) <= MATCH_CHUNK_CHARS:
+    if scheduler_address():
+        with DaskPool(scheduler_address(), needs=tuple(corp.lexicon or ())) as pool:
+            runs = pool.map_runs(match_run, corp.texts(), CLUSTER_CHUNK_CHARS, lex, corp.lexicon)
+            out = tuple(m for f in runs for m in f.result())
+    elif sum(d.n_chars for d in corp) <= MATCH_CHUNK_CHARS:
         out = match_texts(tuple(corp.texts()), lex, corp.lexicon)
     else:
         parts, run, n = [], [], 0

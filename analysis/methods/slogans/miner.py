@@ -8,6 +8,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ...cluster import DaskPool, scheduler_address
 from ...config import DEFAULT_BY
 from ...corpus import Corpus
 from ...lexicon import stopwords
@@ -161,8 +162,32 @@ def _wanted_kinds(kinds: Iterable[str] | None, include_titles: bool) -> set[str]
     return wanted
 
 
+def text_matches(texts: Sequence[str], include_titles: bool, s: Settings) -> list[tuple[list[Match], list[Match]]]:
+    """For each text: the matches of the quoted, numbered and enumeration generators, in order, and the affix
+    patterns (a task on a Dask cluster for a run of texts)."""
+    out = []
+    for text in texts:
+        found: list[Match] = []
+        for m in quoted_phrases(text, titles=include_titles, settings=s):
+            found.append(m)
+            if m.kind == "quoted" and numbered_shape(m.text, s):
+                found.append(Match(m.start, m.end, m.text, "numbered", regularity=1.0))
+        found += numbered_formulations(text, settings=s)
+        found += enumerations(text, settings=s)
+        out.append((found, list(affix_patterns(text, settings=s))))
+    return out
+
+
+#: characters of text in each task on a Dask cluster
+CLUSTER_CHARS = 4_000_000
+
+
 def _generate(texts: Sequence[str], include_titles: bool, s: Settings) -> dict[str, Candidate]:
-    """Run the four text generators on every text and merge their matches by text.
+    """Run the four text generators on every text (:func:`text_matches`) and merge their matches by text.
+
+    With a Dask scheduler (``$ANALYSIS_SCHEDULER``) the texts go to the cluster's workers in runs of
+    :data:`CLUSTER_CHARS` characters, the settings travelling with each task; the matches are merged here in
+    corpus order, as on this machine.
 
     Prefix patterns are scored against the corpus' paradigm (:func:`_add_prefix_patterns`);
     suffix patterns and frames are kept only when the corpus confirms them
@@ -171,17 +196,21 @@ def _generate(texts: Sequence[str], include_titles: bool, s: Settings) -> dict[s
     cands: dict[str, Candidate] = {}
     pending: list[Match] = []  # suffix patterns and frames, confirmed below
     prefixed: list[Match] = []
-    for text in texts:
-        for m in quoted_phrases(text, titles=include_titles, settings=s):
-            add_match(cands, m)
-            if m.kind == "quoted" and numbered_shape(m.text, s):
-                add_match(cands, Match(m.start, m.end, m.text, "numbered", regularity=1.0))
-        for m in numbered_formulations(text, settings=s):
-            add_match(cands, m)
-        for m in enumerations(text, settings=s):
-            add_match(cands, m)
-        for m in affix_patterns(text, settings=s):
-            (pending if needs_confirmation(m) else prefixed).append(m)
+
+    def merge(per_text) -> None:
+        for found, affixes in per_text:
+            for m in found:
+                add_match(cands, m)
+            for m in affixes:
+                (pending if needs_confirmation(m) else prefixed).append(m)
+
+    if scheduler_address():
+        with DaskPool(scheduler_address()) as pool:
+            for f in pool.map_runs(text_matches, texts, CLUSTER_CHARS, include_titles, s):
+                merge(f.result())
+    else:
+        for text in texts:
+            merge(text_matches([text], include_titles, s))
     _add_prefix_patterns(cands, prefixed, s)
     _add_confirmed_patterns(cands, pending, s)
     return cands

@@ -11,6 +11,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ...cluster import DaskPool, scheduler_address
 from ...text import CJK_CLASS, codepoints
 from .settings import Settings
 
@@ -456,18 +457,41 @@ def occurrences(texts: Sequence[str], strings: Iterable[str], s: Settings) -> di
 
     The texts are indexed run by run (:func:`text_batches`), so a corpus larger than memory is
     searched with :data:`INDEX_CHARS` characters indexed at a time; what is held is the
-    occurrences found. Numerals are treated as in :func:`positions`.
+    occurrences found. With a Dask scheduler (``$ANALYSIS_SCHEDULER``) each run is searched by a
+    worker (:func:`run_occurrences`). Numerals are treated as in :func:`positions`.
     """
     strings = list(dict.fromkeys(strings))
     docs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
     offs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
-    for first, batch in text_batches(texts):
-        idx = TextIndex(batch)
-        for t, pos in positions(idx, strings, s).items():
-            if len(pos):
-                d = idx.doc_of[pos]
-                docs[t].append((first + d).astype(np.int64))
-                offs[t].append(pos - idx.starts[d])
+
+    def gather(first: int, found) -> int:
+        n_texts, hits = found
+        for t, (d, o) in hits.items():
+            docs[t].append(first + d)
+            offs[t].append(o)
+        return first + n_texts
+
+    first = 0
+    if scheduler_address():
+        with DaskPool(scheduler_address()) as pool:
+            for f in pool.map_runs(run_occurrences, texts, INDEX_CHARS, strings, s):
+                first = gather(first, f.result())
+    else:
+        for _, batch in text_batches(texts):
+            first = gather(first, run_occurrences(batch, strings, s))
     empty = np.zeros(0, dtype=np.int64)
     return {t: (np.concatenate(docs[t]) if docs[t] else empty, np.concatenate(offs[t]) if offs[t] else empty)
             for t in strings}
+
+
+def run_occurrences(texts: Sequence[str], strings: Sequence[str], s: Settings
+                    ) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The occurrences of ``strings`` in a run of texts: (the number of texts, {string: (documents in the
+    run, offsets)} for the strings found)."""
+    idx = TextIndex(list(texts))
+    out = {}
+    for t, pos in positions(idx, strings, s).items():
+        if len(pos):
+            d = idx.doc_of[pos]
+            out[t] = (d.astype(np.int64), pos - idx.starts[d])
+    return len(idx.texts), out
