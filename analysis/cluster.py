@@ -10,26 +10,31 @@ worker, the partitions' sparse counts reduced on the cluster into one matrix, an
 same inputs, so the results are the local path's, byte for byte.
 
 Before the first task, every worker is asked for its :func:`worker_fingerprint`: the package's version, hashes of
-its code and of its data files (lexicon, stoplists, cleaning rules, instruments) and which of the paths the tasks read (the
-corpus folder, a corpus's own lexicon) it can see. A worker that differs is refused with an error that names it
-and what differs, so no result ever mixes two versions of the rules.
+its code and of its data files (lexicon, stoplists, cleaning rules, instruments). A worker that differs is
+refused with an error that names it and what differs, so no result ever mixes two versions of the rules.
 
-What the workers need: the package installed (the same version), and the corpus folder and its lexicon at the
-same paths (a shared file system, or a copy at the same place). Each worker keeps its own cache.
+What the workers need: the package installed (the same version), nothing else. The documents travel with the
+tasks (their bytes, read here), and so do the files the tasks read, such as a corpus's own ``lexicon.tsv``: this
+process sends each file once to every worker (``needs``), where it is written to a private folder and read in
+place of the path it has here (:func:`local_copy`). Each worker keeps its own cache.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import socket
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from .config import DATA_DIR, PACKAGE_DIR, package_version, scheduler_setting
 from .errors import AnalysisError
 
-__all__ = ["DaskPool", "worker_fingerprint", "run_task", "scheduler_address"]
+__all__ = ["DaskPool", "worker_fingerprint", "run_task", "scheduler_address", "local_copy", "SentFile"]
 
 
 def scheduler_address(address: str | None = None) -> str | None:
@@ -52,20 +57,56 @@ def _code_hash() -> str:
     return _tree_hash(PACKAGE_DIR, "*.py")
 
 
-def worker_fingerprint(needs: tuple[str, ...] = ()) -> dict:
-    """What a process would compute with: the package's version, a hash of its data files, and which of the
-    paths in ``needs`` it cannot see (run on every worker, compared with this process's)."""
+def worker_fingerprint() -> dict:
+    """What a process would compute with: the package's version, hashes of its code and data files (run on
+    every worker, compared with this process's)."""
     return {"version": package_version("analysis"), "code": _code_hash(), "data": _data_hash(),
-            "host": socket.gethostname(),
-            "missing": [p for p in needs if not os.path.exists(p)]}
+            "host": socket.gethostname()}
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """A file a task reads, sent from the client: its path there, a digest of its bytes, the bytes."""
+    path: str
+    digest: str
+    data: bytes
+
+
+#: in a worker process: the client's path of each file received -> its local copy
+_STAGED: dict[str, Path] = {}
+_STAGE_DIR: list[Path] = []
+
+
+def local_copy(path: str | os.PathLike) -> Path:
+    """The file at ``path`` as this process reads it: on a Dask worker, the copy the client sent with its tasks
+    (:class:`DaskPool`'s ``needs``); otherwise, and for a file not sent, ``path`` itself."""
+    return _STAGED.get(str(path), Path(path))
+
+
+def _stage(files) -> None:
+    """Write each :class:`SentFile` to this process's private folder (once per content) and read it there."""
+    for f in files:
+        if f.path in _STAGED and _STAGED[f.path].parent.name == f.digest:
+            continue
+        if not _STAGE_DIR:
+            _STAGE_DIR.append(Path(tempfile.mkdtemp(prefix="analysis-sent-")))
+            atexit.register(shutil.rmtree, _STAGE_DIR[0], True)
+        target = _STAGE_DIR[0] / f.digest / Path(f.path).name
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(f.data)
+            os.replace(partial, target)
+        _STAGED[f.path] = target
 
 
 _INITIALISED: set = set()
 
 
-def run_task(initializer, initargs: tuple, fn, *args):
-    """A task on a worker: the pool's initializer once per worker process (as a local pool's workers run it),
-    then ``fn(*args)``."""
+def run_task(initializer, initargs: tuple, files, fn, *args):
+    """A task on a worker: the files the client sent put in place (:func:`local_copy`), the pool's initializer
+    once per worker process (as a local pool's workers run it), then ``fn(*args)``."""
+    _stage(files)
     if initializer is not None:
         key = (getattr(initializer, "__module__", ""), getattr(initializer, "__qualname__", ""), repr(initargs))
         if key not in _INITIALISED:
@@ -78,8 +119,9 @@ class DaskPool:
     """An executor on a ``dask.distributed`` cluster with the interface the suite uses of a process pool:
     a context manager whose ``submit(fn, *args)`` returns a future with ``result()``.
 
-    Entering it connects to the scheduler and checks every worker (:func:`worker_fingerprint`); leaving it
-    closes the connection (the cluster keeps running).
+    Entering it connects to the scheduler, checks every worker (:func:`worker_fingerprint`) and sends every
+    worker the files in ``needs`` (read by the tasks, :func:`local_copy`); leaving it closes the connection (the
+    cluster keeps running).
     """
 
     def __init__(self, address: str, initializer=None, initargs: tuple = (), needs: tuple[str, ...] = (),
@@ -89,6 +131,7 @@ class DaskPool:
         self.initializer = initializer
         self.initargs = tuple(initargs)
         self.needs = tuple(str(p) for p in needs)
+        self.files: list = []
         self.client = None
 
     def __enter__(self) -> "DaskPool":
@@ -105,17 +148,29 @@ class DaskPool:
                                 "ANALYSIS_SCHEDULER to run on this machine") from None
         try:
             self._check_workers()
+            self._send_files()
         except BaseException:
             self.client.close()
             raise
         return self
 
+    def _send_files(self) -> None:
+        sent = []
+        for path in self.needs:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise AnalysisError(f"{path}: cannot be read to send it to the Dask workers ({exc.strerror}). "
+                                    "Fix: check that the file exists and can be read") from None
+            sent.append(SentFile(path, hashlib.sha256(data).hexdigest()[:16], data))
+        self.files = self.client.scatter(sent, broadcast=True) if sent else []
+
     def _check_workers(self) -> None:
-        theirs = self.client.run(worker_fingerprint, self.needs)
+        theirs = self.client.run(worker_fingerprint)
         if not theirs:
             raise AnalysisError(f"the Dask scheduler at {self.address} has no workers. Fix: start some "
                                 f"(`dask worker {self.address}`)")
-        mine = worker_fingerprint(())
+        mine = worker_fingerprint()
         problems = []
         for worker, fp in sorted(theirs.items()):
             if fp["version"] != mine["version"]:
@@ -127,16 +182,13 @@ class DaskPool:
             elif fp["data"] != mine["data"]:
                 problems.append(f"{worker} ({fp['host']}) has other data files (lexicon, stoplists, rules or "
                                 "instruments) than this process")
-            if fp["missing"]:
-                problems.append(f"{worker} ({fp['host']}) cannot see {', '.join(fp['missing'])}")
         if problems:
             raise AnalysisError("the Dask workers cannot compute what this process would: " + "; ".join(problems)
                                 + ". Fix: install the same version of the package, with the same data files, on "
-                                "every worker, and put the corpus (and its lexicon.tsv) at the same path on each "
-                                "(a shared file system)")
+                                "every worker")
 
     def submit(self, fn, *args):
-        return self.client.submit(run_task, self.initializer, self.initargs, fn, *args, pure=False)
+        return self.client.submit(run_task, self.initializer, self.initargs, self.files, fn, *args, pure=False)
 
     def map_runs(self, fn, texts: Iterable[str], chars: int, *args) -> list:
         """``fn(run, *args)`` as a task for each run of consecutive ``texts`` of about ``chars`` characters (one

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Sequence, Union
 
 import pandas as pd
 
+from .cluster import local_copy
 from .config import cache_dir, cache_enabled, data_file, package_version
 from .text import JIEBA_HAN, NUMERAL_CHARS
 
@@ -155,8 +156,9 @@ LexiconSpec = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
 def lexicon_path(path: str | Path | None = None) -> Path:
-    """The package lexicon (``analysis/data/lexicon.tsv``), or ``path``."""
-    return Path(path) if path else data_file("lexicon.tsv")
+    """The package lexicon (``analysis/data/lexicon.tsv``), or ``path`` (on a Dask worker, the copy of it the
+    client sent, :func:`analysis.cluster.local_copy`)."""
+    return local_copy(path) if path else data_file("lexicon.tsv")
 
 
 def lexicon_files(spec: LexiconSpec = None) -> tuple[Path, ...]:

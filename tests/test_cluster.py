@@ -78,10 +78,26 @@ def test_a_worker_with_other_data_files_is_refused(cluster, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_worker_that_cannot_see_the_corpus_is_refused(cluster, tmp_path):
-    missing = str(tmp_path / "not-there")
-    with pytest.raises(AnalysisError, match=f"cannot see {missing}"):
-        with DaskPool(cluster.scheduler_address, needs=(missing,)):
+def test_files_the_tasks_read_are_sent_to_the_workers(cluster, tmp_path):
+    """A corpus's own lexicon goes to every worker with the tasks: a worker that cannot see the path reads the
+    copy it was sent (here the file is gone from the path once sent)."""
+    from analysis.cluster import local_copy
+
+    f = tmp_path / "lexicon.tsv"
+    f.write_text("term\tfreq\tpos\tgloss\n新质生产力\t\tn\tnew productive forces\n", encoding="utf-8")
+    sent = f.read_text(encoding="utf-8")
+    with DaskPool(cluster.scheduler_address, needs=(str(f),)) as pool:
+        f.unlink()
+        where, text = pool.submit(lambda p: (str(local_copy(p)), local_copy(p).read_text(encoding="utf-8")),
+                                  str(f)).result()
+    assert text == sent and where != str(f) and where.endswith("lexicon.tsv")
+    assert local_copy(str(f)) == f  # this process reads its own paths
+
+
+def test_a_file_to_send_that_cannot_be_read_is_a_clear_error(cluster, tmp_path):
+    missing = tmp_path / "lexicon.tsv"
+    with pytest.raises(AnalysisError, match=f"{missing}: cannot be read to send it to the Dask workers.*Fix"):
+        with DaskPool(cluster.scheduler_address, needs=(str(missing),)):
             pass
 
 
@@ -182,3 +198,17 @@ def test_slogans_and_emphasis_on_the_cluster_are_the_local_results(cluster, monk
     pd.testing.assert_frame_equal(remote_slogans, slogans)
     pd.testing.assert_frame_equal(remote_occ, occ)
     pd.testing.assert_frame_equal(remote_emph, emph)
+
+
+def test_a_batch_for_the_cluster_carries_the_files_bytes(tmp_path):
+    """What goes to a Dask worker: the bytes of the files read here; a file this process cannot read stays here,
+    to be loaded (and its error reported) as on this machine."""
+    from analysis.corpus import loading
+
+    (tmp_path / "a.txt").write_bytes("第一份文件。".encode("utf-8"))
+    (tmp_path / "b.txt").mkdir()  # cannot be read as a file
+    (tmp_path / "c.txt").write_bytes("第三份".encode("gb18030"))
+    rows = [{"file": "a.txt"}, {"file": "b.txt"}, {"file": "c.txt"}]
+    sent, data, here = loading._sent(tmp_path, rows, [0, 1, 2])
+    assert sent == [0, 2] and here == [1]
+    assert data == ["第一份文件。".encode("utf-8"), "第三份".encode("gb18030")]

@@ -232,25 +232,28 @@ def _kept(doc: Document | None, problems: list[Problem], k: str | None, fpath: s
     return (Document.stored(doc, k) if doc is not None and written else doc), problems
 
 
-def _load_one(folder: str, row: dict, cache: bool, keep: bool = True) -> tuple[Document | None, list[Problem]]:
+def _load_one(folder: str, row: dict, cache: bool, keep: bool = True, data: bytes | None = None
+              ) -> tuple[Document | None, list[Problem]]:
     """Load one document like :func:`~analysis.corpus.reading.load_document`, through the document cache.
 
     ``keep=False`` (in a worker process) writes the cache and returns ``((document with its texts, cache key or
-    None), problems)``, for the parent to keep (:func:`_kept`)."""
+    None), problems)``, for the parent to keep (:func:`_kept`). ``data``: the file's bytes, sent with the task
+    (on a Dask cluster, whose workers need not see the corpus folder)."""
     fpath = Path(folder) / row["file"]
     k = None
     if cache:
-        try:
-            data = fpath.read_bytes()
-        except OSError:
-            data = None
+        if data is None:
+            try:
+                data = fpath.read_bytes()
+            except OSError:
+                data = None
         if data is not None:
             k = document_key(data)
             hit = _cached(k, row, str(fpath), keep)
             if hit is not None:
                 return hit if keep else ((hit[0], k), hit[1])
     problems: list[Problem] = []
-    doc = load_document(Path(folder), row, problems)
+    doc = load_document(Path(folder), row, problems, data)
     if keep:
         return _kept(doc, problems, k, str(fpath))
     if k is not None:
@@ -272,9 +275,24 @@ def _cached(k: str, row: dict, fpath: str, keep: bool = True):
 
 
 def _load_rows(args):
-    """A worker's batch: each document with its texts and cache key, and its problems."""
-    folder, rows, cache = args
-    return [_load_one(folder, row, cache, keep=False) for row in rows]
+    """A worker's batch: each document with its texts and cache key, and its problems. ``args``: the folder, the
+    rows, whether to cache, and (on a Dask cluster) the files' bytes."""
+    folder, rows, cache, *data = args
+    data = data[0] if data else [None] * len(rows)
+    return [_load_one(folder, row, cache, keep=False, data=d) for row, d in zip(rows, data)]
+
+
+def _sent(folder: Path, rows: list[dict], batch: list[int]) -> tuple[list[int], list[bytes], list[int]]:
+    """A batch for a Dask worker: (the rows whose files were read here, their bytes, the rows whose files could
+    not be read, to be loaded here so that their errors name what this process sees)."""
+    sent, data, here = [], [], []
+    for i in batch:
+        try:
+            data.append((folder / rows[i]["file"]).read_bytes())
+            sent.append(i)
+        except OSError:
+            here.append(i)
+    return sent, data, here
 
 
 def _size(path: Path) -> int:
@@ -391,9 +409,26 @@ def load_corpus(
             batches = _batches(todo, sizes, max(4 * n, sum(sizes.values()) // BATCH_CHARS))
             if cache:
                 check_writable()  # the workers write the cache: a warning here if they cannot
-            with process_pool(n, needs=(str(folder.resolve()), *(lexicon or ()))) as pool:
-                futs = deque((b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache)))
-                             for b in batches)
+            with process_pool(n, needs=tuple(lexicon or ())) as pool:
+                # on a Dask cluster the files' bytes go with the tasks (the workers need not see the folder), at
+                # most two batches per worker at a time; local workers read the files themselves
+                window = 2 * n if remote else len(batches)
+                futs: deque = deque()
+                pending = deque(batches)
+
+                def submit_next() -> None:
+                    b = pending.popleft()
+                    if not remote:
+                        futs.append((b, pool.submit(_load_rows, (str(folder), [rows[i] for i in b], cache))))
+                        return
+                    sent, data, here = _sent(folder, rows, b)
+                    for i in here:
+                        results[i] = _load_one(str(folder), rows[i], cache)
+                    bar.update(len(here))
+                    futs.append((sent, pool.submit(_load_rows, (str(folder), [rows[i] for i in sent], cache, data))))
+
+                while pending and len(futs) < window:
+                    submit_next()
                 if segment and forking:
                     get_segmenter(lexicon=lexicon)  # built while the workers clean, ready for the segmenting workers
                 while futs:
@@ -401,6 +436,8 @@ def load_corpus(
                     for i, ((doc, k), probs) in zip(b, fut.result()):
                         results[i] = _kept(doc, probs, k, str(folder / rows[i]["file"]), written=True)
                     bar.update(len(b))
+                    if pending:
+                        submit_next()
             # on a Dask cluster the segmentations stay there: counting happens there too (analysis.vectors), and
             # another analysis asks the cluster for what it needs
             segment_new = segment and not remote

@@ -34,12 +34,14 @@ def _foreign_script(text: str, n_cjk: int) -> tuple[str, str, int] | None:
     return None
 
 
-def load_document(path: Path, row: dict, problems: list[Problem]) -> Document | None:
-    """Read, decode and clean one listed file; record its problems (None when it cannot be used)."""
+def load_document(path: Path, row: dict, problems: list[Problem], data: bytes | None = None) -> Document | None:
+    """Read, decode and clean one listed file; record its problems (None when it cannot be used). ``data``: the
+    file's bytes, read already (by the process that sent this document to a Dask worker)."""
     fpath = path / row["file"]
     where = str(fpath)
     try:
-        data = fpath.read_bytes()
+        if data is None:
+            data = fpath.read_bytes()
         raw, encoding = decode(data, fpath)
     except DecodeError as exc:
         problems.append(exc.problem)
