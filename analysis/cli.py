@@ -70,7 +70,8 @@ def _corpus_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text-column", metavar="NAME", default=None,
                    help="for a table: the column of the documents' text (default: $ANALYSIS_TEXT_COLUMN, else text)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                   help="run cleaning and segmenting on a Dask cluster: its scheduler's address, tcp://HOST:8786 "
+                   help="run the heavy steps (cleaning, segmenting, counting, the per-document parts of slogans and "
+                        "emphasis) on a Dask cluster: its scheduler's address, tcp://HOST:8786 "
                         "(default: $ANALYSIS_SCHEDULER, else this machine's cores)")
     p.add_argument("--metadata", metavar="CSV", default=None,
                    help="a CSV of metadata to join to the documents: its first column is the key (a column of the "
