@@ -225,12 +225,15 @@ def add_emphasis(p):
 def add_bench(p):
     p.add_argument("--corpus", metavar="DIR", help="folder of .txt files (default: the shared city work reports)")
     p.add_argument("--quick", action="store_true", help="1 and 8 MB only; equivalence on the seeds and 10 reports")
-    p.add_argument("--sizes", metavar="MB,MB", help="corpus sizes in MB (default 1,8,64)")
+    p.add_argument("--sizes", metavar="MB,MB", help="corpus sizes in MB (default 1,8,64,512)")
     p.add_argument("--workers", type=whole_number(1, 2, "1 or more"), metavar="N",
                    help="worker processes (default: all usable CPUs)")
     p.add_argument("--no-equivalence", action="store_true", help="skip the token-for-token check")
     p.add_argument("--dask-only", action="store_true",
                    help="only the local path against a two-worker local Dask cluster, cold, with identical results")
+    p.add_argument("--analyses-only", action="store_true",
+                   help="only the analyses (dfm, keyness, collocations, slogans, emphasis), each in a fresh process "
+                        "on a warm cache: time per MB and peak memory (sizes default 8,64)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
 
 
@@ -357,7 +360,7 @@ COMMANDS = {
     "trends": (add_trends, "how often terms are used period by period, per 10,000 characters with intervals"),
     "shifts": (add_shifts, "what rose and fell: keyness of each period against the one before (or --lifespans)"),
     "exercises": (add_exercises, "write the notebooks for a class: a teacher's version with solutions, a student's without"),
-    "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 64 MB)"),
+    "bench": (add_bench, "benchmark the pipeline against raw jieba (cold, warm, 1 to 512 MB) and the analyses"),
 }
 
 

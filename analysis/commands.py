@@ -328,14 +328,14 @@ def run_emphasis(args) -> int:
 
 
 def run_bench(args) -> int:
-    """Run benchmarks/run.py (raw jieba vs the pipeline, cold and warm, 1 to 64 MB)."""
+    """Run benchmarks/run.py (raw jieba vs the pipeline, cold and warm, 1 to 512 MB; or the analyses alone)."""
 
     script = project_root() / "benchmarks" / "run.py"
     if not script.is_file():
         print(f"{script} not found: the benchmark ships with the project checkout, not the installed package.",
               file=sys.stderr)
         return 1
-    argv = [f"--{k.replace('_', '-')}" for k in ("quick", "no_equivalence", "dask_only") if getattr(args, k, False)]
+    argv = [f"--{k.replace('_', '-')}" for k in ("quick", "no_equivalence", "dask_only", "analyses_only") if getattr(args, k, False)]
     for k in ("corpus", "sizes", "workers", "json"):
         if getattr(args, k) is not None:
             argv += [f"--{k}", str(getattr(args, k))]

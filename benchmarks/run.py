@@ -40,7 +40,11 @@ In one run, on the same text, it measures
    this case; ``--no-runs`` skips it);
 8. with ``--dask-only``: the cold pipeline on this machine's worker processes against the same pipeline on a
    local Dask cluster of two worker processes (``ANALYSIS_SCHEDULER``), each on a fresh cache, with a hash of
-   the document-term matrix to show that the results are identical (at ``--sizes``, default 8 MB).
+   the document-term matrix to show that the results are identical (at ``--sizes``, default 8 MB);
+9. with ``--analyses-only``: each analysis (``dfm``, ``keyness``, ``collocations``, ``find_slogans``,
+   ``emphasis``, by two groups of alternate documents) in a fresh process on a warm cache
+   (``benchmarks/analyses.py``), at ``--sizes`` (default 8 and 64 MB): seconds, time per MB and the peak memory
+   of the process tree, and how both grow from the smallest size to the largest.
 
 The corpus is ``../shared/corpora/city-work-reports-2024`` (143 reports,
 6.7 MB, MIT licence) unless ``--corpus DIR`` names another folder of .txt
@@ -147,6 +151,12 @@ def pipeline(corpus: Path, cache: Path, workers: int | None, preload: bool = Fal
         cmd.append("--preload")
     if workers:
         cmd += ["--workers", str(workers)]
+    return sampled(cmd, env, f"pipeline failed on {corpus}")
+
+
+def sampled(cmd: list[str], env: dict, failure: str) -> dict:
+    """Run ``cmd`` (a script printing one JSON object last), sampling the memory of its process tree: the JSON
+    with ``process_wall_s`` and ``peak_tree_pss_mb`` added."""
     t = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
         proc = subprocess.Popen(cmd, env=env, stdout=out_f, stderr=err_f, text=True)
@@ -159,11 +169,67 @@ def pipeline(corpus: Path, cache: Path, workers: int | None, preload: bool = Fal
         err_f.seek(0)
         stdout, stderr = out_f.read(), err_f.read()
     if proc.returncode != 0:
-        raise SystemExit(f"pipeline failed on {corpus}:\n{stderr}")
+        raise SystemExit(f"{failure}:\n{stderr}")
     out = json.loads(stdout.strip().splitlines()[-1])
     out["process_wall_s"] = wall
     out["peak_tree_pss_mb"] = peak_pss or None
     return out
+
+
+#: the steps of ``--analyses-only`` (benchmarks/analyses.py)
+ANALYSIS_STEPS = ("dfm", "keyness", "collocations", "slogans", "emphasis")
+
+
+def two_groups(folder: Path) -> None:
+    """Give a synthetic corpus's manifest a column ``group``: its documents alternately in A and B."""
+    import csv
+
+    with open(folder / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*rows[0].keys(), "group"], lineterminator="\n")
+        w.writeheader()
+        w.writerows({**r, "group": "AB"[i % 2]} for i, r in enumerate(rows))
+
+
+def analyses_case(files: list[Path], tmp: Path, sizes: list[float], steps=ANALYSIS_STEPS) -> list[dict]:
+    """Each analysis in a fresh process on a warm cache, at each size: seconds, time per MB, peak memory of the
+    process tree (item 9 of the module docstring)."""
+    rows = []
+    for size in sizes:
+        folder = make_corpus(files, tmp / f"analyses-{size:g}mb", int(size * MB), seed=int(size))
+        two_groups(folder)
+        mb = corpus_bytes(folder) / MB
+        cache = tmp / f"cache-analyses-{size:g}"
+        print(f"analyses: {size:g} MB, loading once (cold) …", flush=True)
+        pipeline(folder, cache, None)
+        env = dict(os.environ, ANALYSIS_CACHE=str(cache), ANALYSIS_PROGRESS="0")
+        for step in steps:
+            print(f"  {step} …", flush=True)
+            cmd = [sys.executable, str(Path(__file__).with_name("analyses.py")), "--corpus", str(folder),
+                   "--step", step]
+            r = sampled(cmd, env, f"{step} failed on {folder}")
+            rows.append({"mb": mb, "docs": r["docs"], "step": step, "load_s": r["load_s"], "step_s": r["step_s"],
+                         "s_per_mb": r["step_s"] / mb, "peak_tree_pss_mb": r["peak_tree_pss_mb"], "rows": r["rows"]})
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    return rows
+
+
+def report_analyses(rows: list[dict]) -> None:
+    print(f"{'MB':>6} {'step':<13} {'s':>8} {'s/MB':>7} {'peak PSS':>9} {'rows':>9}")
+    for r in rows:
+        print(f"{r['mb']:6.1f} {r['step']:<13} {r['step_s']:8.1f} {r['s_per_mb']:7.2f} "
+              f"{_mb(r['peak_tree_pss_mb']):>9} {r['rows']:9d}")
+    sizes = sorted({r["mb"] for r in rows})
+    if len(sizes) > 1:
+        lo, hi = sizes[0], sizes[-1]
+        print(f"from {lo:.0f} to {hi:.0f} MB ({hi / lo:.0f}× the text):")
+        for step in dict.fromkeys(r["step"] for r in rows):
+            a = next(r for r in rows if r["step"] == step and r["mb"] == lo)
+            b = next(r for r in rows if r["step"] == step and r["mb"] == hi)
+            print(f"  {step:<13} time per MB {b['s_per_mb'] / a['s_per_mb']:5.2f}×, "
+                  f"peak memory {b['peak_tree_pss_mb'] / a['peak_tree_pss_mb']:5.2f}×")
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -341,6 +407,9 @@ def main(argv=None) -> int:
     ap.add_argument("--runs-only", action="store_true", help="only the runs of one repeated character")
     ap.add_argument("--dask-only", action="store_true",
                     help="only the local path against a two-worker local Dask cluster, cold (sizes default 8 MB)")
+    ap.add_argument("--analyses-only", action="store_true",
+                    help="only the analyses (dfm, keyness, collocations, slogans, emphasis) each in a fresh process on "
+                         "a warm cache: time per MB and peak memory (sizes default 8,64 MB)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each pipeline measurement on the corpus; the median is reported (default 3)")
     args = ap.parse_args(argv)
@@ -371,6 +440,16 @@ def main(argv=None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps({"dask": rows}, indent=2) + "\n", encoding="utf-8")
         return 0 if all(r["identical"] for r in rows) else 1
+    if args.analyses_only:
+        try:
+            print(f"load average {os.getloadavg()[0]:.2f}; each analysis in a fresh process, warm cache", flush=True)
+            rows = analyses_case(files, tmp, [float(x) for x in (args.sizes or "8,64").split(",")])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        report_analyses(rows)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"analyses": rows}, indent=2) + "\n", encoding="utf-8")
+        return 0
     if args.runs_only:
         try:
             print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
