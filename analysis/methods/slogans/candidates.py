@@ -65,13 +65,13 @@ class Candidate:
         return next((self.units[k] for k in ("enumeration", "affix") if self.units.get(k)), ())
 
 
-def add_match(cands: dict[str, Candidate], m: Match) -> None:
-    """Merge a generator's match into the candidate of the same text (created if new)."""
+def add_match(cands: dict[str, Candidate], m: Match, times: int = 1) -> None:
+    """Merge a generator's match (found ``times`` times) into the candidate of the same text (created if new)."""
     c = cands.get(m.text)
     if c is None:
         c = cands[m.text] = Candidate(m.text)
     c.kinds.add(m.kind)
-    c.matches[m.kind] += 1
+    c.matches[m.kind] += times
     if m.core and not c.cores.get(m.kind):
         c.cores[m.kind] = m.core
     if m.items and not c.units.get(m.kind):

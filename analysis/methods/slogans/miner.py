@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -194,15 +195,20 @@ def _generate(texts: Sequence[str], include_titles: bool, s: Settings) -> dict[s
     (:func:`_add_confirmed_patterns`).
     """
     cands: dict[str, Candidate] = {}
-    pending: list[Match] = []  # suffix patterns and frames, confirmed below
-    prefixed: list[Match] = []
+    # affix patterns, scored or confirmed below once the corpus is read: each distinct one (its place in the text
+    # aside) with the number of times it was found, in order of first appearance, so memory holds the patterns,
+    # not every occurrence
+    pending: dict[Match, int] = {}  # suffix patterns and frames
+    prefixed: dict[Match, int] = {}
 
     def merge(per_text) -> None:
         for found, affixes in per_text:
             for m in found:
                 add_match(cands, m)
             for m in affixes:
-                (pending if needs_confirmation(m) else prefixed).append(m)
+                bucket = pending if needs_confirmation(m) else prefixed
+                key = replace(m, start=0, end=0)
+                bucket[key] = bucket.get(key, 0) + 1
 
     if scheduler_address():
         with DaskPool(scheduler_address()) as pool:
@@ -216,7 +222,7 @@ def _generate(texts: Sequence[str], include_titles: bool, s: Settings) -> dict[s
     return cands
 
 
-def _add_prefix_patterns(cands: dict[str, Candidate], prefixed: Sequence[Match], s: Settings) -> None:
+def _add_prefix_patterns(cands: dict[str, Candidate], prefixed: Mapping[Match, int], s: Settings) -> None:
     """Add the prefix patterns, their regularity raised by the corpus' paradigm.
 
     A slot that takes several affixes (实: 压实, 落实, 抓实, 从实) and an affix that takes
@@ -231,24 +237,24 @@ def _add_prefix_patterns(cands: dict[str, Candidate], prefixed: Sequence[Match],
         for u in m.items:
             slot_affixes[u[len(affix):]].add(affix)
             affix_slots[affix].add(u[len(affix):])
-    for m in prefixed:
+    for m, times in prefixed.items():
         affix = m.core[:-1]
         paradigm = sum(len(slot_affixes[u[len(affix):]]) >= 2 for u in m.items) / len(m.items)
         productive = len(affix_slots[affix]) >= pr["productive_min_slots"]
         base = (pr["two_units"] if len(m.items) == 2 else pr["more_units"]) * (
             1.0 if len({len(u) for u in m.items}) == 1 else pr["unequal_lengths"])
         reg = base + pr["paradigm"] * paradigm + pr["productive"] * productive - s.vocabulary_penalty * all_words(m.items)
-        add_match(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, round(max(0.0, reg), 4)))
+        add_match(cands, replace(m, regularity=round(max(0.0, reg), 4)), times)
 
 
-def _add_confirmed_patterns(cands: dict[str, Candidate], pending: Sequence[Match], s: Settings) -> None:
+def _add_confirmed_patterns(cands: dict[str, Candidate], pending: Mapping[Match, int], s: Settings) -> None:
     """Add the suffix patterns and frames whose core takes ``frame_min_fillers`` fillers in the corpus."""
     fillers: dict[str, set[str]] = defaultdict(set)
     for m in pending:
         fillers[m.core].add(filler(m))
-    for m in pending:
+    for m, times in pending.items():
         if len(fillers[m.core]) >= s.frame_min_fillers:
-            add_match(cands, Match(m.start, m.end, m.text, m.kind, m.core, m.items, float(s.confirmed_regularity)))
+            add_match(cands, replace(m, regularity=float(s.confirmed_regularity)), times)
 
 
 def _corpus_min_docs(n_texts: int, min_docs: int | None, s: Settings) -> int:

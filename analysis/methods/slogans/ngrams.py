@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import defaultdict
 from functools import lru_cache
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -457,41 +457,50 @@ def occurrences(texts: Sequence[str], strings: Iterable[str], s: Settings) -> di
 
     The texts are indexed run by run (:func:`text_batches`), so a corpus larger than memory is
     searched with :data:`INDEX_CHARS` characters indexed at a time; what is held is the
-    occurrences found. With a Dask scheduler (``$ANALYSIS_SCHEDULER``) each run is searched by a
-    worker (:func:`run_occurrences`). Numerals are treated as in :func:`positions`.
+    occurrences found, three 32-bit numbers each. With a Dask scheduler (``$ANALYSIS_SCHEDULER``) each run is
+    searched by a worker (:func:`run_occurrences`). Numerals are treated as in :func:`positions`.
     """
     strings = list(dict.fromkeys(strings))
-    docs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
-    offs: dict[str, list[np.ndarray]] = {t: [] for t in strings}
-
-    def gather(first: int, found) -> int:
-        n_texts, hits = found
-        for t, (d, o) in hits.items():
-            docs[t].append(first + d)
-            offs[t].append(o)
-        return first + n_texts
-
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     first = 0
+
+    def gather(found) -> None:
+        nonlocal first
+        n_texts, which, docs, offs = found
+        parts.append((which, (first + docs).astype(np.int32), offs))
+        first += n_texts
+
     if scheduler_address():
         with DaskPool(scheduler_address()) as pool:
             for f in pool.map_runs(run_occurrences, texts, INDEX_CHARS, strings, s):
-                first = gather(first, f.result())
+                gather(f.result())
     else:
         for _, batch in text_batches(texts):
-            first = gather(first, run_occurrences(batch, strings, s))
-    empty = np.zeros(0, dtype=np.int64)
-    return {t: (np.concatenate(docs[t]) if docs[t] else empty, np.concatenate(offs[t]) if offs[t] else empty)
-            for t in strings}
+            gather(run_occurrences(batch, strings, s))
+    which = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+    order = np.argsort(which, kind="stable")  # by string; runs, and positions within a run, stay in order
+    which = which[order]
+    docs = np.concatenate([p[1] for p in parts])[order] if parts else which
+    offs = np.concatenate([p[2] for p in parts])[order] if parts else which
+    bounds = np.searchsorted(which, np.arange(len(strings) + 1))
+    return {t: (docs[bounds[i]:bounds[i + 1]], offs[bounds[i]:bounds[i + 1]]) for i, t in enumerate(strings)}
 
 
 def run_occurrences(texts: Sequence[str], strings: Sequence[str], s: Settings
-                    ) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """The occurrences of ``strings`` in a run of texts: (the number of texts, {string: (documents in the
-    run, offsets)} for the strings found)."""
+                    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The occurrences of ``strings`` in a run of texts: (the number of texts, then for each occurrence the
+    string's index in ``strings``, the document in the run and the offset, by string then position)."""
     idx = TextIndex(list(texts))
-    out = {}
-    for t, pos in positions(idx, strings, s).items():
-        if len(pos):
-            d = idx.doc_of[pos]
-            out[t] = (d.astype(np.int64), pos - idx.starts[d])
-    return len(idx.texts), out
+    found = positions(idx, strings, s)
+    which, pos = [], []
+    for i, t in enumerate(strings):
+        p = found.get(t)
+        if p is not None and len(p):
+            which.append(np.full(len(p), i, dtype=np.int32))
+            pos.append(p)
+    if not pos:
+        empty = np.zeros(0, dtype=np.int32)
+        return len(idx.texts), empty, empty, empty
+    pos = np.concatenate(pos)
+    docs = idx.doc_of[pos]
+    return len(idx.texts), np.concatenate(which), docs.astype(np.int32), (pos - idx.starts[docs]).astype(np.int32)
