@@ -327,3 +327,16 @@ def test_collocations_of_a_corpus_streamed_equal_one_run(monkeypatch):
     whole = P.collocations(corp, size=(2, 3))
     monkeypatch.setattr(P._WindowCounts, "RUN", 100)
     pd.testing.assert_frame_equal(P.collocations(corp, size=(2, 3)), whole)
+
+
+def test_recurring_ngrams_merged_as_they_go_equal_merged_at_the_end(monkeypatch):
+    """The runs' tables merged every few entries (MERGE_AT) give the table merged once."""
+    from analysis.methods.slogans import ngrams
+
+    corp = analysis.load_corpus(SEEDS)
+    texts = ngrams.DocumentTexts(corp)
+    monkeypatch.setattr(ngrams, "INDEX_CHARS", 2000)
+    once = ngrams.recurring_ngrams(texts, min_len=3)
+    monkeypatch.setattr(ngrams, "MERGE_AT", 50)
+    assert len(once) > 100
+    pd.testing.assert_frame_equal(ngrams.recurring_ngrams(texts, min_len=3), once)

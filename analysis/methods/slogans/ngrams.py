@@ -177,6 +177,10 @@ def recurring_ngrams(texts: Sequence[str], *, min_docs: int = 2, min_len: int = 
                     pos = pos[_member(run.idx.window(pos + 1, level - 1), frequent)]
                 parts.append(_group_stats(run.idx.window(pos, level), run.idx.doc_of[pos]))
                 runs.save(r, pos)
+                if len(parts) > 1 and sum(len(p[0]) for p in parts) >= MERGE_AT:  # the runs' tables, merged
+                    parts = [_sum_stats(parts)]
+                if len(variety) > 1 and sum(len(v[0]) for v in variety) >= MERGE_AT:
+                    variety = [_merge_variety(variety)]
             if variety:
                 rows += _closed(variety, stats, level - 1, texts)
             if level > max_len or not parts:
@@ -189,6 +193,9 @@ def recurring_ngrams(texts: Sequence[str], *, min_docs: int = 2, min_len: int = 
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["count", "ngram"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
+
+#: entries of the runs' n-gram tables held before they are merged (:func:`recurring_ngrams`)
+MERGE_AT = 4_000_000
 
 #: Characters of text indexed at once by :func:`recurring_ngrams`, :func:`occurrences` and the miner (about
 #: 40 bytes of index per character: 4 million characters take about 160 MB).
@@ -382,6 +389,22 @@ def _reduce(h: np.ndarray, *values: np.ndarray):
         return (hs, *(v[order] for v in values))
     idx = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]])
     return (hs[idx], *(np.add.reduceat(v[order], idx) for v in values))
+
+
+def _merge_variety(parts) -> tuple:
+    """Several runs' :meth:`_Run.variety` as one: each n-gram's first occurrence, the distinct (n-gram,
+    neighbour) pairs, the run boundaries summed."""
+    keys = np.concatenate([p[0] for p in parts])
+    docs = np.concatenate([p[1] for p in parts])
+    offs = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((offs, docs, keys))
+    keys, docs, offs = keys[order], docs[order], offs[order]
+    new = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, dtype=bool)
+    merged = [keys[new], docs[new], offs[new]]
+    for k in (3, 5):
+        merged.append(_pairs(np.concatenate([p[k][0] for p in parts]), np.concatenate([p[k][1] for p in parts])))
+        merged.append(_reduce(np.concatenate([p[k + 1][0] for p in parts]), np.concatenate([p[k + 1][1] for p in parts])))
+    return tuple(merged)
 
 
 def _variety_of(keys: np.ndarray, pair_parts, tally_parts) -> np.ndarray:
