@@ -18,7 +18,7 @@ from ...config import DEFAULT_BY, RATE_PER, RATE_UNIT
 from ...corpus import Corpus
 from .bootstrap import DEFAULT_SEED, bootstrap_sums, check_boot, group_rng
 from .instrument import emphasis_settings, instrument_for
-from .tables import Tables, corpus_tables, document_groups, report_columns, sentence_counts
+from .tables import Tables, corpus_tables, document_groups, report_columns
 
 __all__ = ["RATE", "RATE_LOW", "RATE_HIGH", "per_unit", "bootstrap_unit", "emphasis", "emphasis_by_document"]
 
@@ -76,20 +76,27 @@ def _select_categories(cats: pd.DataFrame, M: np.ndarray, categories: Iterable[s
     return cats[keep].reset_index(drop=True), M[:, keep]
 
 
-def _sentence_units(tab: Tables, M: np.ndarray) -> np.ndarray:
-    """One row per sentence: [hits (C), sentences with a hit (C), characters, sentences]."""
-    Y = sentence_counts(tab, M)
-    return np.column_stack([Y, (Y > 0), tab.sent_len, np.ones(len(tab.sent_len))]).astype(np.float64)
+def _sentence_units(tab: Tables, M: np.ndarray) -> sparse.csr_matrix:
+    """One row per sentence: [hits (C), sentences with a hit (C), characters, sentences], sparse: a large
+    corpus has millions of sentences, most without a hit."""
+    n_sent = len(tab.sent_len)
+    Y = sparse.csr_matrix((np.ones(tab.hit_sent.size), (tab.hit_sent, tab.hit_term)), shape=(n_sent, M.shape[0]))
+    Y = (Y @ sparse.csr_matrix(M)).tocsr()
+    Y.eliminate_zeros()
+    with_hit = Y.copy()
+    with_hit.data = np.ones_like(with_hit.data)
+    rest = sparse.csr_matrix(np.column_stack([tab.sent_len, np.ones(n_sent)]).astype(np.float64))
+    return sparse.hstack([Y, with_hit, rest], format="csr", dtype=np.float64)
 
 
-def _group_units(X_all: np.ndarray, tab: Tables, in_group: np.ndarray, unit: str) -> np.ndarray:
-    """The rows of one group's resampling units: its sentences, or its documents (sentence rows summed)."""
+def _group_units(X_all: sparse.csr_matrix, tab: Tables, in_group: np.ndarray, unit: str) -> np.ndarray:
+    """The rows of one group's resampling units (dense): its sentences, or its documents (sentence rows summed)."""
     rows = np.flatnonzero(in_group)
     X = X_all[rows]
     if unit == "document":
         X = sparse.csr_matrix((np.ones(rows.size), (np.unique(tab.sent_doc[rows], return_inverse=True)[1],
                                                      np.arange(rows.size)))) @ X
-    return X
+    return X.toarray()
 
 
 def _percentile_bounds(S: np.ndarray, C: int, level: float) -> list[np.ndarray]:
