@@ -410,6 +410,8 @@ def main(argv=None) -> int:
     ap.add_argument("--analyses-only", action="store_true",
                     help="only the analyses (dfm, keyness, collocations, slogans, emphasis) each in a fresh process on "
                          "a warm cache: time per MB and peak memory (sizes default 8,64 MB)")
+    ap.add_argument("--steps", default=",".join(ANALYSIS_STEPS),
+                    help=f"with --analyses-only: which analyses (default {','.join(ANALYSIS_STEPS)})")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each pipeline measurement on the corpus; the median is reported (default 3)")
     args = ap.parse_args(argv)
@@ -443,7 +445,11 @@ def main(argv=None) -> int:
     if args.analyses_only:
         try:
             print(f"load average {os.getloadavg()[0]:.2f}; each analysis in a fresh process, warm cache", flush=True)
-            rows = analyses_case(files, tmp, [float(x) for x in (args.sizes or "8,64").split(",")])
+            steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+            unknown = sorted(set(steps) - set(ANALYSIS_STEPS))
+            if unknown:
+                raise SystemExit(f"--steps: unknown step(s) {', '.join(unknown)}; use some of {', '.join(ANALYSIS_STEPS)}")
+            rows = analyses_case(files, tmp, [float(x) for x in (args.sizes or "8,64").split(",")], steps)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         report_analyses(rows)
