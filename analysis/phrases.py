@@ -67,15 +67,6 @@ def _windows(ids: np.ndarray, ok: np.ndarray, n: int) -> np.ndarray:
     return starts[bad[starts + n] - bad[starts] == 0]
 
 
-def _combine(cols: list[np.ndarray]) -> np.ndarray:
-    """One integer code per row for the rows of ``cols`` (equal rows, equal codes)."""
-    key = np.zeros(len(cols[0]) if cols else 0, dtype=np.int64)
-    for col in cols:
-        key, _ = pd.factorize(key * (int(col.max(initial=0)) + 1) + col)
-        key = key.astype(np.int64)
-    return key
-
-
 #: word classes that never start or end a phrase: pronouns, conjunctions, prepositions, particles, modal
 #: particles, interjections, onomatopoeia (ICTCLAS tags; jieba's dictionary tag of the word)
 GRAMMATICAL_TAGS = ("r", "c", "p", "u", "y", "e", "o")
