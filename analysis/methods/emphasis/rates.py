@@ -18,7 +18,7 @@ from ...config import DEFAULT_BY, RATE_PER, RATE_UNIT
 from ...corpus import Corpus
 from .bootstrap import DEFAULT_SEED, bootstrap_sums, check_boot, group_rng
 from .instrument import emphasis_settings, instrument_for
-from .tables import Tables, corpus_tables, document_groups, report_columns
+from .tables import Tables, corpus_tables, document_groups, report_columns, sentence_counts
 
 __all__ = ["RATE", "RATE_LOW", "RATE_HIGH", "per_unit", "bootstrap_unit", "emphasis", "emphasis_by_document"]
 
@@ -77,12 +77,10 @@ def _select_categories(cats: pd.DataFrame, M: np.ndarray, categories: Iterable[s
 
 
 def _sentence_units(tab: Tables, M: np.ndarray) -> sparse.csr_matrix:
-    """One row per sentence: [hits (C), sentences with a hit (C), characters, sentences], sparse: a large
-    corpus has millions of sentences, most without a hit."""
+    """One row per sentence: [hits (C), sentences with a hit (C), characters, sentences], sparse
+    (:func:`~analysis.methods.emphasis.tables.sentence_counts`)."""
     n_sent = len(tab.sent_len)
-    Y = sparse.csr_matrix((np.ones(tab.hit_sent.size), (tab.hit_sent, tab.hit_term)), shape=(n_sent, M.shape[0]))
-    Y = (Y @ sparse.csr_matrix(M)).tocsr()
-    Y.eliminate_zeros()
+    Y = sentence_counts(tab, M)
     with_hit = Y.copy()
     with_hit.data = np.ones_like(with_hit.data)
     rest = sparse.csr_matrix(np.column_stack([tab.sent_len, np.ones(n_sent)]).astype(np.float64))

@@ -87,11 +87,14 @@ def report_columns(lex: EmphasisLexicon, totals: bool) -> tuple[pd.DataFrame, np
     return cats.reset_index(drop=True), M
 
 
-def sentence_counts(tab: Tables, M: np.ndarray) -> np.ndarray:
-    """Hits per sentence and reported category (dense, sentences × categories)."""
+def sentence_counts(tab: Tables, M: np.ndarray) -> sparse.csr_matrix:
+    """Hits per sentence and reported category (sparse, sentences × categories: a large corpus has millions of
+    sentences, most without a hit)."""
     n_sent = len(tab.sent_len)
     Y = sparse.csr_matrix((np.ones(tab.hit_sent.size), (tab.hit_sent, tab.hit_term)), shape=(n_sent, M.shape[0]))
-    return np.asarray(Y @ M)
+    Y = (Y @ sparse.csr_matrix(M)).tocsr()
+    Y.eliminate_zeros()
+    return Y
 
 
 def emphasis_hits(corp: Corpus, *, by: str | None = DEFAULT_BY, lexicon=None) -> pd.DataFrame:

@@ -314,13 +314,11 @@ class _Runs:
 
     def __init__(self, texts: Sequence[str]):
         self.texts = texts
-        self.single: _Run | None = None
-        batches = text_batches(texts)
-        first = next(batches, None)
-        second = next(batches, None)
-        if first is not None and second is None:
-            self.single = _Run(*first)
-        self.n_runs = 0 if first is None else (1 if second is None else 2)
+        # one run (text_batches) when the texts fit in INDEX_CHARS or there is one text: their lengths tell, so
+        # nothing is read twice
+        one = len(texts) <= 1 or int(text_lengths(texts).sum()) <= INDEX_CHARS
+        self.single: _Run | None = _Run(0, list(texts)) if one and len(texts) else None
+        self.n_runs = 0 if not len(texts) else (1 if one else 2)
         self.held: dict[int, np.ndarray] = {}
         self.folder: tempfile.TemporaryDirectory | None = None
 
